@@ -1,0 +1,170 @@
+"""Typed records that flow through the engine.
+
+Each stage takes some of these and returns others; none of them knows about the
+database, the network or the clock.  Field names follow
+``shared/docs/story.schema.json`` wherever a record ends up in an export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An item before extraction: a fetched page, a text file, a JSON Lines record.
+
+    ``body`` is HTML when ``is_html`` is true, otherwise plain text as pasted or
+    scraped from a page (clutter included).  Everything else is metadata the
+    source supplied; extraction fills in what is missing.
+    """
+
+    body: str
+    is_html: bool
+    id: str | None = None
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    origin: str = ""
+    """Where the item came from (file path, feed URL); used in error messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What extraction recovers from a document: clean text plus metadata."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    source: str | None = None
+    """Outlet name, when the page states it."""
+    section: str | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    image: str | None = None
+    removed: tuple[str, ...] = ()
+    """Lines dropped as clutter, kept so that clean-up can be audited."""
+
+
+@dataclass(slots=True)
+class Article:
+    """A stored article: clean text and metadata, with its place in a story."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    published_estimated: bool = False
+    """True when ``published`` was inferred (dateline, story siblings), not given."""
+    language: str | None = None
+    section: str | None = None
+    image: str | None = None
+    duplicate_of: str | None = None
+    story_id: str | None = None
+    added: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention, as character offsets into ``Article.text``."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Story:
+    id: str
+    title: str
+    article_ids: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    created: datetime | None = None
+    updated: datetime | None = None
+
+
+# --- the briefing -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SummarySentence:
+    text: str
+    article_ids: list[str]
+
+
+@dataclass(slots=True)
+class Entity:
+    name: str
+    type: str
+    aliases: list[str]
+    article_ids: list[str]
+    mentions: int = 0
+
+
+@dataclass(slots=True)
+class Quote:
+    speaker: str | None
+    text: str
+    article_ids: list[str]
+    direct: bool = True
+    variants: list[str] = field(default_factory=list)
+    """Other wordings of the same quote (trimmed or altered) seen in other articles."""
+
+
+@dataclass(slots=True)
+class QuantityMention:
+    article_id: str
+    text: str
+    low: float | None
+    high: float | None
+    """None means unbounded."""
+    attribution: str | None = None
+    source: str | None = None
+    """Outlet of the article, copied here so that a reader needs no lookup."""
+
+
+@dataclass(slots=True)
+class QuantityGroup:
+    label: str
+    conflict: bool
+    mentions: list[QuantityMention]
+    update: bool = False
+    """True when the figures differ only because a later report raised them."""
+
+
+@dataclass(slots=True)
+class TimelineEvent:
+    date: date
+    text: str
+    article_ids: list[str]
+    estimated: bool = False
+
+
+@dataclass(slots=True)
+class FramingTerm:
+    term: str
+    article_ids: list[str]
+
+
+@dataclass(slots=True)
+class Framing:
+    referent: str
+    terms: list[FramingTerm]
+
+
+@dataclass(slots=True)
+class Briefing:
+    summary: list[SummarySentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    quantities: list[QuantityGroup] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    framing: list[Framing] = field(default_factory=list)

