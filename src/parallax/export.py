@@ -1,0 +1,73 @@
+"""Stories as JSON documents following ``story.schema.json``.
+
+The CLI's ``export``, the JSON API and the web reader all read stories through
+here, so that every surface shows the same thing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from typing import Any
+
+from parallax.model import Article, Briefing
+from parallax.store import Store, StoryRow
+
+BRIEFING_KEYS = ("summary", "entities", "quotes", "quantities", "timeline", "framing")
+
+
+def briefing_json(briefing: Briefing) -> dict[str, Any]:
+    """A briefing as plain JSON values (dates as ISO 8601 strings)."""
+    return _plain(dataclasses.asdict(briefing))  # type: ignore[no-any-return]
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "url": article.url,
+        "source": article.source,
+        "author": article.author,
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "published_estimated": article.published_estimated,
+        "language": article.language,
+        "section": article.section,
+        "text": article.text,
+        "duplicate_of": article.duplicate_of,
+        "story_id": article.story_id,
+    }
+
+
+def story_json(row: StoryRow, articles: list[Article]) -> dict[str, Any]:
+    briefing = row.briefing or {}
+    independent = {a.source or a.id for a in articles if a.duplicate_of is None}
+    document: dict[str, Any] = {
+        "id": row.id,
+        "title": row.title,
+        "updated": row.updated.isoformat(),
+        "created": row.created.isoformat(),
+        "independent_sources": len(independent),
+        "articles": [article_json(a) for a in articles],
+    }
+    for key in BRIEFING_KEYS:
+        document[key] = briefing.get(key, [])
+    for key, value in briefing.items():  # extras beyond the schema (distinctive terms ...)
+        document.setdefault(key, value)
+    return document
+
+
+def story_document(store: Store, story_id: str) -> dict[str, Any] | None:
+    row = store.story(story_id)
+    if row is None:
+        return None
+    return story_json(row, store.story_articles(row.id))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

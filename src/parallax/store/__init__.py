@@ -1,0 +1,27 @@
+"""Storage: SQLite by default, PostgreSQL by URL; see ``database.Store``."""
+
+from parallax.store.database import (
+    ENV_VAR,
+    DatabaseError,
+    Feed,
+    Store,
+    StoredNLP,
+    StoryRow,
+    Writer,
+    default_db_url,
+    now,
+    window_start,
+)
+
+__all__ = [
+    "ENV_VAR",
+    "DatabaseError",
+    "Feed",
+    "Store",
+    "StoredNLP",
+    "StoryRow",
+    "Writer",
+    "default_db_url",
+    "now",
+    "window_start",
+]

@@ -1,0 +1,471 @@
+"""The storage interface, over SQLAlchemy Core.
+
+SQLite is the default; the same queries run on PostgreSQL.  Only full-text
+search differs by dialect (FTS5 here).  Every write that must stay consistent
+with another (an article and its story) goes through one ``Writer``
+transaction, so a process killed mid-run leaves either both or neither.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import make_url
+
+from parallax.model import Article, Story
+from parallax.store import schema as t
+
+ENV_VAR = "PARALLAX_DB"
+
+
+def default_db_url() -> str:
+    """``$PARALLAX_DB`` (a path or a database URL), else the user's data directory."""
+    configured = os.environ.get(ENV_VAR)
+    if configured:
+        return as_url(configured)
+    folder = Path(platformdirs.user_data_dir("parallax", appauthor=False))
+    return as_url(str(folder / "parallax.db"))
+
+
+def as_url(path_or_url: str) -> str:
+    if "://" in path_or_url:
+        return path_or_url
+    path = Path(path_or_url).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Feed:
+    id: int
+    url: str
+    title: str | None
+    added: datetime
+    etag: str | None
+    last_modified: str | None
+    last_fetch: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    error_count: int
+    items_seen: int
+    next_poll: datetime | None
+
+
+@dataclass(slots=True)
+class StoryRow:
+    """A story as listed: its counts and briefing, without article texts."""
+
+    id: str
+    title: str
+    created: datetime
+    updated: datetime
+    last_published: datetime | None
+    n_articles: int
+    n_sources: int
+    briefing: dict[str, Any] | None
+
+
+@dataclass(slots=True)
+class StoredNLP:
+    """What enrichment left for later stages: the parse, the vectors, the entities."""
+
+    article_id: str
+    doc: bytes
+    embedding: bytes
+    minhash: bytes | None
+    entities: list[list[str]]
+    """[surface form, label] pairs, in order of appearance."""
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be opened or migrated; the message says what to do."""
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- opening -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        url = as_url(url) if url else default_db_url()
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database:
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"cannot create the data folder {folder}: {exc.strerror}; "
+                    f"choose another place with --db PATH or ${ENV_VAR}"
+                ) from exc
+        engine = create_engine(url, future=True)
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        store.migrate()
+        return store
+
+    def migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("parallax") / "migrations"))
+        try:
+            with self.engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except Exception as exc:  # the driver's own errors vary; all mean the same here
+            raise DatabaseError(
+                f"cannot open the database {self.engine.url!r}: {exc}. "
+                "Check the path and its permissions, or pass another with --db."
+            ) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def writer(self) -> Iterator[Writer]:
+        with self.engine.begin() as conn:
+            yield Writer(conn)
+
+    # --- articles ------------------------------------------------------------
+
+    def known_article(self, article_id: str, url: str | None, content_hash: str) -> str | None:
+        """Id of a stored article with this id, URL or exact text, if any."""
+        clauses = [t.articles.c.id == article_id, t.articles.c.content_hash == content_hash]
+        if url:
+            clauses.append(t.articles.c.url == url)
+        with self.engine.connect() as conn:
+            found = conn.execute(select(t.articles.c.id).where(or_(*clauses)).limit(1)).scalar()
+        return found
+
+    def article(self, article_id: str) -> Article | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.articles).where(t.articles.c.id == article_id)).first()
+        return _article(row._mapping) if row else None
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.articles)
+                .where(t.articles.c.story_id == story_id)
+                .order_by(t.articles.c.published.is_(None), t.articles.c.published, t.articles.c.rowid)
+            ).all()
+        return [_article(r._mapping) for r in rows]
+
+    def nlp(self, article_ids: Sequence[str]) -> dict[str, StoredNLP]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.article_nlp).where(t.article_nlp.c.article_id.in_(list(article_ids)))
+            ).all()
+        return {r.article_id: StoredNLP(**r._mapping) for r in rows}
+
+    def recent_minhashes(self, since: datetime) -> list[tuple[str, bytes]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.article_nlp.c.article_id, t.article_nlp.c.minhash)
+                .join(t.articles, t.articles.c.id == t.article_nlp.c.article_id)
+                .where(t.articles.c.added >= since, t.article_nlp.c.minhash.is_not(None))
+            ).all()
+        return [(r.article_id, r.minhash) for r in rows]
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.articles)).scalar_one())
+
+    def search(self, query: str, limit: int = 50) -> list[Article]:
+        """Full-text search over article titles and texts, best match first."""
+        terms = " ".join('"' + w.replace('"', "") + '"' for w in query.split() if w.strip('"'))
+        if not terms:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT a.* FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                    "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts) LIMIT :n"
+                ).columns(*t.articles.c),
+                {"q": terms, "n": limit},
+            ).all()
+        return [_article(r._mapping) for r in rows]
+
+    # --- stories -------------------------------------------------------------
+
+    def stories(self, limit: int = 50, offset: int = 0) -> list[StoryRow]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                _story_columns()
+                .order_by(t.stories.c.updated.desc(), t.stories.c.id)
+                .limit(limit)
+                .offset(offset)
+            ).all()
+        return [StoryRow(**r._mapping) for r in rows]
+
+    def story(self, story_id: str) -> StoryRow | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(_story_columns().where(t.stories.c.id == story_id)).first()
+            if row is None:  # accept a unique prefix, as git does for commits
+                rows = conn.execute(
+                    _story_columns().where(t.stories.c.id.startswith(story_id)).limit(2)
+                ).all()
+                row = rows[0] if len(rows) == 1 else None
+        return StoryRow(**row._mapping) if row else None
+
+    def hot_stories(self, since: datetime) -> list[tuple[Story, bytes, list[str]]]:
+        """Stories still taking articles: their centroid and keywords, for the index."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.stories).where(
+                    func.coalesce(t.stories.c.last_published, t.stories.c.updated) >= since
+                )
+            ).all()
+        return [
+            (
+                Story(id=r.id, title=r.title, created=r.created, updated=r.updated),
+                r.centroid,
+                list(r.keywords or []),
+            )
+            for r in rows
+        ]
+
+    def dirty_stories(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(t.stories.c.id).where(t.stories.c.dirty)).scalars())
+
+    def save_briefing(self, story_id: str, title: str, briefing: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.stories)
+                .where(t.stories.c.id == story_id)
+                .values(briefing=briefing, title=title, dirty=False)
+            )
+
+    # --- feeds ---------------------------------------------------------------
+
+    def add_feed(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
+        """The feed for ``url``, and whether it was new."""
+        with self.engine.begin() as conn:
+            existing = conn.execute(select(t.sources).where(t.sources.c.url == url)).first()
+            if existing:
+                return Feed(**existing._mapping), False
+            conn.execute(
+                insert(t.sources).values(
+                    url=url, title=title, kind="feed", added=now(), error_count=0, items_seen=0
+                )
+            )
+            row = conn.execute(select(t.sources).where(t.sources.c.url == url)).one()
+        return Feed(**{k: v for k, v in row._mapping.items() if k != "kind"}), True
+
+    def feeds(self) -> list[Feed]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.sources).order_by(t.sources.c.id)).all()
+        return [Feed(**{k: v for k, v in r._mapping.items() if k != "kind"}) for r in rows]
+
+    def remove_feed(self, url: str) -> bool:
+        with self.engine.begin() as conn:
+            feed_id = conn.execute(select(t.sources.c.id).where(t.sources.c.url == url)).scalar()
+            if feed_id is None:
+                return False
+            conn.execute(t.feed_entries.delete().where(t.feed_entries.c.feed_id == feed_id))
+            conn.execute(
+                update(t.articles).where(t.articles.c.feed_id == feed_id).values(feed_id=None)
+            )
+            conn.execute(update(t.errors).where(t.errors.c.feed_id == feed_id).values(feed_id=None))
+            conn.execute(t.sources.delete().where(t.sources.c.id == feed_id))
+        return True
+
+    def update_feed(self, feed_id: int, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(t.sources).where(t.sources.c.id == feed_id).values(**values))
+
+    def seen_entries(self, feed_id: int, guids: Sequence[str]) -> set[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.feed_entries.c.guid).where(
+                    t.feed_entries.c.feed_id == feed_id, t.feed_entries.c.guid.in_(list(guids))
+                )
+            ).scalars()
+            return set(rows)
+
+    # --- errors --------------------------------------------------------------
+
+    def record_error(self, origin: str, message: str, feed_id: int | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(t.errors).values(at=now(), origin=origin, message=message, feed_id=feed_id)
+            )
+
+    def recent_errors(self, limit: int = 50) -> list[tuple[datetime, str, str]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.errors.c.at, t.errors.c.origin, t.errors.c.message)
+                .order_by(t.errors.c.id.desc())
+                .limit(limit)
+            ).all()
+        return [(r.at, r.origin, r.message) for r in rows]
+
+
+class Writer:
+    """Writes inside one transaction (see ``Store.writer``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add_article(self, article: Article, content_hash: str, feed_id: int | None = None) -> None:
+        self.conn.execute(
+            insert(t.articles).values(
+                id=article.id,
+                url=article.url,
+                source=article.source,
+                author=article.author,
+                title=article.title,
+                published=article.published,
+                published_estimated=article.published_estimated,
+                language=article.language,
+                section=article.section,
+                image=article.image,
+                text=article.text,
+                content_hash=content_hash,
+                duplicate_of=article.duplicate_of,
+                story_id=article.story_id,
+                feed_id=feed_id,
+                added=article.added or now(),
+            )
+        )
+
+    def add_nlp(self, record: StoredNLP) -> None:
+        self.conn.execute(
+            insert(t.article_nlp).values(
+                article_id=record.article_id,
+                doc=record.doc,
+                embedding=record.embedding,
+                minhash=record.minhash,
+                entities=record.entities,
+            )
+        )
+
+    def move_articles(self, from_story: str, to_story: str) -> None:
+        self.conn.execute(
+            update(t.articles).where(t.articles.c.story_id == from_story).values(story_id=to_story)
+        )
+        self.conn.execute(t.stories.delete().where(t.stories.c.id == from_story))
+
+    def save_story(
+        self,
+        story: Story,
+        centroid: bytes,
+        keywords: list[str],
+        last_published: datetime | None,
+    ) -> None:
+        """Insert or update a story's index fields and mark its briefing stale."""
+        counts = self.conn.execute(
+            select(func.count(), func.count(func.distinct(t.articles.c.source))).where(
+                t.articles.c.story_id == story.id
+            )
+        ).one()
+        values = {
+            "title": story.title,
+            "updated": story.updated or now(),
+            "last_published": last_published,
+            "n_articles": counts[0],
+            "n_sources": counts[1],
+            "centroid": centroid,
+            "keywords": keywords,
+            "dirty": True,
+        }
+        exists = self.conn.execute(
+            select(t.stories.c.id).where(t.stories.c.id == story.id)
+        ).scalar()
+        if exists:
+            self.conn.execute(update(t.stories).where(t.stories.c.id == story.id).values(**values))
+        else:
+            self.conn.execute(
+                insert(t.stories).values(id=story.id, created=story.created or now(), **values)
+            )
+
+    def mark_entry(self, feed_id: int, guid: str, article_id: str | None) -> None:
+        exists = self.conn.execute(
+            select(t.feed_entries.c.guid).where(
+                t.feed_entries.c.feed_id == feed_id, t.feed_entries.c.guid == guid
+            )
+        ).first()
+        if not exists:
+            self.conn.execute(
+                insert(t.feed_entries).values(
+                    feed_id=feed_id, guid=guid, article_id=article_id, seen=now()
+                )
+            )
+
+
+def _story_columns() -> Any:
+    s = t.stories.c
+    return select(
+        s.id, s.title, s.created, s.updated, s.last_published, s.n_articles, s.n_sources, s.briefing
+    )
+
+
+def _article(row: Any) -> Article:
+    return Article(
+        id=row["id"],
+        text=row["text"],
+        title=row["title"],
+        url=row["url"],
+        source=row["source"],
+        author=row["author"],
+        published=_aware(row["published"]),
+        published_estimated=bool(row["published_estimated"]),
+        language=row["language"],
+        section=row["section"],
+        image=row["image"],
+        duplicate_of=row["duplicate_of"],
+        story_id=row["story_id"],
+        added=_aware(row["added"]),
+    )
+
+
+def _aware(value: Any) -> datetime | None:
+    # Raw-SQL rows (search) bypass the column type, so parse here too.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    # WAL lets the reader serve while an import writes; the busy timeout makes
+    # the writer wait for a lock instead of failing.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def window_start(days: float) -> datetime:
+    return now() - timedelta(days=days)

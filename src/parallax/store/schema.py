@@ -1,0 +1,142 @@
+"""Table definitions (SQLAlchemy Core).  Alembic migrations create them; this
+module is what queries are written against, for SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out.
+
+    SQLite has no time-zone type; storing naive UTC and re-attaching the zone on
+    the way out keeps comparisons and ISO output right on every backend.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("title", Text),
+    Column("kind", String(16), nullable=False, default="feed"),
+    Column("added", UTCDateTime, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_fetch", UTCDateTime),
+    Column("last_success", UTCDateTime),
+    Column("last_error", Text),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("items_seen", Integer, nullable=False, default=0),
+    Column("next_poll", UTCDateTime),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Column("updated", UTCDateTime, nullable=False),
+    Column("last_published", UTCDateTime),
+    Column("n_articles", Integer, nullable=False, default=0),
+    Column("n_sources", Integer, nullable=False, default=0),
+    Column("centroid", LargeBinary),
+    Column("keywords", JSON),
+    Column("briefing", JSON),
+    Column("dirty", Boolean, nullable=False, default=True),
+    Index("ix_stories_updated", "updated"),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    # An explicit integer rowid lets the FTS5 index point at articles.
+    Column("rowid", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(128), nullable=False, unique=True),
+    Column("url", Text),
+    Column("source", Text),
+    Column("author", Text),
+    Column("title", Text),
+    Column("published", UTCDateTime),
+    Column("published_estimated", Boolean, nullable=False, default=False),
+    Column("language", String(16)),
+    Column("section", Text),
+    Column("image", Text),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("duplicate_of", String(128)),
+    Column("story_id", String(32), ForeignKey("stories.id")),
+    Column("feed_id", Integer, ForeignKey("sources.id")),
+    Column("added", UTCDateTime, nullable=False),
+    Index("ix_articles_url", "url"),
+    Index("ix_articles_content_hash", "content_hash"),
+    Index("ix_articles_story", "story_id"),
+)
+
+article_nlp = Table(
+    "article_nlp",
+    metadata,
+    Column("article_id", String(128), ForeignKey("articles.id"), primary_key=True),
+    Column("doc", LargeBinary, nullable=False),
+    Column("embedding", LargeBinary, nullable=False),
+    Column("minhash", LargeBinary),
+    Column("entities", JSON, nullable=False),
+)
+
+feed_entries = Table(
+    "feed_entries",
+    metadata,
+    Column("feed_id", Integer, ForeignKey("sources.id"), primary_key=True),
+    Column("guid", Text, primary_key=True),
+    Column("article_id", String(128)),
+    Column("seen", UTCDateTime, nullable=False),
+)
+
+errors = Table(
+    "errors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("feed_id", Integer, ForeignKey("sources.id")),
+    Index("ix_errors_at", "at"),
+)
