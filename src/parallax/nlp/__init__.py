@@ -65,7 +65,7 @@ def parse(texts: Sequence[str], batch_size: int = 16) -> list[Doc]:
 
 def doc_to_bytes(doc: Doc) -> bytes:
     """Serialise a parsed document for storage, without the bulky tensor."""
-    return doc.to_bytes(exclude=["tensor", "user_data"])  # type: ignore[no-any-return]
+    return doc.to_bytes(exclude=["tensor", "user_data"])
 
 
 def doc_from_bytes(data: bytes) -> Doc:
