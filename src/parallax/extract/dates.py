@@ -1,0 +1,72 @@
+"""Dates as pages and pasted text state them, turned into aware datetimes.
+
+Pages rarely give a time zone; the engine compares dates across outlets, so a
+naive value is read as UTC rather than as the local time of whoever runs Parallax.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+# python-dateutil ships no type stubs and the dev extras do not pull them in.
+from dateutil import parser as dateparser  # type: ignore[import-untyped]
+from dateutil.tz import gettz  # type: ignore[import-untyped]
+
+# Zone abbreviations that news pages print; dateutil knows none of them by itself.
+_TZINFOS = {
+    name: gettz(zone)
+    for name, zone in {
+        "GMT": "UTC",
+        "UTC": "UTC",
+        "Z": "UTC",
+        "BST": "Europe/London",
+        "CET": "Europe/Paris",
+        "CEST": "Europe/Paris",
+        "EST": "America/New_York",
+        "EDT": "America/New_York",
+        "ET": "America/New_York",
+        "CST": "America/Chicago",
+        "CDT": "America/Chicago",
+        "PST": "America/Los_Angeles",
+        "PDT": "America/Los_Angeles",
+        "PT": "America/Los_Angeles",
+        "AEST": "Australia/Sydney",
+        "AEDT": "Australia/Sydney",
+        "IST": "Asia/Kolkata",
+    }.items()
+}
+
+# "13.14" is how British outlets print 13:14; dateutil would read it as a number.
+_DOTTED_TIME = re.compile(r"\b([01]?\d|2[0-3])\.([0-5]\d)\b(?!\.\d)")
+
+
+def aware(value: datetime) -> datetime:
+    """Attach UTC to a naive datetime; leave an aware one alone."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def parse_date(text: str) -> datetime | None:
+    """Parse a date the way a page prints it; None when it is not one.
+
+    The year is required: a bare "2 December" would silently get the current
+    year, which is the wrong answer for an archive.
+    """
+    if not re.search(r"\b(?:19|20)\d\d\b", text):
+        return None
+    cleaned = _DOTTED_TIME.sub(r"\1:\2", text)
+    try:
+        value = dateparser.parse(cleaned, fuzzy=True, dayfirst=True, tzinfos=_TZINFOS)
+    except (ValueError, OverflowError):
+        return None
+    return aware(value)
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """Parse the ISO strings trafilatura and htmldate return."""
+    if not text:
+        return None
+    try:
+        return aware(datetime.fromisoformat(text))
+    except ValueError:
+        return parse_date(text)
