@@ -83,7 +83,7 @@ def _read(body: str, url: str | None, *, favor_precision: bool) -> Any:
         )
     # trafilatura and lxml raise a zoo of exceptions on hostile input; any of
     # them means the same thing to the caller: this page has no readable article.
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ExtractionError(f"cannot parse HTML: {type(exc).__name__}: {exc}") from exc
 
 
@@ -111,7 +111,7 @@ def _page_date(result: Any, body: str) -> str | None:
     # the original publication date, since a modified date beats none at all.
     try:
         found = htmldate.find_date(body, outputformat=_ISO_FORMAT, original_date=False)
-    except Exception:  # noqa: BLE001  (same reasoning as in _read)
+    except Exception:  # same reasoning as in _read
         return None
     return found if isinstance(found, str) else None
 
