@@ -1,0 +1,181 @@
+"""Small text helpers shared by the briefing components.
+
+Kept private to the package: quote-span detection (several components must
+ignore words inside quotation marks, because a quote is the speaker's wording,
+not the outlet's), speech-verb lemmas and article-independence bookkeeping.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from parallax.model import Article
+
+# Verbs that introduce speech or a report.  Lemmas, as spaCy gives them.
+SPEECH_LEMMAS = frozenset(
+    {
+        "say", "tell", "add", "state", "claim", "warn", "announce", "insist", "note",
+        "explain", "argue", "label", "describe", "accuse", "urge", "report", "write",
+        "declare", "confirm", "deny", "estimate", "stress", "vow", "pledge", "reply",
+        "respond", "ask", "acknowledge", "admit", "suggest", "allege", "caution",
+        "blame", "call", "emphasise", "emphasize", "predict", "promise", "quote",
+    }
+)
+# The subset that reliably attributes a clause ("X said that ...").  "call",
+# "blame", "pledge" etc. take objects, not reported content, so they are left out.
+REPORT_LEMMAS = frozenset(
+    {
+        "say", "tell", "add", "state", "claim", "warn", "announce", "insist", "note",
+        "explain", "argue", "report", "write", "declare", "confirm", "deny", "estimate",
+        "stress", "acknowledge", "admit", "suggest", "allege", "caution", "predict",
+    }
+)
+
+OPEN_DOUBLE = "“"
+CLOSE_DOUBLE = "”"
+STRAIGHT = '"'
+OPEN_SINGLE = "‘"
+CLOSE_SINGLE = "’"
+
+_PARA_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character spans of the paragraphs of ``text`` (blank-line or newline separated)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _PARA_BREAK.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _uses_single_quote_marks(text: str) -> bool:
+    # Some British outlets quote with ‘…’.  An opening ‘ after a space or at a
+    # paragraph start is practically never an apostrophe in English news text
+    # (an elided "’90s" is typeset with the closing glyph), so one such opening
+    # means the outlet uses single curly quotes as marks.
+    return len(re.findall(r"(?:^|[\s(\[—–-])‘\S", text, flags=re.M)) >= 1
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the *inside* of direct quotations in ``text``.
+
+    Handles curly and straight double quotes (also mixed, as in “…," when an
+    outlet's CMS swaps one mark), single curly quotes used as marks, and a
+    quote that runs over paragraphs (the convention: an unclosed paragraph whose
+    next paragraph opens with a quote mark continues the same quotation).
+    Apostrophes (don’t, rebels’) are told apart from closing marks by context.
+    """
+    spans: list[tuple[int, int]] = []
+    single = _uses_single_quote_marks(text)
+    paras = paragraphs(text)
+    open_at: int | None = None
+    open_kind = ""
+    skip = -1
+    for p_index, (ps, pe) in enumerate(paras):
+        i = ps
+        while i < pe:
+            if i == skip:
+                i += 1
+                continue
+            ch = text[i]
+            prev = text[i - 1] if i > ps else " "
+            nxt = text[i + 1] if i + 1 < pe else " "
+            if open_at is None:
+                if ch in (OPEN_DOUBLE, STRAIGHT) and not _is_word(prev):
+                    open_at, open_kind = i + 1, "d"
+                elif single and ch == OPEN_SINGLE and not _is_word(prev):
+                    open_at, open_kind = i + 1, "s"
+            elif open_kind == "d":
+                if ch in (CLOSE_DOUBLE, STRAIGHT):
+                    spans.append((open_at, i))
+                    open_at = None
+                elif ch == OPEN_DOUBLE:
+                    open_at = i + 1  # an unclosed mark: restart at the newer one
+            elif open_kind == "s" and ch == CLOSE_SINGLE and not _is_word(nxt):
+                # "rebels’ strongest": a plural possessive looks like a closing
+                # mark; treat it as one only if no later closing mark follows
+                # in this paragraph before the next opening mark.
+                rest = text[i + 1 : pe]
+                nxt_open = rest.find(OPEN_SINGLE)
+                scope = rest if nxt_open < 0 else rest[:nxt_open]
+                later = re.search(r"’(?!\w)", scope)
+                possessive = prev == "s" and nxt == " " and i + 2 < pe and text[i + 2].islower()
+                if not (possessive and later):
+                    spans.append((open_at, i))
+                    open_at = None
+            i += 1
+        if open_at is not None:
+            # Unclosed at the paragraph's end: continue if the next paragraph
+            # opens with a quote mark, otherwise close here.
+            nxt_para = paras[p_index + 1] if p_index + 1 < len(paras) else None
+            opener = OPEN_SINGLE if open_kind == "s" else (OPEN_DOUBLE + STRAIGHT)
+            if nxt_para is not None and text[nxt_para[0]] in opener:
+                skip = nxt_para[0]  # the reopening mark is not a closing one
+                continue
+            spans.append((open_at, pe))
+            open_at = None
+    return [(s, e) for s, e in spans if e > s]
+
+
+def clean_quote(text: str) -> str:
+    """The words of a quote span, with paragraph breaks and reopening marks removed."""
+    text = re.sub(r"\s*\n\s*[“‘\"]?", " ", text)
+    return text.strip().strip(",;: ")
+
+
+def inside(spans: Sequence[tuple[int, int]], pos: int) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII fold: strips accents so that spellings compare equal."""
+    norm = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in norm if not unicodedata.combining(c)).lower()
+
+
+def roots(articles: Sequence[Article]) -> dict[str, str]:
+    """Map each article id to the id of the original it copies (itself if none).
+
+    A syndicated copy is not an independent confirmation: components count
+    support by distinct roots, but still cite every copy.
+    """
+    parent = {a.id: a.duplicate_of for a in articles}
+    out: dict[str, str] = {}
+    for a in articles:
+        seen = {a.id}
+        cur = a.id
+        while parent.get(cur) and parent[cur] in parent and parent[cur] not in seen:
+            cur = str(parent[cur])
+            seen.add(cur)
+        out[a.id] = cur
+    return out
+
+
+def ordered_ids(ids: Iterable[str], order: Sequence[str]) -> list[str]:
+    """Deduplicate ``ids`` and sort them in story order (the order of ``order``)."""
+    rank = {a: i for i, a in enumerate(order)}
+    return sorted(set(ids), key=lambda a: rank.get(a, len(rank)))
+
+
+def span_text(tokens: Iterable[Any]) -> str:
+    """Text of a run of spaCy tokens, preserving the original spacing."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    if not toks:
+        return ""
+    doc = toks[0].doc
+    return str(doc[toks[0].i : toks[-1].i + 1].text)
+
+
+LEADING_DET = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
