@@ -1,5 +1,401 @@
+"""Plain text pasted from a web page or a news app -> the article, minus the page.
+
+A paste carries everything the page showed: app banners, the outlet's logo text,
+section and byline, photo captions, share buttons, comment counters and a list
+of other stories.  The clean-up labels every line and keeps the article's lines:
+
+1. *Header*: lines before the first body paragraph.  The headline is the first
+   headline-like line there; what comes before it is page furniture, some of
+   which is metadata worth keeping (outlet, section, author, dateline).
+2. *Body*: from the first body paragraph on.  A line goes when it is a banner,
+   button or counter (``rules.PROMO_*``), a photo caption (a credit at its end,
+   or no closing punctuation in a line too long to be a subheading), a
+   repeated line, or a byline/dateline (kept as metadata).
+3. *Tail*: from a teaser heading ("Latest ...", "Related stories") or banner,
+   to the end, when nothing after it continues the article (no two related
+   sentences in a row).
+
+A line that ends like a sentence is never dropped from the body for its shape
+alone; only banner phrases, credits, repetition or the tail rule remove one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import ftfy
+
+from parallax.extract import rules
+from parallax.extract.dates import parse_date
+from parallax.extract.errors import ExtractionError
 from parallax.model import Document, Extracted
+
+MAX_TEXT_CHARS = 5_000_000
+"""Same bound as for HTML: nothing this size is one article."""
+
+BODY_MIN_WORDS = 10
+"""The first sentence with this many words opens the body.  Banner copy ("One
+app.", "Get all your news in one place.") is shorter; article ledes are longer."""
+
+CAPTION_MIN_WORDS = 7
+"""A line without closing punctuation and at least this many words is a caption or
+a repeated standfirst; shorter ones are subheadings, which are kept.  Subheadings
+in news copy run 2-6 words; captions describe a scene and run longer."""
+
+SHORT_LINE_WORDS = 16
+"""Banner phrases only condemn lines up to this length: a long sentence that
+mentions an app or a subscription is article text."""
+
+RELATED_SHARE = 0.3
+"""A sentence continues the article when this share of its content words
+(prefix-matched) occurs in the body above it; teaser standfirsts score near 0."""
+
+_TERMINAL = ".!?…:;,"
+_CLOSERS = "\"'”’»)]*"
+_OPENERS = "\"'“‘«"
+_STRAY_A = re.compile(r"(?<=[^\w\s])Â|Â(?=[\s\u00a0]|$)")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'’.-]*|[A-Z]\.|(?:al|el|bin|ibn)-[A-Z][\w'-]*)$")
+
+
+def repair(text: str) -> str:
+    """Undo mojibake and invisible characters; keep typographic quotes as they are."""
+    text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+    text = _STRAY_A.sub("", text)
+    return _INVISIBLE.sub("", text).replace("\u00a0", " ")
+
+
+@dataclass(slots=True)
+class Line:
+    index: int
+    text: str
+    block: int
+    kind: str = "body"
+    """body | title | meta | clutter"""
+    reason: str = ""
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def sentence(self) -> bool:
+        stripped = self.text.rstrip(_CLOSERS)
+        return bool(stripped) and stripped[-1] in _TERMINAL
+
+    def drop(self, reason: str, kind: str = "clutter") -> None:
+        self.kind, self.reason = kind, reason
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """The outcome of the clean-up: every non-blank line with its label, and metadata."""
+
+    lines: list[Line]
+    title: str | None = None
+    author: str | None = None
+    source: str | None = None
+    section: str | None = None
+    published: datetime | None = None
+    agency: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(line.text for line in self.lines if line.kind == "body")
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        return tuple(line.text for line in self.lines if line.kind in ("meta", "clutter"))
+
+
+# --- line features --------------------------------------------------------------
+
+
+def _content(text: str) -> set[str]:
+    # Five-letter prefixes make "rebel"/"rebels" and "Syria"/"Syrian" meet.
+    words = (w.lower() for w in _WORD.findall(text))
+    return {w[:5] for w in words if len(w) > 2 and w not in rules.STOPWORDS}
+
+
+def _related(text: str, vocabulary: set[str]) -> bool:
+    words = _content(text)
+    return bool(words) and len(words & vocabulary) / len(words) >= RELATED_SHARE
+
+
+def _is_promo(line: Line) -> bool:
+    if line.words > SHORT_LINE_WORDS:
+        return False
+    if rules.PROMO_STRONG.search(line.text):
+        return True
+    return not line.sentence and bool(rules.PROMO_WEAK.search(line.text))
+
+
+def _is_credit(line: Line) -> bool:
+    return bool(rules.PHOTO_CREDIT.search(line.text.rstrip(" .")))
+
+
+def _date_of(line: Line) -> datetime | None:
+    if line.words > 12:
+        return None
+    leftover = _WORD.findall(rules.DATE_WORDS.sub(" ", line.text))
+    return parse_date(line.text) if len(leftover) <= 1 else None
+
+
+def _name_like(text: str) -> bool:
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 4 or any(ch.isdigit() for ch in text):
+        return False
+    names = [t for t in tokens if t.lower() not in rules.NAME_PARTICLES]
+    return len(names) >= 2 and all(_NAME_TOKEN.match(t) for t in names)
+
+
+def _outlet_like(text: str) -> bool:
+    tokens = text.split()
+    if not 1 <= len(tokens) <= 5 or any(ch.isdigit() for ch in text):
+        return False
+    capitalised = all(t[0].isupper() or t.lower() in ("the", "of", "and") for t in tokens)
+    return capitalised and any(t.lower().strip(".") in rules.OUTLET_WORDS for t in tokens)
+
+
+def _section_of(text: str) -> str | None:
+    parts = [p for p in rules.BREADCRUMB.split(text) if p]
+    if parts and len(text.split()) <= 6 and all(p.lower() in rules.SECTIONS for p in parts):
+        return parts[-1]
+    return None
+
+
+def _byline_of(text: str) -> str | None:
+    match = rules.BYLINE.match(text)
+    if not match:
+        return None
+    # "By Jane Doe, Defence Editor" / "By Jane Doe in Beirut": the name comes first.
+    name = re.split(r"\s*(?:,|\||–|—|\s-\s|\sin\s)\s*", match.group("name"))[0].strip()
+    if rules.WIRE_AGENCIES.match(name) or _name_like(name) or _outlet_like(name):
+        return name
+    parts = re.split(r"\s+and\s+|\s*&\s*", name)
+    return name if all(_name_like(p) for p in parts) else None
+
+
+# --- the passes -------------------------------------------------------------------
+
+
+def _split(text: str) -> list[Line]:
+    lines: list[Line] = []
+    block = 0
+    for index, raw in enumerate(text.splitlines()):
+        clean = " ".join(raw.split())
+        if not clean:
+            block += 1
+            continue
+        previous = lines[-1] if lines else None
+        # A hard-wrapped paragraph: the line goes on in lower case.
+        if (
+            previous is not None
+            and previous.block == block
+            and not previous.sentence
+            and previous.words >= 5
+            and clean[0].islower()
+        ):
+            previous.text = f"{previous.text} {clean}"
+            continue
+        lines.append(Line(index=index, text=clean, block=block))
+    return lines
+
+
+def _take_meta(line: Line, out: Cleaned, repeated: set[str]) -> bool:
+    """Label a furniture line as metadata when it states some; False when it is not."""
+    text = line.text
+    date = _date_of(line)
+    if date is not None:
+        out.published = out.published or date
+        line.drop("dateline", "meta")
+        return True
+    byline = _byline_of(text)
+    if byline is not None:
+        if rules.WIRE_AGENCIES.match(byline):
+            out.agency = out.agency or byline
+        out.author = out.author or byline
+        line.drop("byline", "meta")
+        return True
+    if line.sentence:
+        return False
+    if (text in repeated and line.words <= 5) or _outlet_like(text):
+        out.source = out.source or text
+        line.drop("outlet", "meta")
+        return True
+    section = _section_of(text)
+    if section is not None:
+        out.section = out.section or section
+        line.drop("section", "meta")
+        return True
+    if _name_like(text):
+        out.author = out.author or text
+        line.drop("author", "meta")
+        return True
+    return False
+
+
+def _header(lines: list[Line], out: Cleaned) -> int:
+    """Label the lines above the body; returns the index where the body starts."""
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.sentence and line.words >= BODY_MIN_WORDS and not _is_promo(line)
+        ),
+        len(lines),
+    )
+    header = lines[:start]
+    repeated = {t for t, n in Counter(line.text for line in header).items() if n > 1}
+    title_at = next(
+        (
+            i
+            for i, line in enumerate(header)
+            if line.words >= 4
+            and not line.text.rstrip(_CLOSERS).endswith(".")
+            and not _is_promo(line)
+            and not _is_credit(line)
+            and _date_of(line) is None
+            and _byline_of(line.text) is None
+        ),
+        -1,
+    )
+    for i, line in enumerate(header):
+        if i == title_at:
+            out.title = line.text
+            line.drop("headline", "title")
+        elif _is_promo(line) or _is_credit(line):
+            line.drop("banner" if _is_promo(line) else "caption")
+        elif _take_meta(line, out, repeated):
+            pass
+        elif i < title_at:
+            # Above the headline nothing is article text: app banners, menus, logos.
+            line.drop("above headline")
+        elif not line.sentence:
+            line.drop("caption" if line.words >= CAPTION_MIN_WORDS else "header")
+    return start
+
+
+def _captions(lines: list[Line]) -> None:
+    credited = {line.block for line in lines if _is_credit(line)}
+    for line in lines:
+        if line.kind != "body":
+            continue
+        if _is_credit(line):
+            line.drop("caption")
+        elif line.block in credited and not line.sentence:
+            # A caption's first lines sit in the same block as its credit.
+            line.drop("caption")
+        elif (
+            not line.sentence
+            and line.words >= CAPTION_MIN_WORDS
+            and not line.text.startswith(tuple(_OPENERS))
+        ):
+            line.drop("caption")
+
+
+def _body(lines: list[Line], start: int, out: Cleaned) -> None:
+    seen: set[str] = {line.text for line in lines[:start] if line.kind == "body"}
+    for line in lines[start:]:
+        if _is_promo(line):
+            line.drop("banner")
+        elif rules.REPORTING_CREDIT.match(line.text):
+            line.drop("credits")
+        elif line.words <= 12 and not line.sentence and _take_meta_body(line, out):
+            pass
+        elif line.text in seen and line.words >= 3:
+            line.drop("repeated")
+        seen.add(line.text)
+    _captions(lines[start:])
+
+
+def _take_meta_body(line: Line, out: Cleaned) -> bool:
+    # In the body only bylines and datelines count: a short capitalised line
+    # there is a subheading, not an outlet or an author.
+    date = _date_of(line)
+    if date is not None:
+        out.published = out.published or date
+        line.drop("dateline", "meta")
+        return True
+    byline = _byline_of(line.text)
+    if byline is None:
+        return False
+    if rules.WIRE_AGENCIES.match(byline):
+        out.agency = out.agency or byline
+    out.author = out.author or byline
+    line.drop("byline", "meta")
+    return True
+
+
+def _continues(after: list[Line], vocabulary: set[str]) -> bool:
+    """True when two related sentences follow each other: the article goes on."""
+    run = 0
+    for line in after:
+        if line.sentence and line.words >= 8 and _related(line.text, vocabulary):
+            run += 1
+            if run >= 2:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def _tail(lines: list[Line], start: int) -> None:
+    vocabulary: set[str] = set()
+    for i in range(start, len(lines)):
+        line = lines[i]
+        marker = (
+            line.kind == "clutter"
+            and line.reason == "banner"
+            or (line.words <= 8 and not line.sentence and rules.TEASER_HEADING.search(line.text))
+        )
+        if marker and not _continues(lines[i + 1 :], vocabulary):
+            for rest in lines[i:]:
+                if rest.kind == "body" or rest.reason != "byline":
+                    rest.drop("teaser list" if rest.kind == "body" else rest.reason, "clutter")
+            return
+        if line.kind == "body":
+            vocabulary |= _content(line.text)
+
+
+def clean(body: str) -> Cleaned:
+    """Label every line of a paste and gather the metadata the page furniture states."""
+    lines = _split(repair(body))
+    out = Cleaned(lines=lines)
+    start = _header(lines, out)
+    _body(lines, start, out)
+    _tail(lines, start)
+    return out
 
 
 def extract_text(doc: Document) -> Extracted:
-    return Extracted(text=doc.body)
+    """Clean text and metadata of a plain-text document; ExtractionError when no article."""
+    where = doc.origin or doc.url or "document"
+    body = doc.body
+    if len(body) > MAX_TEXT_CHARS:
+        raise ExtractionError(
+            f"text too large in {where}: {len(body) / 1e6:.1f} MB, "
+            f"the limit is {MAX_TEXT_CHARS / 1e6:.0f} MB"
+        )
+    sample = body[:100_000]
+    if sample and len(_CONTROL.findall(sample)) > 0.01 * len(sample):
+        raise ExtractionError(f"not text (binary content) in {where}")
+    out = clean(body)
+    text = out.text
+    if not text:
+        raise ExtractionError(f"no article text found in {where}")
+    return Extracted(
+        text=text,
+        title=doc.title or out.title,
+        author=doc.author or out.author,
+        published=doc.published or out.published,
+        source=doc.source or out.source or out.agency,
+        section=out.section,
+        removed=out.removed,
+    )
