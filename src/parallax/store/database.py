@@ -102,6 +102,17 @@ class StoredNLP:
     """[surface form, label] pairs, in order of appearance."""
 
 
+@dataclass(slots=True)
+class HotRow:
+    id: str
+    title: str
+    centroid: bytes
+    keywords: list[str] | None
+    n_articles: int
+    first_published: datetime | None
+    last_published: datetime | None
+
+
 class DatabaseError(RuntimeError):
     """The database cannot be opened or migrated; the message says what to do."""
 
@@ -174,7 +185,9 @@ class Store:
             rows = conn.execute(
                 select(t.articles)
                 .where(t.articles.c.story_id == story_id)
-                .order_by(t.articles.c.published.is_(None), t.articles.c.published, t.articles.c.rowid)
+                .order_by(
+                    t.articles.c.published.is_(None), t.articles.c.published, t.articles.c.rowid
+                )
             ).all()
         return [_article(r._mapping) for r in rows]
 
@@ -185,14 +198,17 @@ class Store:
             ).all()
         return {r.article_id: StoredNLP(**r._mapping) for r in rows}
 
-    def recent_minhashes(self, since: datetime) -> list[tuple[str, bytes]]:
+    def recent_minhashes(self, since: datetime) -> list[tuple[str, bytes, str | None]]:
+        """(article id, MinHash signature, original it copies) of recently added articles."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(t.article_nlp.c.article_id, t.article_nlp.c.minhash)
+                select(
+                    t.article_nlp.c.article_id, t.article_nlp.c.minhash, t.articles.c.duplicate_of
+                )
                 .join(t.articles, t.articles.c.id == t.article_nlp.c.article_id)
                 .where(t.articles.c.added >= since, t.article_nlp.c.minhash.is_not(None))
             ).all()
-        return [(r.article_id, r.minhash) for r in rows]
+        return [(r.article_id, r.minhash, r.duplicate_of) for r in rows]
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
@@ -235,26 +251,42 @@ class Store:
                 row = rows[0] if len(rows) == 1 else None
         return StoryRow(**row._mapping) if row else None
 
-    def hot_stories(self, since: datetime) -> list[tuple[Story, bytes, list[str]]]:
-        """Stories still taking articles: their centroid and keywords, for the index."""
+    def hot_stories(self, since: datetime) -> list[HotRow]:
+        """Stories still taking articles, with what the clustering index needs."""
+        c = t.stories.c
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(t.stories).where(
-                    func.coalesce(t.stories.c.last_published, t.stories.c.updated) >= since
-                )
+                select(
+                    c.id,
+                    c.title,
+                    c.centroid,
+                    c.keywords,
+                    c.n_articles,
+                    c.first_published,
+                    c.last_published,
+                ).where(c.updated >= since, c.centroid.is_not(None))
             ).all()
-        return [
-            (
-                Story(id=r.id, title=r.title, created=r.created, updated=r.updated),
-                r.centroid,
-                list(r.keywords or []),
-            )
-            for r in rows
-        ]
+        return [HotRow(**r._mapping) for r in rows]
 
     def dirty_stories(self) -> list[str]:
         with self.engine.connect() as conn:
             return list(conn.execute(select(t.stories.c.id).where(t.stories.c.dirty)).scalars())
+
+    def text_of(self, article_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(t.articles.c.text).where(t.articles.c.id == article_id)
+            ).scalar()
+
+    def set_estimated_dates(self, estimates: dict[str, datetime]) -> None:
+        """Record inferred publication dates, flagged as estimates."""
+        with self.engine.begin() as conn:
+            for article_id, when in estimates.items():
+                conn.execute(
+                    update(t.articles)
+                    .where(t.articles.c.id == article_id)
+                    .values(published=when, published_estimated=True)
+                )
 
     def save_briefing(self, story_id: str, title: str, briefing: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
@@ -379,6 +411,7 @@ class Writer:
         story: Story,
         centroid: bytes,
         keywords: list[str],
+        first_published: datetime | None,
         last_published: datetime | None,
     ) -> None:
         """Insert or update a story's index fields and mark its briefing stale."""
@@ -390,6 +423,7 @@ class Writer:
         values = {
             "title": story.title,
             "updated": story.updated or now(),
+            "first_published": first_published,
             "last_published": last_published,
             "n_articles": counts[0],
             "n_sources": counts[1],

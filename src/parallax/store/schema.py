@@ -75,6 +75,7 @@ stories = Table(
     Column("title", Text, nullable=False),
     Column("created", UTCDateTime, nullable=False),
     Column("updated", UTCDateTime, nullable=False),
+    Column("first_published", UTCDateTime),
     Column("last_published", UTCDateTime),
     Column("n_articles", Integer, nullable=False, default=0),
     Column("n_sources", Integer, nullable=False, default=0),

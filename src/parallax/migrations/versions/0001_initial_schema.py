@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("created", sa.DateTime(), nullable=False),
         sa.Column("updated", sa.DateTime(), nullable=False),
+        sa.Column("first_published", sa.DateTime(), nullable=True),
         sa.Column("last_published", sa.DateTime(), nullable=True),
         sa.Column("n_articles", sa.Integer(), nullable=False),
         sa.Column("n_sources", sa.Integer(), nullable=False),

@@ -1,0 +1,62 @@
+"""Enrich: parse each article once and compute its vectors.
+
+The parse (sentences, entities, dependencies) is kept for the briefing; the
+embedding feeds clustering; the entity keys feed clustering's overlap signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from parallax import nlp
+from parallax.model import Article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# Entity types that identify an event's actors and places; dates and numbers
+# are shared by unrelated stories and would only add noise to overlap.
+KEY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+
+# MiniLM reads at most 256 word pieces; the title and the lead carry what an
+# article is about, so that is what gets embedded.
+LEAD_CHARS = 1200
+
+
+@dataclass(slots=True)
+class Enrichment:
+    doc: Doc
+    embedding: NDArray[np.float32]
+    entities: list[tuple[str, str]]
+    """(surface form, label) of each named-entity mention, in order."""
+
+    def entity_keys(self) -> set[str]:
+        return {entity_key(text) for text, label in self.entities if label in KEY_LABELS}
+
+
+def entity_key(surface: str) -> str:
+    """A loose key under which spelling variants of a name often meet."""
+    words = [w for w in surface.lower().replace("’", "'").split() if w not in {"the", "'s"}]
+    return " ".join(w.removesuffix("'s") for w in words)
+
+
+def lead_text(article: Article) -> str:
+    return f"{article.title or ''}\n{article.text[:LEAD_CHARS]}".strip()
+
+
+def enrich(articles: Sequence[Article]) -> list[Enrichment]:
+    docs = nlp.parse([a.text for a in articles])
+    vectors = nlp.embed([lead_text(a) for a in articles])
+    return [
+        Enrichment(
+            doc=doc,
+            embedding=vectors[i],
+            entities=[(ent.text, ent.label_) for ent in doc.ents],
+        )
+        for i, doc in enumerate(docs)
+    ]

@@ -1,0 +1,153 @@
+"""Local files and JSON Lines: ``parallax import PATH...``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from charset_normalizer import from_bytes
+
+from parallax.ingest import IngestError
+from parallax.model import Document
+
+SUFFIXES = {".txt": False, ".html": True, ".htm": True}
+RECORD_SUFFIXES = {".json", ".jsonl"}
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""A single page or pasted text is never this big; a bigger file is a mistake
+(a video, a database) and reading it would only waste memory."""
+
+
+def parse_date(value: str) -> datetime:
+    """An ISO 8601 date or date-time; a date alone means midnight UTC."""
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def read_paths(
+    paths: Iterable[str],
+    *,
+    source: str | None = None,
+    published: datetime | None = None,
+    stdin: TextIO | None = None,
+) -> Iterator[Document | IngestError]:
+    """Documents from files, folders (recursively, in name order) and ``-`` (stdin JSONL)."""
+    defaults = {"source": source, "published": published}
+    for name in paths:
+        if name == "-":
+            if stdin is not None:
+                yield from _records(enumerate(stdin, 1), "<stdin>", defaults)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if _supported(child) and not child.name.startswith("."):
+                    yield from _read_file(child, defaults)
+        elif path.is_file():
+            if _supported(path):
+                yield from _read_file(path, defaults)
+            else:
+                yield IngestError(
+                    str(path),
+                    f"unsupported file type {path.suffix or '(none)'}; "
+                    "use .txt, .html, .htm, .json or .jsonl",
+                )
+        else:
+            yield IngestError(name, "no such file or folder")
+
+
+def _supported(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    return suffix in SUFFIXES or suffix in RECORD_SUFFIXES
+
+
+def _read_file(path: Path, defaults: dict[str, Any]) -> Iterator[Document | IngestError]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            yield IngestError(str(path), f"file is {size // 2**20} MB, over the 50 MB limit")
+            return
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield IngestError(str(path), f"cannot read: {exc.strerror}")
+        return
+    content = decode(raw)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _records(enumerate(content.splitlines(), 1), str(path), defaults)
+    elif suffix == ".json":
+        try:
+            data = json.loads(content)
+        except json.JSONDecodeError as exc:
+            yield IngestError(str(path), f"not valid JSON ({exc.msg} at line {exc.lineno})")
+            return
+        items = data if isinstance(data, list) else [data]
+        for i, item in enumerate(items, 1):
+            origin = f"{path}[{i}]" if isinstance(data, list) else str(path)
+            yield _record(item, origin, defaults)
+    elif not content.strip():
+        yield IngestError(str(path), "file is empty")
+    else:
+        yield Document(body=content, is_html=SUFFIXES[suffix], origin=str(path), **defaults)
+
+
+def decode(raw: bytes) -> str:
+    """Text from bytes: UTF-8 when it is, else the likeliest encoding."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(raw).best()
+        return str(best) if best is not None else raw.decode("utf-8", errors="replace")
+
+
+def _records(
+    lines: Iterable[tuple[int, str]], origin: str, defaults: dict[str, Any]
+) -> Iterator[Document | IngestError]:
+    for number, line in lines:
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield IngestError(where, f"not valid JSON ({exc.msg})")
+            continue
+        yield _record(item, where, defaults)
+
+
+def _record(item: Any, origin: str, defaults: dict[str, Any]) -> Document | IngestError:
+    if not isinstance(item, dict):
+        return IngestError(origin, "a record must be a JSON object")
+    html, text = item.get("html"), item.get("text")
+    body = html if isinstance(html, str) and html.strip() else text
+    if not isinstance(body, str) or not body.strip():
+        return IngestError(origin, 'a record needs a non-empty "text" or "html" field')
+    published = defaults["published"]
+    if item.get("published"):
+        try:
+            published = parse_date(str(item["published"]))
+        except ValueError:
+            return IngestError(
+                origin, f'"published" is not an ISO 8601 date: {item["published"]!r}'
+            )
+    strings = {k: _string(item.get(k)) for k in ("id", "url", "source", "title", "author")}
+    return Document(
+        body=body,
+        is_html=body is html,
+        id=strings["id"],
+        url=strings["url"],
+        source=strings["source"] or defaults["source"],
+        title=strings["title"],
+        author=strings["author"],
+        published=published,
+        origin=origin,
+    )
+
+
+def _string(value: Any) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None

@@ -1,0 +1,286 @@
+"""Runs the stages in order: extract -> enrich -> dedup -> cluster -> store -> brief.
+
+Articles are processed in batches (the models are much faster on a batch) but
+assigned to stories one by one, in arrival order.  Each batch is written in
+one transaction; stories it touched are marked dirty in that same
+transaction and re-briefed afterwards, so a run killed at any point leaves
+stored data intact and the next run finishes the briefings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import statistics
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import islice
+
+import numpy as np
+
+from parallax import nlp
+from parallax.brief import build_briefing
+from parallax.cluster import HotStory, StoryIndex
+from parallax.dedup import (
+    DuplicateIndex,
+    shingles,
+    signature,
+    signature_bytes,
+    signature_from_bytes,
+)
+from parallax.enrich import Enrichment, enrich
+from parallax.export import briefing_json
+from parallax.extract import ExtractionError, extract
+from parallax.ingest import IngestError
+from parallax.model import Article, Document, Story
+from parallax.store import Store, StoredNLP, now, window_start
+
+log = logging.getLogger(__name__)
+
+BATCH = 32
+HOT_DAYS = 3.0
+"""Stories updated within this many days are loaded into the clustering index."""
+DEDUP_DAYS = 14.0
+"""Syndicated copies appear within days of the original; older ones are not checked."""
+
+
+@dataclass(slots=True)
+class Report:
+    """What a run did, for the one-line summary the CLI prints."""
+
+    imported: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    syndicated: int = 0
+    stories: set[str] = field(default_factory=set)
+    errors: list[IngestError] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        copies = f" ({self.syndicated} syndicated copies)" if self.syndicated else ""
+        return (
+            f"imported {self.imported}{copies}, duplicates {self.duplicates}, "
+            f"failed {self.failed}, stories touched {len(self.stories)}"
+        )
+
+
+@dataclass(slots=True)
+class _Pending:
+    article: Article
+    content_hash: str
+    feed_id: int | None
+
+
+def content_hash(text: str) -> str:
+    normalised = re.sub(r"\W+", " ", text.lower()).strip()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def article_id_for(doc: Document) -> str:
+    """The id given at import; else one derived from the URL or the body, so re-imports match."""
+    if doc.id:
+        return doc.id
+    basis = doc.url or doc.body
+    return hashlib.sha1(basis.encode()).hexdigest()[:16]
+
+
+class Pipeline:
+    def __init__(self, store: Store, batch_size: int = BATCH) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self.index = StoryIndex()
+        self.duplicates = DuplicateIndex(load_text=store.text_of)
+        self._load_indexes()
+
+    def _load_indexes(self) -> None:
+        self.index = StoryIndex()
+        for row in self.store.hot_stories(window_start(HOT_DAYS)):
+            centroid = np.frombuffer(row.centroid, dtype=np.float32)
+            self.index.load(
+                HotStory(
+                    id=row.id,
+                    title=row.title,
+                    total=centroid * max(1, row.n_articles),
+                    count=row.n_articles,
+                    first=row.first_published,
+                    last=row.last_published,
+                )
+            )
+            story = self.index.get(row.id)
+            assert story is not None
+            story.keys.update(row.keywords or [])
+        self.duplicates = DuplicateIndex(load_text=self.store.text_of)
+        for article_id, sig, original in self.store.recent_minhashes(window_start(DEDUP_DAYS)):
+            self.duplicates.add(article_id, signature_from_bytes(sig), duplicate_of=original)
+
+    # --- the run -------------------------------------------------------------
+
+    def run(
+        self,
+        items: Iterable[Document | IngestError],
+        *,
+        feed_id: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        brief: bool = True,
+    ) -> Report:
+        report = Report()
+        self.refresh(self.store.dirty_stories())  # finish what a killed run left
+        stream = iter(items)
+        while batch := list(islice(stream, self.batch_size)):
+            self._run_batch(batch, feed_id, report)
+            if progress:
+                progress(len(batch))
+        if brief:
+            self.refresh(sorted(report.stories))
+        return report
+
+    def _run_batch(
+        self, batch: list[Document | IngestError], feed_id: int | None, report: Report
+    ) -> None:
+        pending = list(self._extract(batch, feed_id, report))
+        if not pending:
+            return
+        enriched = enrich([p.article for p in pending])
+        try:
+            with self.store.writer() as writer:
+                for item, enrichment in zip(pending, enriched, strict=True):
+                    story, sig = self._place(item.article, enrichment)
+                    writer.add_article(item.article, item.content_hash, item.feed_id)
+                    writer.add_nlp(self._nlp_record(item.article.id, enrichment, sig))
+                    writer.save_story(
+                        Story(id=story.id, title=story.title, updated=now()),
+                        centroid=story.centroid().astype(np.float32).tobytes(),
+                        keywords=story.top_keys(),
+                        first_published=story.first,
+                        last_published=story.last,
+                    )
+                    report.stories.add(story.id)
+                    report.new_ids.append(item.article.id)
+                    report.imported += 1
+                    report.syndicated += item.article.duplicate_of is not None
+        except Exception:
+            # The in-memory indexes now hold articles the database does not:
+            # rebuild them from what was actually committed.
+            self._load_indexes()
+            raise
+        self.index.evict_quiet(timedelta(days=HOT_DAYS))
+
+    def _extract(
+        self, batch: list[Document | IngestError], feed_id: int | None, report: Report
+    ) -> Iterator[_Pending]:
+        seen: set[str] = set()
+        for item in batch:
+            if isinstance(item, IngestError):
+                self._fail(report, item, feed_id)
+                continue
+            article_id = article_id_for(item)
+            if article_id in seen or self.store.known_article(article_id, None, "") is not None:
+                report.duplicates += 1
+                continue
+            try:
+                extracted = extract(item)
+            except ExtractionError as exc:
+                self._fail(report, IngestError(item.origin or article_id, str(exc)), feed_id)
+                continue
+            digest = content_hash(extracted.text)
+            url = extracted.canonical_url or item.url
+            if digest in seen or self.store.known_article(article_id, url, digest):
+                report.duplicates += 1
+                continue
+            seen.update((article_id, digest))
+            yield _Pending(
+                Article(
+                    id=article_id,
+                    text=extracted.text,
+                    title=item.title or extracted.title,
+                    url=item.url or extracted.canonical_url,
+                    source=item.source or extracted.source,
+                    author=item.author or extracted.author,
+                    published=item.published or extracted.published,
+                    language=extracted.language,
+                    section=extracted.section,
+                    image=extracted.image,
+                    added=now(),
+                ),
+                digest,
+                feed_id,
+            )
+
+    def _place(self, article: Article, enrichment: Enrichment) -> tuple[HotStory, bytes]:
+        """Dedup, then cluster: a syndicated copy follows its original into its story."""
+        grams = shingles(article.text)
+        sig = signature(grams)
+        match = self.duplicates.find(sig, grams)
+        article.duplicate_of = match.original if match else None
+        self.duplicates.add(article.id, sig, grams, article.duplicate_of)
+        original = self.store.article(match.original) if match else None
+        story = self.index.assign(
+            article.id,
+            article.title or "",
+            enrichment.embedding,
+            enrichment.entity_keys(),
+            article.published,
+            join=original.story_id if original else None,
+        )
+        article.story_id = story.id
+        return story, signature_bytes(sig)
+
+    def _nlp_record(self, article_id: str, enrichment: Enrichment, sig: bytes) -> StoredNLP:
+        return StoredNLP(
+            article_id=article_id,
+            doc=nlp.doc_to_bytes(enrichment.doc),
+            embedding=enrichment.embedding.astype(np.float32).tobytes(),
+            minhash=sig,
+            entities=[[text, label] for text, label in enrichment.entities],
+        )
+
+    def _fail(self, report: Report, error: IngestError, feed_id: int | None) -> None:
+        report.failed += 1
+        report.errors.append(error)
+        self.store.record_error(error.origin, error.message, feed_id)
+
+    # --- briefings -----------------------------------------------------------
+
+    def refresh(self, story_ids: Iterable[str]) -> None:
+        """Rebuild the briefing of each story from its stored articles and parses."""
+        for story_id in story_ids:
+            articles = self.store.story_articles(story_id)
+            if not articles:
+                continue
+            self._estimate_dates(articles)
+            stored = self.store.nlp([a.id for a in articles])
+            docs = [nlp.doc_from_bytes(stored[a.id].doc) for a in articles]
+            briefing = build_briefing(articles, docs)
+            self.store.save_briefing(story_id, _headline(articles, stored), briefing_json(briefing))
+
+    def _estimate_dates(self, articles: list[Article]) -> None:
+        """Undated articles take the median date of their dated siblings, flagged as estimated."""
+        dated = [a.published for a in articles if a.published and not a.published_estimated]
+        if not dated:
+            return
+        middle = datetime.fromtimestamp(
+            statistics.median(d.timestamp() for d in dated), tz=dated[0].tzinfo
+        )
+        estimates = {a.id: middle for a in articles if a.published is None or a.published_estimated}
+        for article in articles:
+            if article.id in estimates:
+                article.published, article.published_estimated = middle, True
+        if estimates:
+            self.store.set_estimated_dates(estimates)
+
+
+def _headline(articles: list[Article], stored: dict[str, StoredNLP]) -> str:
+    """The title of the original article nearest the story's centre."""
+    candidates = [a for a in articles if a.title and a.duplicate_of is None] or [
+        a for a in articles if a.title
+    ]
+    if not candidates:
+        return articles[0].text[:90].rsplit(" ", 1)[0] + "…"
+    vectors = np.stack(
+        [np.frombuffer(stored[a.id].embedding, dtype=np.float32) for a in candidates]
+    )
+    centre = vectors.mean(axis=0)
+    best = int(np.argmax(vectors @ centre))
+    return candidates[best].title or ""
