@@ -18,6 +18,10 @@ def _any(*patterns: str, flags: int = _I) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 PROMO_STRONG = _any(
     # paywalls and app wrappers
     r"\bsign (?:up|in) (?:to|for) (?:read|continue|keep|unlock|get|access)",
@@ -98,24 +102,36 @@ WIRE_AGENCIES = _any(
 )
 """Bylines naming a news agency: the agency is the source as much as the author."""
 
-OUTLET_WORDS = frozenset(
-    ["times", "post", "news", "herald", "standard", "guardian", "telegraph", "journal", "tribune", "mail", "express", "independent", "gazette", "chronicle", "observer", "daily", "evening", "sunday", "weekly", "press", "mirror", "star", "record", "review", "courier", "inquirer", "examiner", "bulletin", "monitor", "register", "sentinel", "dispatch", "globe", "mercury", "echo", "advertiser", "argus", "star-ledger", "today", "magazine", "radio", "tv", "television", "network", "media", "wire", "reporter", "insider", "times-dispatch", "post-gazette", "bbc", "cnn", "npr", "abc", "nbc", "cbs", "sky", "reuters", "bloomberg", "politico", "axios", "vox"]
+OUTLET_WORDS = _wordset(
+    """
+    times post news herald standard guardian telegraph journal tribune mail express
+    independent gazette chronicle observer daily evening sunday weekly press mirror star
+    record review courier inquirer examiner bulletin monitor register sentinel dispatch
+    globe mercury echo advertiser argus star-ledger today magazine radio tv television
+    network media wire reporter insider times-dispatch post-gazette bbc cnn npr abc nbc
+    cbs sky reuters bloomberg politico axios vox
+    """
 )
 """Words that name newspapers and broadcasters; a short header line made of
 capitalised words with one of these is the outlet."""
 
-SECTIONS = frozenset(
-    {
-        *["world", "uk", "us", "usa", "news", "politics", "business", "money", "economy", "markets", "finance", "sport", "sports", "football", "tech", "technology", "science", "health", "opinion", "comment", "analysis", "culture", "arts", "entertainment", "lifestyle", "life", "travel", "europe", "africa", "asia", "americas", "australia", "environment", "climate", "education", "local", "national", "international", "features", "video", "crime", "law", "justice"],
-        "middle east",
-        "world news",
-        "uk news",
-        "us news",
-        "global development",
-        "north america",
-        "latin america",
-    }
-)
+SECTIONS = _wordset(
+    """
+    world uk us usa news politics business money economy markets finance sport sports
+    football tech technology science health opinion comment analysis culture arts
+    entertainment lifestyle life travel europe africa asia americas australia
+    environment climate education local national international features video crime law
+    justice
+    """
+) | {
+    "middle east",
+    "world news",
+    "uk news",
+    "us news",
+    "global development",
+    "north america",
+    "latin america",
+}
 """Section names as page headers print them ("World", "Middle East", "UK news")."""
 
 BREADCRUMB = re.compile(r"\s*(?:›|»|>|/|\|)\s*")
@@ -129,11 +145,23 @@ DATE_WORDS = _any(
 )
 """Tokens a dateline is made of; a line that is nothing else is a dateline."""
 
-NAME_PARTICLES = frozenset(
-    ["al", "al-", "bin", "ibn", "de", "del", "della", "der", "di", "du", "el", "la", "le", "van", "von", "da", "dos", "das", "mc", "mac", "o'", "st."]
+NAME_PARTICLES = _wordset(
+    """
+    al al- bin ibn de del della der di du el la le van von da dos das mc mac o' st.
+    """
 )
 
-STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "over", "after", "before", "about", "against", "between", "during", "without", "within", "under", "than", "then", "so", "such", "that", "this", "these", "those", "there", "their", "they", "them", "he", "she", "his", "her", "its", "it", "we", "our", "you", "your", "i", "me", "my", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would", "can", "could", "should", "may", "might", "must", "not", "no", "nor", "also", "just", "more", "most", "other", "some", "any", "all", "each", "both", "few", "many", "much", "said", "says", "say", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "while", "since", "until", "because", "through", "per", "via", "up", "down", "out", "off", "again", "further", "once", "here", "very", "too", "only", "own", "same", "new", "one", "two", "three", "last", "first", "year", "years", "week", "day", "days", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+STOPWORDS = _wordset(
+    """
+    a an the and or but if of to in on at by for with from as into over after before
+    about against between during without within under than then so such that this these
+    those there their they them he she his her its it we our you your i me my is are was
+    were be been being has have had do does did will would can could should may might
+    must not no nor also just more most other some any all each both few many much said
+    says say who whom whose which what when where why how while since until because
+    through per via up down out off again further once here very too only own same new
+    one two three last first year years week day days monday tuesday wednesday thursday
+    friday saturday sunday
+    """
 )
 """Words too common to show that two passages share a topic."""

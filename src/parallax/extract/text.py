@@ -350,10 +350,8 @@ def _tail(lines: list[Line], start: int) -> None:
     vocabulary: set[str] = set()
     for i in range(start, len(lines)):
         line = lines[i]
-        marker = (
-            line.kind == "clutter"
-            and line.reason == "banner"
-            or (line.words <= 8 and not line.sentence and rules.TEASER_HEADING.search(line.text))
+        marker = (line.kind == "clutter" and line.reason == "banner") or (
+            line.words <= 8 and not line.sentence and rules.TEASER_HEADING.search(line.text)
         )
         if marker and not _continues(lines[i + 1 :], vocabulary):
             for rest in lines[i:]:
