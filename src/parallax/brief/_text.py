@@ -30,7 +30,7 @@ REPORT_LEMMAS = frozenset(
     {
         "say", "tell", "add", "state", "claim", "warn", "announce", "insist", "note",
         "explain", "argue", "report", "write", "declare", "confirm", "deny", "estimate",
-        "stress", "acknowledge", "admit", "suggest", "allege", "caution", "predict",
+        "stress", "acknowledge", "admit", "suggest", "allege", "predict",
     }
 )
 
