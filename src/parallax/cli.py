@@ -1,0 +1,447 @@
+"""The ``parallax`` command line.
+
+Scripts rely on this contract: ``import`` ends with one summary line,
+``export stories`` writes schema-conformant JSON, and every failure is one
+``error:`` line on stderr with a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from parallax import __version__
+from parallax.export import story_document
+from parallax.ingest.fetch import Fetcher, FetchError, FetchSettings
+from parallax.ingest.files import parse_date, read_paths
+from parallax.store import ENV_VAR, DatabaseError, Store
+
+app = typer.Typer(
+    name="parallax",
+    help="Parallax: every story, from every side. Collects news, groups it into stories "
+    "and writes cross-source briefings that cite their sources.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+ALLOW_ENV = "PARALLAX_ALLOW"
+TOKEN_ENV = "PARALLAX_TOKEN"
+
+
+class CLIError(Exception):
+    """A failure the user can fix; the message says how."""
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help=f"Database file or URL (default: ${ENV_VAR}, else the user data folder).",
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    if version:
+        out.print(f"parallax {__version__}")
+        raise typer.Exit()
+    ctx.obj = {"db": db}
+
+
+def _store(ctx: typer.Context) -> Store:
+    store: Store | None = ctx.obj.get("store")
+    if store is None:
+        store = Store.open(ctx.obj.get("db"))
+        ctx.obj["store"] = store
+        ctx.call_on_close(store.close)
+    return store
+
+
+def _fetcher(allow: list[str] | None) -> Fetcher:
+    entries = list(allow or [])
+    entries += [a.strip() for a in os.environ.get(ALLOW_ENV, "").split(",") if a.strip()]
+    return Fetcher(FetchSettings(allow=tuple(entries)))
+
+
+@contextmanager
+def _progress(label: str, total: int | None) -> Iterator[Any]:
+    """A progress bar on a terminal; nothing when output is piped or in CI."""
+    if not err.is_terminal:
+        yield lambda n: None
+        return
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+# --- import / export -----------------------------------------------------------
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...",
+            help="Files or folders (.txt, .html, .htm, .json, .jsonl); '-' reads JSON Lines "
+            "from stdin.",
+        ),
+    ],
+    source: Annotated[
+        str | None, typer.Option(help="Outlet name for files that do not give one.")
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="ISO 8601 date for files that do not give one."),
+    ] = None,
+) -> None:
+    """Import articles and bring their stories up to date."""
+    when: datetime | None = None
+    if published:
+        try:
+            when = parse_date(published)
+        except ValueError as exc:
+            raise CLIError(f"--published {published!r} is not an ISO 8601 date") from exc
+    items = list(read_paths(paths, source=source, published=when, stdin=sys.stdin))
+    if not items:
+        raise CLIError("nothing to import: no .txt, .html, .htm, .json or .jsonl files found")
+    from parallax.pipeline import Pipeline
+
+    store = _store(ctx)
+    with _progress("importing", len(items)) as advance:
+        report = Pipeline(store).run(items, progress=advance)
+    for problem in report.errors:
+        err.print(f"failed: {problem}", markup=False)
+    out.print(report.line(), markup=False)
+    if report.failed and not report.imported and not report.duplicates:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Argument(metavar="stories", help="What to export: stories.")],
+    format: Annotated[
+        str, typer.Option("--format", help="jsonl (one story per line) or json (one array).")
+    ] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write here, not stdout.")
+    ] = None,
+) -> None:
+    """Export stories with their briefings, following story.schema.json."""
+    if what != "stories":
+        raise CLIError(f"cannot export {what!r}; the only export is 'stories'")
+    if format not in ("jsonl", "json"):
+        raise CLIError(f"--format must be jsonl or json, not {format!r}")
+    store = _store(ctx)
+    documents = []
+    offset = 0
+    while page := store.stories(limit=200, offset=offset):
+        offset += len(page)
+        documents += [d for d in (story_document(store, s.id) for s in page) if d]
+    if format == "json":
+        text = json.dumps(documents, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents)
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CLIError(f"cannot write {output}: {exc.strerror}") from exc
+        err.print(f"wrote {len(documents)} stories to {output}", markup=False)
+    else:
+        sys.stdout.write(text)
+
+
+# --- reading -------------------------------------------------------------------
+
+
+@app.command("stories")
+def stories(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+) -> None:
+    """List stories: title, articles, outlets, last update."""
+    rows = _store(ctx).stories(limit=limit)
+    if not rows:
+        out.print("no stories yet; add some with 'parallax import' or 'parallax add-feed'")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for column in ("story", "title", "articles", "outlets", "updated"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        conflict = any(g.get("conflict") for g in (row.briefing or {}).get("quantities", []))
+        title = row.title + (" [disputed figures]" if conflict else "")
+        table.add_row(
+            row.id,
+            title,
+            str(row.n_articles),
+            str(row.n_sources),
+            row.updated.strftime("%Y-%m-%d %H:%M"),
+        )
+    out.print(table)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    story: Annotated[str, typer.Argument(help="Story id (or a unique prefix of it).")],
+) -> None:
+    """Print a story's briefing: conflicts first, every claim with its outlets."""
+    from parallax.render import render_briefing
+
+    document = story_document(_store(ctx), story)
+    if document is None:
+        raise CLIError(f"no story {story!r}; 'parallax stories' lists them")
+    render_briefing(document, out)
+
+
+@app.command("search")
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to find in titles and texts.")],
+    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+) -> None:
+    """Full-text search over articles."""
+    results = _store(ctx).search(query, limit=limit)
+    if not results:
+        out.print("no matches")
+    for article in results:
+        out.print(
+            f"{article.id}  {article.source or '?'}: {article.title or article.text[:70]}"
+            f"  (story {article.story_id})",
+            markup=False,
+        )
+
+
+# --- feeds ---------------------------------------------------------------------
+
+
+@app.command("add-feed")
+def add_feed(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="RSS, Atom or JSON Feed URL.")],
+) -> None:
+    """Subscribe to a feed (polled by 'fetch' and 'run')."""
+    if not url.startswith(("http://", "https://")):
+        raise CLIError(f"{url!r} is not an http(s) URL")
+    feed, created = _store(ctx).add_feed(url)
+    out.print(f"{'added' if created else 'already subscribed to'} feed {feed.id}: {url}")
+
+
+@app.command("remove-feed")
+def remove_feed(
+    ctx: typer.Context, url: Annotated[str, typer.Argument(help="The feed's URL.")]
+) -> None:
+    """Unsubscribe from a feed; its articles stay."""
+    if not _store(ctx).remove_feed(url):
+        raise CLIError(f"no feed {url!r}; 'parallax feeds' lists them")
+    out.print(f"removed {url}")
+
+
+@app.command("feeds")
+def feeds(ctx: typer.Context) -> None:
+    """List feeds with their health: last success, last error, items seen."""
+    rows = _store(ctx).feeds()
+    if not rows:
+        out.print("no feeds; add one with 'parallax add-feed URL'")
+    for feed in rows:
+        ok = feed.last_success.strftime("%Y-%m-%d %H:%M") if feed.last_success else "never"
+        state = f"error x{feed.error_count}: {feed.last_error}" if feed.last_error else "ok"
+        out.print(
+            f"{feed.id:>3}  {feed.url}\n     {feed.title or ''}  last success {ok}, "
+            f"{feed.items_seen} items, {state}",
+            markup=False,
+        )
+
+
+AllowOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow",
+        metavar="HOST",
+        help=f"Let the fetcher reach this non-public host or network (also ${ALLOW_ENV}).",
+    ),
+]
+
+
+@app.command("fetch")
+def fetch(ctx: typer.Context, allow: AllowOption = None) -> None:
+    """Poll every feed once and bring stories up to date."""
+    store = _store(ctx)
+    if not store.feeds():
+        raise CLIError("no feeds to fetch; add one with 'parallax add-feed URL'")
+    report = _poll(store, allow, due_only=False)
+    for problem in report.failed_feeds:
+        err.print(f"failed: {problem}", markup=False)
+    out.print(report.line(), markup=False)
+
+
+def _poll(store: Store, allow: list[str] | None, due_only: bool) -> Any:
+    from parallax.pipeline import Pipeline
+    from parallax.poller import Poller
+
+    with _fetcher(allow) as fetcher, _progress("polling", len(store.feeds())) as advance:
+        poller = Poller(store, Pipeline(store), fetcher)
+        return poller.poll_all(due_only=due_only, on_feed=lambda _: advance(1))
+
+
+# --- serving -------------------------------------------------------------------
+
+HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
+PortOption = Annotated[int, typer.Option(help="Port to listen on.")]
+TokenOption = Annotated[
+    str | None,
+    typer.Option(
+        help=f"Require this access token (also ${TOKEN_ENV}); needed beyond localhost.",
+    ),
+]
+
+
+def _serve(store: Store, host: str, port: int, token: str | None) -> None:
+    import uvicorn
+
+    from parallax.web import create_app
+
+    token = token or os.environ.get(TOKEN_ENV) or None
+    if host not in LOCAL_HOSTS and not token:
+        raise CLIError(
+            f"refusing to serve on {host} without authentication; "
+            f"set --token or ${TOKEN_ENV}, or listen on 127.0.0.1"
+        )
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    out.print(f"Parallax reader: http://{shown}:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(create_app(store, token=token), host=host, port=port, log_level="warning")
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    token: TokenOption = None,
+) -> None:
+    """Start the web reader and JSON API."""
+    _serve(_store(ctx), host, port, token)
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    token: TokenOption = None,
+    every: Annotated[int, typer.Option(help="Seconds between polling rounds.")] = 300,
+    allow: AllowOption = None,
+) -> None:
+    """Poll feeds on a schedule and serve the reader."""
+    store = _store(ctx)
+    _start_polling(store, allow, every)
+    _serve(store, host, port, token)
+
+
+def _start_polling(store: Store, allow: list[str] | None, every: int) -> None:
+    def loop() -> None:
+        from parallax.pipeline import Pipeline
+        from parallax.poller import Poller
+
+        with _fetcher(allow) as fetcher:
+            poller = Poller(store, Pipeline(store), fetcher)
+            while True:
+                report = poller.poll_all(due_only=True)
+                if report.feeds:
+                    err.print(f"[{time.strftime('%H:%M:%S')}] {report.line()}", markup=False)
+                time.sleep(every)
+
+    threading.Thread(target=loop, name="poller", daemon=True).start()
+
+
+@app.command("demo")
+def demo(
+    ctx: typer.Context,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+) -> None:
+    """Start the sample newswire on 127.0.0.1, poll it, and serve the reader. No network."""
+    from parallax.demo.server import Newswire
+
+    if ctx.obj.get("db") is None and not os.environ.get(ENV_VAR):
+        # A fresh database each time, so the demo never mixes with real data.
+        ctx.obj["db"] = str(Path(tempfile.mkdtemp(prefix="parallax-demo-")) / "demo.db")
+    store = _store(ctx)
+    wire = Newswire.start(host="127.0.0.1", port=0)
+    ctx.call_on_close(wire.close)
+    out.print(f"sample newswire at {wire.base_url}/ with {len(wire.feed_urls)} outlet feeds")
+    for url in wire.feed_urls:
+        store.add_feed(url)
+    out.print("polling the feeds and building stories (the first run loads the models)...")
+    report = _poll(store, ["127.0.0.1"], due_only=False)
+    out.print(report.line(), markup=False)
+    _start_polling(store, ["127.0.0.1"], every=60)
+    _serve(store, host, port, None)
+
+
+def main() -> None:
+    command = typer.main.get_command(app)
+    try:
+        status = command.main(prog_name="parallax", standalone_mode=False)
+        if isinstance(status, int) and status:
+            sys.exit(status)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except click.UsageError as exc:
+        hint = f"; see 'parallax {exc.ctx.info_name} --help'" if exc.ctx else ""
+        if exc.ctx and exc.ctx.info_name == "parallax":
+            hint = "; see 'parallax --help'"
+        err.print(f"error: {exc.format_message()}{hint}", markup=False)
+        sys.exit(2)
+    except click.ClickException as exc:
+        err.print(f"error: {exc.format_message()}", markup=False)
+        sys.exit(exc.exit_code)
+    except (CLIError, DatabaseError, FetchError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: one line, not a traceback
+        if os.environ.get("PARALLAX_DEBUG"):
+            raise
+        err.print(
+            f"error: unexpected {type(exc).__name__}: {exc} "
+            "(set PARALLAX_DEBUG=1 for the traceback, and please report it)",
+            markup=False,
+        )
+        sys.exit(1)

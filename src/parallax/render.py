@@ -1,0 +1,109 @@
+"""A briefing for the terminal (``parallax show``): conflicts first, then the rest.
+
+Citations are numbered per article, ``[1]``, and the key at the end maps each
+number to its outlet, title and id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+
+def render_briefing(story: dict[str, Any], console: Console) -> None:
+    articles = story["articles"]
+    number = {a["id"]: i for i, a in enumerate(articles, 1)}
+    outlet = {a["id"]: a.get("source") or "unknown outlet" for a in articles}
+
+    def cite(ids: list[str]) -> str:
+        return "".join(f"[{number[i]}]" for i in ids if i in number)
+
+    def heading(text: str) -> None:
+        console.print()
+        console.print(f"[bold underline]{escape(text)}[/]")
+
+    outlets = sorted({outlet[a["id"]] for a in articles})
+    console.print(f"[bold]{escape(story['title'])}[/]")
+    console.print(
+        f"{len(articles)} articles from {len(outlets)} outlets "
+        f"({story.get('independent_sources', len(outlets))} independent): "
+        + escape(", ".join(outlets))
+        + f"  ·  updated {story.get('updated', '')[:16]}  ·  story {story['id']}",
+        style="dim",
+    )
+
+    conflicts = [g for g in story["quantities"] if g.get("conflict")]
+    others = [g for g in story["quantities"] if not g.get("conflict")]
+    if conflicts:
+        heading("Where outlets disagree")
+        for group in conflicts:
+            console.print(f"[bold red]{escape(group['label'])}[/]")
+            for m in group["mentions"]:
+                credited = f" — according to {m['attribution']}" if m.get("attribution") else ""
+                console.print(
+                    f"  • {escape(outlet.get(m['article_id'], '?'))}: “{escape(m['text'])}”"
+                    f"{escape(credited)} {cite([m['article_id']])}"
+                )
+
+    if story["summary"]:
+        heading("Summary")
+        for sentence in story["summary"]:
+            console.print(f"{escape(sentence['text'])} [dim]{cite(sentence['article_ids'])}[/]")
+
+    if story["quotes"]:
+        heading("Who said what")
+        for quote in story["quotes"]:
+            marks = ("“", "”") if quote.get("direct", True) else ("", "")
+            speaker = quote.get("speaker") or "unattributed"
+            console.print(
+                f"[bold]{escape(speaker)}[/]: {marks[0]}{escape(quote['text'])}{marks[1]} "
+                f"[dim]{cite(quote['article_ids'])}[/]"
+            )
+
+    if others:
+        heading("Other figures")
+        for group in others:
+            update = " (updated as reports came in)" if group.get("update") else ""
+            figures = "; ".join(
+                f"{m['text']} {cite([m['article_id']])}" for m in group["mentions"]
+            )
+            console.print(f"{escape(group['label'])}{update}: {escape(figures)}")
+
+    if story["timeline"]:
+        heading("Timeline")
+        for event in story["timeline"]:
+            mark = " (estimated)" if event.get("estimated") else ""
+            console.print(
+                f"[bold]{event['date']}[/]{mark}  {escape(event['text'])} "
+                f"[dim]{cite(event['article_ids'])}[/]"
+            )
+
+    if story["framing"]:
+        heading("How outlets word it")
+        for frame in story["framing"]:
+            terms = "; ".join(
+                f"“{t['term']}” ({', '.join(sorted({outlet.get(i, '?') for i in t['article_ids']}))})"
+                for t in frame["terms"]
+            )
+            console.print(f"[bold]{escape(frame['referent'])}[/]: {escape(terms)}")
+
+    if story["entities"]:
+        heading("People, groups and places")
+        for entity in story["entities"][:25]:
+            aliases = [a for a in entity["aliases"] if a != entity["name"]]
+            also = f" (also: {', '.join(aliases)})" if aliases else ""
+            console.print(
+                f"{escape(entity['name'])} [dim]{entity['type']}[/]{escape(also)} "
+                f"[dim]{cite(entity['article_ids'])}[/]"
+            )
+
+    heading("Sources")
+    for a in articles:
+        copy = f" — copy of [{number.get(a['duplicate_of'], '?')}]" if a.get("duplicate_of") else ""
+        date = (a.get("published") or "undated")[:10]
+        console.print(
+            f"[{number[a['id']]}] {escape(outlet[a['id']])}, {date}: "
+            f"{escape(a.get('title') or '(untitled)')}{escape(copy)}  [dim]{escape(a['id'])}[/]"
+        )
