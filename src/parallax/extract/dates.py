@@ -14,27 +14,31 @@ from dateutil import parser as dateparser  # type: ignore[import-untyped]
 from dateutil.tz import gettz  # type: ignore[import-untyped]
 
 # Zone abbreviations that news pages print; dateutil knows none of them by itself.
-_TZINFOS = {
-    name: gettz(zone)
-    for name, zone in {
-        "GMT": "UTC",
-        "UTC": "UTC",
-        "Z": "UTC",
-        "BST": "Europe/London",
-        "CET": "Europe/Paris",
-        "CEST": "Europe/Paris",
-        "EST": "America/New_York",
-        "EDT": "America/New_York",
-        "ET": "America/New_York",
-        "CST": "America/Chicago",
-        "CDT": "America/Chicago",
-        "PST": "America/Los_Angeles",
-        "PDT": "America/Los_Angeles",
-        "PT": "America/Los_Angeles",
-        "AEST": "Australia/Sydney",
-        "AEDT": "Australia/Sydney",
-        "IST": "Asia/Kolkata",
-    }.items()
+# An abbreviation names a fixed offset ("BST" is +1 even when printed in March);
+# only the seasonless "ET"/"PT" need the zone's calendar.
+_HOUR = 3600
+_TZINFOS: dict[str, object] = {
+    "GMT": 0,
+    "UTC": 0,
+    "Z": 0,
+    "BST": 1 * _HOUR,
+    "IST": 5 * _HOUR + 1800,
+    "CET": 1 * _HOUR,
+    "CEST": 2 * _HOUR,
+    "EET": 2 * _HOUR,
+    "EEST": 3 * _HOUR,
+    "EST": -5 * _HOUR,
+    "EDT": -4 * _HOUR,
+    "CST": -6 * _HOUR,
+    "CDT": -5 * _HOUR,
+    "MST": -7 * _HOUR,
+    "MDT": -6 * _HOUR,
+    "PST": -8 * _HOUR,
+    "PDT": -7 * _HOUR,
+    "AEST": 10 * _HOUR,
+    "AEDT": 11 * _HOUR,
+    "ET": gettz("America/New_York"),
+    "PT": gettz("America/Los_Angeles"),
 }
 
 # "13.14" is how British outlets print 13:14; dateutil would read it as a number.

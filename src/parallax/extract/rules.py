@@ -22,8 +22,7 @@ def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-PROMO_STRONG = _any(
-    # paywalls and app wrappers
+_PAYWALL = (
     r"\bsign (?:up|in) (?:to|for) (?:read|continue|keep|unlock|get|access)",
     r"\balready (?:a )?(?:member|subscriber|registered)",
     r"\bbecome a (?:member|subscriber)",
@@ -36,6 +35,13 @@ PROMO_STRONG = _any(
     r"\bfree (?:trial|for \d+)|\b(?:\w+|\d+) (?:days?|weeks?|months?) free\b",
     r"\bsubscribe (?:now|today|here|to (?:our|the))\b|\bsubscribers? only\b",
     r"\bnewsletters?\b.{0,40}\b(?:sign|subscribe|inbox|email)|\b(?:sign|subscribe)\b.{0,40}\bnewsletters?\b",
+)
+
+PAYWALL = _any(*_PAYWALL)
+"""Paywall and app-wrapper copy: where it appears the visible article usually ends."""
+
+PROMO_STRONG = _any(
+    *_PAYWALL,
     # sharing and comments
     r"\bshare (?:this|the) (?:article|story|page)\b|\bclick to (?:share|tweet|email|print)\b",
     r"^share(?: on \w+)?$|^(?:tweet|email|print|copy link|whatsapp|facebook|twitter|linkedin)$",

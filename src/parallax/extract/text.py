@@ -49,9 +49,11 @@ SHORT_LINE_WORDS = 16
 """Banner phrases only condemn lines up to this length: a long sentence that
 mentions an app or a subscription is article text."""
 
-RELATED_SHARE = 0.3
+RELATED_SHARE = 0.2
 """A sentence continues the article when this share of its content words
-(prefix-matched) occurs in the body above it; teaser standfirsts score near 0."""
+(prefix-matched) occurs in the body above it.  Teaser standfirsts of other
+stories score 0-0.3, continuing paragraphs 0.25-1; the overlap is why a run of
+two such sentences is also required (see ``_continues``)."""
 
 _TERMINAL = ".!?…:;,"
 _CLOSERS = "\"'”’»)]*"
@@ -334,14 +336,21 @@ def _take_meta_body(line: Line, out: Cleaned) -> bool:
 
 
 def _continues(after: list[Line], vocabulary: set[str]) -> bool:
-    """True when two related sentences follow each other: the article goes on."""
+    """True when two related sentences follow each other: the article goes on.
+
+    A teaser list alternates headlines (no closing punctuation) with standfirsts,
+    so its sentences never come two in a row; a short subheading between two
+    article paragraphs does not break the run.
+    """
     run = 0
+    seen = set(vocabulary)
     for line in after:
-        if line.sentence and line.words >= 8 and _related(line.text, vocabulary):
+        if line.sentence and line.words >= 8 and _related(line.text, seen):
+            seen |= _content(line.text)
             run += 1
             if run >= 2:
                 return True
-        else:
+        elif line.sentence or line.words >= CAPTION_MIN_WORDS:
             run = 0
     return False
 
@@ -350,7 +359,9 @@ def _tail(lines: list[Line], start: int) -> None:
     vocabulary: set[str] = set()
     for i in range(start, len(lines)):
         line = lines[i]
-        marker = (line.kind == "clutter" and line.reason == "banner") or (
+        # Paywall copy and teaser headings end the article; an ad slot or a
+        # share button does not.
+        marker = (line.reason == "banner" and rules.PAYWALL.search(line.text)) or (
             line.words <= 8 and not line.sentence and rules.TEASER_HEADING.search(line.text)
         )
         if marker and not _continues(lines[i + 1 :], vocabulary):

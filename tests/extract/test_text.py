@@ -1,0 +1,271 @@
+"""Plain-text clean-up on invented pastes in several outlets' page styles."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from parallax.extract import ExtractionError, extract
+from parallax.extract.text import clean
+from parallax.model import Document
+
+# A US metro daily as pasted from its website: menu, logo, section, byline,
+# dateline, a credited photo, an ad slot, a subheading, a quote spanning two
+# paragraphs, a copyright footer and a "More from" teaser list.
+METRO_DAILY = """\
+Menu
+Search
+The Lakeside Tribune
+Politics
+By Maria Gonzalez and Tom Becker
+Updated 3:45 PM EST, Tue March 4, 2025
+
+County board approves flood barrier after decade of delays
+
+The Harlan County board voted 5-2 on Tuesday to fund a permanent flood barrier along the Mill River, ending a dispute that has stalled the project since 2015.
+
+Residents fill sandbags near the river on Monday. (Photo by Jane Roe/Getty Images)
+
+The barrier will cost an estimated $48 million, with two-thirds coming from a state resilience grant approved last spring.
+
+Advertisement
+
+Board chair Linda Okafor said the vote reflected years of pressure from riverside neighbourhoods.
+
+What comes next
+
+Construction is expected to begin in the autumn and last roughly three years.
+
+"We have watched basements fill with water every other spring for a generation.
+
+"Tonight we finally told those families that help is coming," Okafor said.
+
+Critics on the board argued the grant terms leave the county exposed to cost overruns.
+
+Copyright 2025 The Lakeside Tribune. All rights reserved.
+
+More from Politics
+
+Mayor unveils plan to repave downtown streets by 2027
+
+The three-phase plan would close parts of Main Street for up to six weeks at a time.
+
+School district weighs later start times for high schools
+
+Parents are split on a proposal to push the first bell back by 45 minutes.
+"""
+
+# A British tabloid as pasted from an app: one line per paragraph, no blank
+# lines, mojibake, captions without closing punctuation, inline teasers,
+# share prompts and a comment counter.
+TABLOID = """\
+Pensioner, 84, wins village bake-off for the ninth year running
+A pensioner has won her village bake-off for the ninth year in a row, beating 40 rivals with a lemon drizzle she says she \u00e2\u20ac\u0153could make in her sleep\u00e2\u20ac\u009d.
+Edna Marsh, from Little Havering in Essex, has entered the contest every summer since she retired from teaching in 2006.
+Edna Marsh holds her winning lemon drizzle cake outside the village hall in Little Havering
+The judges praised her sponge as light and perfectly balanced.\u00c2
+Share this article
+Read more: Baker's dozen of village fetes cancelled over the bank holiday
+Organisers said entries were up by a third on last year, with several first-time bakers under the age of 16.
+Edna Marsh with her grandchildren at the village fete. Picture: Alamy
+She plans to hand on her recipe to her granddaughter, who came third.
+Comments (12)
+"""
+
+
+def test_metro_daily_keeps_every_sentence_and_drops_furniture() -> None:
+    result = extract(Document(body=METRO_DAILY, is_html=False, origin="metro.txt"))
+    text = result.text
+    for sentence in (
+        "The Harlan County board voted 5-2 on Tuesday",
+        "The barrier will cost an estimated $48 million",
+        "Board chair Linda Okafor said the vote",
+        "Construction is expected to begin in the autumn",
+        '"We have watched basements fill with water',
+        '"Tonight we finally told those families',
+        "Critics on the board argued",
+    ):
+        assert sentence in text
+    for clutter in ("Menu", "Getty Images", "Advertisement", "All rights reserved", "repave"):
+        assert clutter not in text
+    assert "Parents are split" not in text
+    assert result.title == "County board approves flood barrier after decade of delays"
+    assert result.source == "The Lakeside Tribune"
+    assert result.section == "Politics"
+    assert result.author == "Maria Gonzalez and Tom Becker"
+    assert result.published == datetime(2025, 3, 4, 15, 45, tzinfo=result.published.tzinfo)
+    assert result.published is not None and result.published.utcoffset() == timedelta(hours=-5)
+    assert "Advertisement" in result.removed
+    assert result.title not in result.removed
+
+
+def test_paragraphs_are_separated_by_blank_lines() -> None:
+    text = extract(Document(body=TABLOID, is_html=False)).text
+    assert "\n\n" in text
+    assert "\n\n\n" not in text
+    assert all(part.strip() == part and part for part in text.split("\n\n"))
+
+
+def test_tabloid_captions_teasers_and_mojibake() -> None:
+    result = extract(Document(body=TABLOID, is_html=False))
+    text = result.text
+    assert "“could make in her sleep”." in text  # mojibake repaired, curly quotes kept
+    assert "Â" not in text and "â€" not in text
+    assert "The judges praised her sponge as light and perfectly balanced." in text
+    assert "She plans to hand on her recipe" in text
+    assert "Organisers said entries were up by a third" in text
+    for clutter in ("holds her winning", "Picture: Alamy", "Share this", "Read more", "Comments"):
+        assert clutter not in text
+    assert result.title == "Pensioner, 84, wins village bake-off for the ninth year running"
+    assert len(result.removed) == 5
+
+
+def test_article_ending_in_short_sentence_is_kept_whole() -> None:
+    body = (
+        "Two hikers were rescued from the summit of Ben Arlow on Saturday after becoming "
+        "stranded in thick fog.\n\n"
+        "Mountain rescue volunteers reached the pair shortly before midnight.\n\n"
+        "Both were unhurt.\n\nHe declined to comment.\n"
+    )
+    result = extract(Document(body=body, is_html=False))
+    assert result.text.count("\n\n") == 3
+    assert result.removed == ()
+
+
+def test_teaser_heading_does_not_cut_an_article_that_continues() -> None:
+    body = (
+        "The harbour authority in Port Veland closed the northern quay on Friday after "
+        "cracks were found in the harbour wall.\n\n"
+        "Engineers said the harbour wall had been weakened by winter storms.\n\n"
+        "Latest developments\n\n"
+        "On Sunday the harbour authority said engineers would inspect the northern quay "
+        "again before any ferries return.\n\n"
+        "Ferry operators said the quay closure had already cost them two sailings a day "
+        "from the harbour.\n"
+    )
+    text = extract(Document(body=body, is_html=False)).text
+    assert "On Sunday the harbour authority" in text
+    assert "Ferry operators said" in text
+
+
+def test_teaser_list_of_unrelated_stories_is_cut_to_the_end() -> None:
+    body = (
+        "Scientists at the Orvik Institute have mapped the migration of eels across the "
+        "Baltic using tiny acoustic tags.\n\n"
+        "The eels travelled up to 60 kilometres a night, the team reported.\n\n"
+        "Trending now\n\n"
+        "Celebrity chef opens third restaurant in the capital\n\n"
+        "The new venue will seat 120 diners and serve a seasonal tasting menu every evening.\n\n"
+        "Transport minister resigns over rail contract row\n\n"
+        "Opposition parties had demanded an inquiry into how the contract was awarded.\n"
+    )
+    result = extract(Document(body=body, is_html=False))
+    assert result.text.endswith("the team reported.")
+    assert "Trending now" in result.removed
+
+
+def test_wire_byline_at_the_end_becomes_author_and_source() -> None:
+    body = (
+        "Heavy rain flooded parts of the old town of Castelmar on Wednesday, cutting power "
+        "to about 3,000 homes.\n\n"
+        "Firefighters pumped water from cellars through the night.\n\n"
+        "By Associated Press\n"
+    )
+    result = extract(Document(body=body, is_html=False))
+    assert result.author == "Associated Press"
+    assert result.source == "Associated Press"
+    assert "Associated Press" not in result.text
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("5 March 2025, 09:30", datetime(2025, 3, 5, 9, 30, tzinfo=UTC)),
+        ("Published 14.02 GMT, 5 March 2025", datetime(2025, 3, 5, 14, 2, tzinfo=UTC)),
+        ("Wed 5 Mar 2025 18.10 BST", datetime(2025, 3, 5, 17, 10, tzinfo=UTC)),
+        ("March 5, 2025 9:30 AM EDT", datetime(2025, 3, 5, 13, 30, tzinfo=UTC)),
+    ],
+)
+def test_datelines_become_aware_datetimes(line: str, expected: datetime) -> None:
+    body = (
+        f"Storm closes mountain passes\n\n{line}\n\n"
+        "Snowfall of up to a metre closed three mountain passes overnight, the roads agency said.\n"
+    )
+    result = extract(Document(body=body, is_html=False))
+    assert result.published == expected
+    assert line not in result.text
+
+
+def test_document_metadata_wins_over_page_furniture() -> None:
+    given = datetime(2025, 1, 2, 8, 0, tzinfo=UTC)
+    doc = Document(
+        body=METRO_DAILY,
+        is_html=False,
+        title="Flood barrier approved",
+        source="Feed Outlet",
+        author="Feed Author",
+        published=given,
+    )
+    result = extract(doc)
+    assert (result.title, result.source, result.author, result.published) == (
+        "Flood barrier approved",
+        "Feed Outlet",
+        "Feed Author",
+        given,
+    )
+
+
+def test_hard_wrapped_paragraphs_are_rejoined_not_dropped() -> None:
+    body = (
+        "The regional council has approved a new cycle lane along the seafront\n"
+        "promenade, linking the ferry terminal with the old harbour district by\n"
+        "next summer.\n\n"
+        "Councillors said the route would take cyclists off the busy coast road.\n"
+    )
+    text = extract(Document(body=body, is_html=False)).text
+    assert "seafront promenade, linking" in text
+    assert text.count("\n\n") == 1
+
+
+def test_subheadings_may_stay_but_sentences_never_go() -> None:
+    body = (
+        "Talks between the two unions and the rail operator resumed on Thursday in a bid "
+        "to end the strike.\n"
+        "Unions want pay rise\n"
+        "The unions are asking for a 6% rise backdated to April.\n"
+        "Operator offer unchanged: spokesperson\n"
+        "A spokesperson said the operator's offer of 4% still stood.\n"
+    )
+    kept = extract(Document(body=body, is_html=False)).text
+    sentences = [line for line in body.splitlines() if line.endswith(".")]
+    assert all(sentence in kept for sentence in sentences)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "   \n\n  ",
+        "Sign up to read this article\nAlready a member? Sign in\nDownload the app\n",
+        "\x00\x01\x02\x03binary\x04\x05\x06" * 50,
+    ],
+)
+def test_no_article_is_a_readable_error(body: str) -> None:
+    with pytest.raises(ExtractionError, match=r"in paste\.txt"):
+        extract(Document(body=body, is_html=False, origin="paste.txt"))
+
+
+def test_huge_text_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(ExtractionError, match="too large"):
+        extract(Document(body="word " * 1_100_000, is_html=False, origin="big.txt"))
+
+
+def test_every_line_is_labelled() -> None:
+    cleaned = clean(METRO_DAILY)
+    assert {line.kind for line in cleaned.lines} == {"body", "title", "meta", "clutter"}
+    assert all(line.reason for line in cleaned.lines if line.kind != "body")
+    assert not any(
+        re.search(r"\(Photo by", line.text) for line in cleaned.lines if line.kind == "body"
+    )
