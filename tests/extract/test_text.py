@@ -1,5 +1,8 @@
 """Plain-text clean-up on invented pastes in several outlets' page styles."""
 
+# The pastes below keep one paragraph per line, as pages deliver them.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import re
