@@ -7,12 +7,14 @@ import http.client
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import feedparser
 import httpx
 import pytest
 
+import parallax
 from parallax.demo.server import Newswire, load_manifest
 
 MAIN_STORY = "karavia-dam"
@@ -316,3 +318,14 @@ def test_pages_carry_clutter_and_metadata(client: httpx.Client, manifest: dict[s
         assert article["author"] in html.unescape(text)
         with_published_meta += 'property="article:published_time"' in text
     assert 0 < with_published_meta < len(manifest["articles"])
+
+
+def test_the_engine_never_reads_the_manifest() -> None:
+    package = Path(parallax.__file__).parent
+    demo = package / "demo"
+    for source in package.rglob("*.py"):
+        if demo in source.parents:
+            continue
+        text = source.read_text(encoding="utf-8")
+        assert "load_manifest" not in text, source
+        assert not ("newswire" in text and "manifest" in text), source
