@@ -40,7 +40,7 @@ app = typer.Typer(
     add_completion=False,
 )
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ALLOW_ENV = "PARALLAX_ALLOW"

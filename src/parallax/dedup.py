@@ -18,6 +18,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
+SCHEME = "affine32"
+"""datasketch's permutation scheme, named so that stored signatures stay comparable."""
 SHINGLE = 5
 """Word 5-grams: long enough that two articles on one topic rarely share many."""
 
@@ -48,7 +50,7 @@ def hash_gram(gram: str) -> int:
 
 
 def signature(shingle_set: set[int]) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     if shingle_set:
         m.update_batch([s.to_bytes(8, "little") for s in shingle_set])
     return m
@@ -59,7 +61,9 @@ def signature_bytes(m: MinHash) -> bytes:
 
 
 def signature_from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64))
+    return MinHash(
+        num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME
+    )
 
 
 def containment(a: set[int], b: set[int]) -> float:

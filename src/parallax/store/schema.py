@@ -104,7 +104,13 @@ articles = Table(
     Column("text", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("duplicate_of", String(128)),
-    Column("story_id", String(32), ForeignKey("stories.id")),
+    # Deferred: an article and the story it founds are written in one
+    # transaction, and the story row's counts need the article row first.
+    Column(
+        "story_id",
+        String(32),
+        ForeignKey("stories.id", deferrable=True, initially="DEFERRED"),
+    ),
     Column("feed_id", Integer, ForeignKey("sources.id")),
     Column("added", UTCDateTime, nullable=False),
     Index("ix_articles_url", "url"),

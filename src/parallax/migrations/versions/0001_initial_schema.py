@@ -34,7 +34,6 @@ FTS5_SQLITE = [
 
 
 def upgrade() -> None:
-
     op.create_table(
         "sources",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -96,8 +95,7 @@ def upgrade() -> None:
             ["sources.id"],
         ),
         sa.ForeignKeyConstraint(
-            ["story_id"],
-            ["stories.id"],
+            ["story_id"], ["stories.id"], deferrable=True, initially="DEFERRED"
         ),
         sa.PrimaryKeyConstraint("rowid"),
         sa.UniqueConstraint("id"),
