@@ -1,0 +1,145 @@
+"""The application factory: routes, error pages, security headers, token."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from parallax.store import Store
+from parallax.web import api, pages
+from parallax.web.security import (
+    HEADERS,
+    SecurityHeaders,
+    TokenAuth,
+    denied_html,
+    wants_json,
+)
+from parallax.web.templates import HERE, Templates
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "That request did not make sense",
+    401: "Sign in needed",
+    404: "Not found",
+    405: "Not allowed",
+    500: "Something went wrong",
+}
+
+
+def create_app(store: Store, *, token: str | None = None) -> FastAPI:
+    """The web reader and JSON API over ``store``.
+
+    With ``token``, every request must carry it (see ``security.TokenAuth``).
+    """
+    templates = Templates()
+    app = FastAPI(
+        title="Parallax",
+        summary="Every story, from every side, with its sources.",
+        version="0.1.0",
+        # FastAPI's Swagger UI loads scripts from a CDN and runs inline code:
+        # it neither works offline nor fits the CSP.  /docs is our own
+        # script-free page built from the same OpenAPI schema.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.include_router(api.router(store))
+    app.include_router(pages.router(store, templates))
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(
+            templates.render("docs.html", section="api", endpoints=endpoints(app.openapi()))
+        )
+
+    def error(request: Request, status: int, detail: str) -> Response:
+        if wants_json(request.url.path):
+            return JSONResponse({"detail": detail}, status_code=status)
+        html = templates.render(
+            "error.html", status=status, title=TITLES.get(status, "Error"), detail=detail
+        )
+        return HTMLResponse(html, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
+        if exc.status_code == 404 and detail == "Not Found" and not wants_json(request.url.path):
+            detail = "There is no page at this address."
+        response = error(request, exc.status_code, detail)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if wants_json(request.url.path):
+            # Keep FastAPI's detailed list for API clients.
+            return JSONResponse({"detail": _plain_errors(exc)}, status_code=422)
+        return error(request, 400, "A value in the address is not valid.")
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        # Runs outside the middleware stack, so the security headers are added here.
+        log.exception("unhandled error on %s", request.url.path)
+        response = error(request, 500, "The server hit an unexpected error; it has been logged.")
+        response.headers.update(HEADERS)
+        return response
+
+    if token:
+        app.add_middleware(
+            TokenAuth,
+            token=token,
+            denied=denied_html(lambda: templates.render("signin.html", section="")),
+        )
+    # Added last so it is outermost: 401 pages and redirects get the headers too.
+    app.add_middleware(SecurityHeaders, private=bool(token))
+    return app
+
+
+def _plain_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+        for e in exc.errors()
+    ]
+
+
+def endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The OpenAPI paths flattened for the docs page."""
+    found = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            found.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p.get("name", ""),
+                            "in": p.get("in", ""),
+                            "required": bool(p.get("required")),
+                            "type": _type_name(p.get("schema", {})),
+                            "description": p.get("description", ""),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "responses": sorted(op.get("responses", {})),
+                }
+            )
+    return found
+
+
+def _type_name(schema: dict[str, Any]) -> str:
+    if "type" in schema:
+        return str(schema["type"])
+    options = schema.get("anyOf", [])
+    return " or ".join(str(o.get("type", "?")) for o in options) or "any"

@@ -1,0 +1,392 @@
+"""The story page's view of a briefing: citations resolved to outlets, quotes
+grouped by speaker, syndicated copies folded under their originals.
+
+Briefings are stored JSON written by another stage (and possibly by an older
+version of it), so every reader here is defensive: a missing key, a wrong type
+or an unknown article id degrades to "nothing to show", never to an error page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from parallax.model import Article
+from parallax.web.view import article_href, badge_class, initials, outlet_name, parse_day
+
+KNOWN_KEYS = frozenset(
+    {"summary", "entities", "quotes", "quantities", "timeline", "framing", "title", "id"}
+)
+"""Briefing keys with their own section; any other key is shown as an extra."""
+
+ENTITY_TYPES = {
+    "PERSON": "Person",
+    "ORG": "Organisation",
+    "GPE": "Place",
+    "LOC": "Place",
+    "FAC": "Place",
+    "NORP": "Group",
+    "EVENT": "Event",
+    "LAW": "Law",
+    "PRODUCT": "Product",
+    "WORK_OF_ART": "Work",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """One citation mark: [n] linking to an article, labelled with its outlet."""
+
+    n: int
+    article_id: str
+    outlet: str
+    href: str
+    known: bool
+    """False when the briefing cites an article that is not in this story."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    name: str
+    initials: str
+    badge: str
+
+
+def outlet(name: str) -> Outlet:
+    return Outlet(name=name, initials=initials(name), badge=badge_class(name))
+
+
+class Citations:
+    """Numbers articles once per story, so [3] means the same article everywhere."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self._cites: dict[str, Cite] = {}
+        for article in articles:
+            self._add(article.id, outlet_name(article.source, article.url), known=True)
+
+    def _add(self, article_id: str, name: str, *, known: bool) -> Cite:
+        cite = Cite(len(self._cites) + 1, article_id, name, article_href(article_id), known)
+        self._cites[article_id] = cite
+        return cite
+
+    def get(self, article_id: object) -> Cite | None:
+        if not isinstance(article_id, str) or not article_id:
+            return None
+        found = self._cites.get(article_id)
+        return found or self._add(article_id, "article not in this story", known=False)
+
+    def many(self, ids: object) -> list[Cite]:
+        """Citations for a list of ids, in number order, skipping junk."""
+        if not isinstance(ids, list):
+            return []
+        found = {c.article_id: c for c in (self.get(i) for i in ids) if c is not None}
+        return sorted(found.values(), key=lambda c: c.n)
+
+    def outlets(self, ids: object) -> list[Outlet]:
+        names: dict[str, None] = {}
+        for cite in self.many(ids):
+            if cite.known:
+                names.setdefault(cite.outlet, None)
+        return [outlet(n) for n in names]
+
+
+@dataclass(slots=True)
+class SummaryLine:
+    text: str
+    cites: list[Cite]
+
+
+@dataclass(slots=True)
+class Figure:
+    text: str
+    cite: Cite | None
+    attribution: str | None
+    low: float | None
+    high: float | None
+
+
+@dataclass(slots=True)
+class FigureGroup:
+    label: str
+    conflict: bool
+    update: bool
+    figures: list[Figure]
+
+
+@dataclass(slots=True)
+class QuoteView:
+    text: str
+    direct: bool
+    cites: list[Cite]
+    outlets: list[Outlet]
+    variants: list[str]
+
+
+@dataclass(slots=True)
+class Speaker:
+    name: str | None
+    quotes: list[QuoteView] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EntityView:
+    name: str
+    kind: str
+    aliases: list[str]
+    cites: list[Cite]
+
+
+@dataclass(slots=True)
+class Event:
+    day: date | None
+    raw_date: str
+    text: str
+    estimated: bool
+    cites: list[Cite]
+
+
+@dataclass(slots=True)
+class OutletTerms:
+    outlet: Outlet
+    terms: list[str]
+    cites: list[Cite]
+
+
+@dataclass(slots=True)
+class FramingView:
+    referent: str
+    by_outlet: list[OutletTerms]
+
+
+@dataclass(slots=True)
+class ArticleEntry:
+    article: Article
+    outlet: Outlet
+    cite: Cite
+    copies: list[ArticleEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Extra:
+    key: str
+    label: str
+    value: Any
+
+
+@dataclass(slots=True)
+class BriefingView:
+    built: bool
+    summary: list[SummaryLine]
+    conflicts: list[FigureGroup]
+    figures: list[FigureGroup]
+    speakers: list[Speaker]
+    entities: list[EntityView]
+    timeline: list[Event]
+    framing: list[FramingView]
+    extras: list[Extra]
+    articles: list[ArticleEntry]
+    outlets: list[Outlet]
+    independent: int
+    citations: Citations
+
+
+def _items(briefing: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = briefing.get(key)
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, Mapping)]
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> BriefingView:
+    cites = Citations(articles)
+    data: Mapping[str, Any] = briefing if isinstance(briefing, Mapping) else {}
+    groups = _figure_groups(data, cites)
+    entries = fold_copies(articles, cites)
+    independent = {a.source or a.id for a in articles if a.duplicate_of is None}
+    names: dict[str, None] = {}
+    for article in articles:
+        names.setdefault(outlet_name(article.source, article.url), None)
+    return BriefingView(
+        built=briefing is not None,
+        summary=[
+            SummaryLine(_text(s.get("text")), cites.many(s.get("article_ids")))
+            for s in _items(data, "summary")
+            if _text(s.get("text"))
+        ],
+        conflicts=[g for g in groups if g.conflict],
+        figures=[g for g in groups if not g.conflict],
+        speakers=_speakers(data, cites),
+        entities=_entities(data, cites),
+        timeline=_timeline(data, cites),
+        framing=_framing(data, cites),
+        extras=[
+            Extra(key, key.replace("_", " ").capitalize(), value)
+            for key, value in data.items()
+            if key not in KNOWN_KEYS and value not in (None, "", [], {})
+        ],
+        articles=entries,
+        outlets=[outlet(n) for n in names],
+        independent=len(independent),
+        citations=cites,
+    )
+
+
+def _figure_groups(data: Mapping[str, Any], cites: Citations) -> list[FigureGroup]:
+    groups = []
+    for group in _items(data, "quantities"):
+        mentions = group.get("mentions")
+        figures = [
+            Figure(
+                text=_text(m.get("text")),
+                cite=cites.get(m.get("article_id")),
+                attribution=_text(m.get("attribution")) or None,
+                low=_number(m.get("low")),
+                high=_number(m.get("high")),
+            )
+            for m in (mentions if isinstance(mentions, list) else [])
+            if isinstance(m, Mapping) and _text(m.get("text"))
+        ]
+        if figures:
+            groups.append(
+                FigureGroup(
+                    label=_text(group.get("label")) or "Figures",
+                    conflict=group.get("conflict") is True,
+                    update=group.get("update") is True,
+                    figures=figures,
+                )
+            )
+    return groups
+
+
+def _speakers(data: Mapping[str, Any], cites: Citations) -> list[Speaker]:
+    speakers: dict[str | None, Speaker] = {}
+    for quote in _items(data, "quotes"):
+        text = _text(quote.get("text"))
+        if not text:
+            continue
+        name = _text(quote.get("speaker")) or None
+        variants = quote.get("variants")
+        view = QuoteView(
+            text=text,
+            direct=quote.get("direct") is not False,
+            cites=cites.many(quote.get("article_ids")),
+            outlets=cites.outlets(quote.get("article_ids")),
+            variants=[
+                v
+                for v in (
+                    _text(x.get("text")) if isinstance(x, Mapping) else _text(x)
+                    for x in (variants if isinstance(variants, list) else [])
+                )
+                if v and v != text
+            ],
+        )
+        speakers.setdefault(name, Speaker(name)).quotes.append(view)
+    # Named speakers first, in briefing order; unattributed quotes last.
+    return sorted(speakers.values(), key=lambda s: s.name is None)
+
+
+def _entities(data: Mapping[str, Any], cites: Citations) -> list[EntityView]:
+    views = []
+    for entity in _items(data, "entities"):
+        name = _text(entity.get("name"))
+        if not name:
+            continue
+        raw_aliases = entity.get("aliases")
+        aliases = [
+            a
+            for a in dict.fromkeys(
+                _text(x) for x in (raw_aliases if isinstance(raw_aliases, list) else [])
+            )
+            if a and a != name
+        ]
+        kind = _text(entity.get("type")).upper()
+        views.append(
+            EntityView(
+                name=name,
+                kind=ENTITY_TYPES.get(kind, kind.capitalize() or "Other"),
+                aliases=aliases,
+                cites=cites.many(entity.get("article_ids")),
+            )
+        )
+    return views
+
+
+def _timeline(data: Mapping[str, Any], cites: Citations) -> list[Event]:
+    events = [
+        Event(
+            day=parse_day(e.get("date")),
+            raw_date=_text(e.get("date")),
+            text=_text(e.get("text")),
+            estimated=e.get("estimated") is True,
+            cites=cites.many(e.get("article_ids")),
+        )
+        for e in _items(data, "timeline")
+        if _text(e.get("text"))
+    ]
+    # Undated events keep their order after the dated ones.
+    return sorted(events, key=lambda e: (e.day is None, e.day or date.min))
+
+
+def _framing(data: Mapping[str, Any], cites: Citations) -> list[FramingView]:
+    views = []
+    for frame in _items(data, "framing"):
+        referent = _text(frame.get("referent"))
+        raw_terms = frame.get("terms")
+        by_outlet: dict[str, OutletTerms] = {}
+        for term in raw_terms if isinstance(raw_terms, list) else []:
+            if not isinstance(term, Mapping) or not _text(term.get("term")):
+                continue
+            for cite in cites.many(term.get("article_ids")):
+                row = by_outlet.setdefault(cite.outlet, OutletTerms(outlet(cite.outlet), [], []))
+                if term["term"].strip() not in row.terms:
+                    row.terms.append(term["term"].strip())
+                if cite not in row.cites:
+                    row.cites.append(cite)
+        if referent and by_outlet:
+            views.append(FramingView(referent, list(by_outlet.values())))
+    return views
+
+
+def fold_copies(articles: list[Article], cites: Citations) -> list[ArticleEntry]:
+    """Originals in story order, each with its syndicated copies folded under it.
+
+    A copy of a copy is folded under the first original up the chain; a copy whose
+    original is not in this story stands on its own.
+    """
+    by_id = {a.id: a for a in articles}
+
+    def root(article: Article) -> Article:
+        seen = {article.id}
+        while article.duplicate_of in by_id and article.duplicate_of not in seen:
+            article = by_id[article.duplicate_of]
+            seen.add(article.id)
+        return article
+
+    entries: dict[str, ArticleEntry] = {}
+    for article in articles:
+        top = root(article)
+        if top.id not in entries:
+            cite = cites.get(top.id)
+            assert cite is not None
+            entries[top.id] = ArticleEntry(top, outlet(outlet_name(top.source, top.url)), cite)
+    for article in articles:
+        top = root(article)
+        if top.id != article.id:
+            cite = cites.get(article.id)
+            assert cite is not None
+            entries[top.id].copies.append(
+                ArticleEntry(article, outlet(outlet_name(article.source, article.url)), cite)
+            )
+    return list(entries.values())

@@ -1,0 +1,148 @@
+"""Security headers on every response, and the optional access token.
+
+Both are plain ASGI middleware (not ``BaseHTTPMiddleware``) so they wrap every
+response the same way, static files and error pages included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.datastructures import URL, MutableHeaders
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+"""No scripts at all: the reader works without JavaScript, so none is allowed,
+and an injected ``<script>`` or ``onerror=`` would not run even if escaping failed."""
+
+HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    # Article links already carry rel=noreferrer; this also covers anything else,
+    # so a reader's story list never leaks to outlets.
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+COOKIE = "parallax_session"
+TOKEN_PARAM = "token"
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp, *, private: bool) -> None:
+        self.app = app
+        # With a token the pages are personal: no shared cache may keep them.
+        self.private = private
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers[name] = value
+                if self.private:
+                    headers["cache-control"] = "private, no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def session_value(token: str) -> str:
+    """What the cookie holds: a keyed digest of the token, not the token itself,
+    so that a cookie jar leak does not reveal the token for the Bearer header."""
+    return hmac.new(token.encode("utf-8"), b"parallax-web-session", hashlib.sha256).hexdigest()
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def wants_json(path: str) -> bool:
+    return path.startswith("/api/") or path == "/api" or path == "/openapi.json"
+
+
+class TokenAuth:
+    """Every request needs the token: a Bearer header, the session cookie, or
+    ``?token=`` once (which sets the cookie and redirects to the clean URL, so
+    the token does not linger in the address bar, history or logs).
+
+    Static files are exempt: the stylesheet holds no data and lets the
+    "sign in" page itself look right.
+    """
+
+    def __init__(self, app: ASGIApp, *, token: str, denied: Callable[[Request], Response]) -> None:
+        self.app = app
+        self.token = token
+        self.session = session_value(token)
+        self.denied = denied
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        if self._authorised(request):
+            await self.app(scope, receive, send)
+            return
+        given = request.query_params.get(TOKEN_PARAM)
+        response: Response
+        if given is not None and _same(given, self.token):
+            response = RedirectResponse(_without_token(request.url), status_code=303)
+            response.set_cookie(
+                COOKIE,
+                self.session,
+                httponly=True,
+                samesite="strict",
+                secure=request.url.scheme == "https",
+                path="/",
+            )
+        else:
+            response = self.denied(request)
+        await response(scope, receive, send)
+
+    def _authorised(self, request: Request) -> bool:
+        header = request.headers.get("authorization", "")
+        scheme, _, credential = header.partition(" ")
+        if scheme.lower() == "bearer" and _same(credential.strip(), self.token):
+            return True
+        cookie = request.cookies.get(COOKIE)
+        return cookie is not None and _same(cookie, self.session)
+
+
+def _without_token(url: URL) -> str:
+    """The same path and query minus ``token``, as a same-site relative URL."""
+    # Collapse leading slashes: "//evil.example" would be read as another host.
+    path = "/" + url.path.lstrip("/")
+    query = [(k, v) for k, v in parse_qsl(url.query, keep_blank_values=True) if k != TOKEN_PARAM]
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def denied_json(_request: Request) -> Response:
+    return JSONResponse(
+        {"detail": "A valid token is required (Authorization: Bearer <token>)."},
+        status_code=401,
+        headers={"www-authenticate": "Bearer"},
+    )
+
+
+def denied_html(render: Callable[[], str]) -> Callable[[Request], Response]:
+    def denied(request: Request) -> Response:
+        if wants_json(request.url.path):
+            return denied_json(request)
+        return HTMLResponse(render(), status_code=401, headers={"www-authenticate": "Bearer"})
+
+    return denied

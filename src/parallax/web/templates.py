@@ -1,0 +1,45 @@
+"""The Jinja2 environment: autoescaping always on, helpers registered once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from parallax.web import view
+
+HERE = Path(__file__).parent
+
+
+class Templates:
+    def __init__(self) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            # Article titles and texts come from the open web: every value is
+            # escaped unless a template says otherwise (none does).
+            autoescape=True,
+            # A typo in a template fails the test suite instead of rendering blank.
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            article_href=view.article_href,
+            story_href=view.story_href,
+            safe_url=view.safe_url,
+            initials=view.initials,
+            badge_class=view.badge_class,
+            outlet_name=view.outlet_name,
+            iso=view.iso,
+            long_date=view.long_date,
+            long_datetime=view.long_datetime,
+        )
+
+    def render(self, name: str, **context: Any) -> str:
+        now = datetime.now(UTC)
+        context.setdefault("ago", lambda moment: view.relative_time(moment, now))
+        context.setdefault("query", "")
+        context.setdefault("section", "")
+        return self.env.get_template(name).render(**context)

@@ -1,0 +1,191 @@
+"""Small, pure helpers that turn stored values into what a page shows.
+
+Nothing here touches the store or the clock: ``now`` is always passed in, so
+every helper can be tested on plain values.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import UTC, date, datetime
+from urllib.parse import quote, urlsplit
+
+BADGE_COLOURS = 8
+"""Number of badge colour classes in style.css (``badge-0`` .. ``badge-7``)."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?][\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9])")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_STOPWORDS = {"the", "a", "an", "of", "and", "&"}
+
+
+def article_href(article_id: str) -> str:
+    # Ids come from imports and may hold any character; quote them whole.
+    return "/articles/" + quote(article_id, safe="")
+
+
+def story_href(story_id: str) -> str:
+    return "/stories/" + quote(story_id, safe="")
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else None.
+
+    Stored URLs come from feeds and pages, which are untrusted: anything that is
+    not plainly http(s) (``javascript:``, ``data:``, relative junk) never becomes
+    a link.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if any(ord(c) < 0x21 or c == "\x7f" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def host_of(url: str | None) -> str | None:
+    safe = safe_url(url)
+    if safe is None:
+        return None
+    host = urlsplit(safe).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def outlet_name(source: str | None, url: str | None = None) -> str:
+    """The outlet to show: the stored source, else the URL's host."""
+    if source and source.strip():
+        return source.strip()
+    return host_of(url) or "Unknown outlet"
+
+
+def initials(name: str) -> str:
+    """One or two letters standing for an outlet: "The Guardian" -> "G", "Daily Mail" -> "DM"."""
+    words: list[str] = [w for w in re.findall(r"[^\W_]+", name) if w.lower() not in _STOPWORDS]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        word = words[0]
+        return word[0].upper() + (word[1].lower() if len(word) > 1 and not word.isupper() else "")
+    return (words[0][0] + words[1][0]).upper()
+
+
+def badge_class(name: str) -> str:
+    # A stable hash (not Python's salted hash()) so an outlet keeps its colour
+    # across restarts and pages.
+    return f"badge-{zlib.crc32(name.casefold().encode('utf-8')) % BADGE_COLOURS}"
+
+
+def first_sentence(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    sentence = _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+    if len(sentence) > limit:
+        cut = sentence[:limit].rsplit(" ", 1)[0]
+        return cut.rstrip(",;:") + "…"
+    return sentence
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a cleaned text: blank lines separate them.
+
+    A text with no blank line but several lines is taken line by line, since some
+    extractors emit one paragraph per line.
+    """
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        return []
+    blocks = _PARAGRAPH_BREAK.split(text)
+    if len(blocks) == 1:
+        blocks = text.split("\n")
+    return [" ".join(b.split()) for b in blocks if b.strip()]
+
+
+def relative_time(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "unknown time"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    seconds = (now - moment).total_seconds()
+    if seconds < 0:
+        # Clock skew between feeds and us; a future date reads as "just now".
+        seconds = 0
+    minutes = int(seconds // 60)
+    hours = int(seconds // 3600)
+    days = int(seconds // 86400)
+    if minutes < 1:
+        return "just now"
+    if hours < 1:
+        return _plural(minutes, "minute") + " ago"
+    if days < 1:
+        return _plural(hours, "hour") + " ago"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    return long_date(moment.date())
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def long_datetime(moment: datetime) -> str:
+    moment = moment.astimezone(UTC)
+    return f"{long_date(moment.date())}, {moment.strftime('%H:%M')} UTC"
+
+
+def iso(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
+
+
+def parse_day(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def highlight(text: str, query: str, width: int = 220) -> list[tuple[str, bool]]:
+    """A window of ``text`` around the first query word, as (segment, is_match) pairs.
+
+    Returned as segments, not HTML, so that the template escapes every piece.
+    """
+    flat = " ".join(text.split())
+    words = [re.escape(w) for w in query.replace('"', " ").split() if w]
+    if not words:
+        return [(flat[:width], False)] if flat else []
+    pattern = re.compile(r"\b(" + "|".join(words) + r")", re.IGNORECASE)
+    found = pattern.search(flat)
+    start = max(0, found.start() - width // 3) if found else 0
+    if start:
+        space = flat.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    window = flat[start : start + width]
+    segments: list[tuple[str, bool]] = []
+    if start:
+        segments.append(("…", False))
+    pos = 0
+    for match in pattern.finditer(window):
+        if match.start() > pos:
+            segments.append((window[pos : match.start()], False))
+        segments.append((match.group(0), True))
+        pos = match.end()
+    segments.append((window[pos:], False))
+    if start + width < len(flat):
+        segments.append(("…", False))
+    return [s for s in segments if s[0]]
