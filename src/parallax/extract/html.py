@@ -39,6 +39,9 @@ SECOND_OPINION_FACTOR = 2.0
 """Take the default-mode text only when it is this much longer; otherwise the
 short text was probably the whole (short) article."""
 
+MIN_ARTICLE_WORDS = 10
+"""Fewer words than this is a menu or an error page, not an article."""
+
 _BINARY_SHARE = 0.01
 """More than 1% control characters means bytes decoded as text, not a page."""
 
@@ -95,6 +98,14 @@ def _paragraphs(text: str | None) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
+def _without_headline(text: str, title: str | None) -> str:
+    """Drop a leading paragraph that repeats the headline: it is metadata, not body."""
+    first, _, rest = text.partition("\n\n")
+    if title and rest and first.casefold() == " ".join(title.split()).casefold():
+        return rest
+    return text
+
+
 def _language(result: Any, body: str) -> str | None:
     lang = getattr(result, "language", None)
     if isinstance(lang, str) and lang:
@@ -134,7 +145,8 @@ def extract_html(doc: Document) -> Extracted:
                 result, text = second, other
     except ExtractionError as exc:
         raise ExtractionError(f"{exc} in {where}") from exc
-    if not text:
+    text = _without_headline(text, _str_or_none(getattr(result, "title", None)))
+    if len(text.split()) < MIN_ARTICLE_WORDS:
         raise ExtractionError(f"no article text found in {where}")
 
     categories = getattr(result, "categories", None) or []
