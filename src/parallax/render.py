@@ -66,9 +66,7 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
         heading("Other figures")
         for group in others:
             update = " (updated as reports came in)" if group.get("update") else ""
-            figures = "; ".join(
-                f"{m['text']} {cite([m['article_id']])}" for m in group["mentions"]
-            )
+            figures = "; ".join(f"{m['text']} {cite([m['article_id']])}" for m in group["mentions"])
             console.print(f"{escape(group['label'])}{update}: {escape(figures)}")
 
     if story["timeline"]:

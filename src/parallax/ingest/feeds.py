@@ -1,8 +1,9 @@
-"""Feeds: RSS, Atom and JSON Feed documents into entries (feedparser does the parsing)."""
+"""Feeds: RSS, Atom (feedparser) and JSON Feed documents into entries."""
 
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,8 @@ class ParsedFeed:
 
 
 def parse_feed(body: bytes, url: str = "") -> ParsedFeed:
+    if body.lstrip()[:1] == b"{":
+        return _json_feed(body)
     parsed = feedparser.parse(body)
     version = parsed.get("version") or ""
     if not version and not parsed.entries:
@@ -43,6 +46,46 @@ def parse_feed(body: bytes, url: str = "") -> ParsedFeed:
     title = parsed.feed.get("title") or None
     entries = [e for e in (_entry(item) for item in parsed.entries) if e is not None]
     return ParsedFeed(title=title, entries=entries)
+
+
+def _json_feed(body: bytes) -> ParsedFeed:
+    """JSON Feed (jsonfeed.org), which feedparser does not read."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FeedError(f"not a feed (broken JSON: {exc})") from exc
+    if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
+        raise FeedError("not a feed (JSON without a jsonfeed.org version)")
+    entries = []
+    for item in data.get("items") or []:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url") or item.get("external_url")
+        guid = item.get("id") or link
+        if not guid:
+            continue
+        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+        entries.append(
+            Entry(
+                guid=str(guid),
+                link=link,
+                title=item.get("title"),
+                author=", ".join(a.get("name", "") for a in authors if isinstance(a, dict)) or None,
+                published=_iso(item.get("date_published") or item.get("date_modified")),
+                content=item.get("content_html") or item.get("content_text") or item.get("summary"),
+            )
+        )
+    return ParsedFeed(title=data.get("title"), entries=entries)
+
+
+def _iso(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _entry(item: Any) -> Entry | None:

@@ -65,6 +65,7 @@ class Feed:
     id: int
     url: str
     title: str | None
+    kind: str
     added: datetime
     etag: str | None
     last_modified: str | None
@@ -310,12 +311,12 @@ class Store:
                 )
             )
             row = conn.execute(select(t.sources).where(t.sources.c.url == url)).one()
-        return Feed(**{k: v for k, v in row._mapping.items() if k != "kind"}), True
+        return Feed(**row._mapping), True
 
     def feeds(self) -> list[Feed]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(t.sources).order_by(t.sources.c.id)).all()
-        return [Feed(**{k: v for k, v in r._mapping.items() if k != "kind"}) for r in rows]
+        return [Feed(**r._mapping) for r in rows]
 
     def remove_feed(self, url: str) -> bool:
         with self.engine.begin() as conn:
