@@ -20,6 +20,9 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
     def cite(ids: list[str]) -> str:
         return "".join(f"[{number[i]}]" for i in ids if i in number)
 
+    def outlets_of(ids: list[str]) -> list[str]:
+        return sorted({outlet.get(i, "?") for i in ids})
+
     def heading(text: str) -> None:
         console.print()
         console.print(f"[bold underline]{escape(text)}[/]")
@@ -82,8 +85,7 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
         heading("How outlets word it")
         for frame in story["framing"]:
             terms = "; ".join(
-                f"“{t['term']}” ({', '.join(sorted({outlet.get(i, '?') for i in t['article_ids']}))})"
-                for t in frame["terms"]
+                f"“{t['term']}” ({', '.join(outlets_of(t['article_ids']))})" for t in frame["terms"]
             )
             console.print(f"[bold]{escape(frame['referent'])}[/]: {escape(terms)}")
 

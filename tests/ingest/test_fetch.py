@@ -74,9 +74,8 @@ def test_oversized_and_bomb_bodies_are_cut_off(http_server: LocalServer) -> None
     http_server.serve("/big", b"x" * 5000)
     bomb = gzip.compress(b"\0" * 3_000_000)
     http_server.serve("/bomb", bomb, headers={"Content-Encoding": "gzip"})
-    with local(max_bytes=1000) as fetcher:
-        with pytest.raises(FetchError, match="over the size limit"):
-            fetcher.get(http_server.url + "/big")
+    with local(max_bytes=1000) as fetcher, pytest.raises(FetchError, match="over the size"):
+        fetcher.get(http_server.url + "/big")
     assert len(bomb) < 10_000
     with local(max_bytes=100_000) as fetcher, pytest.raises(FetchError, match="byte limit"):
         fetcher.get(http_server.url + "/bomb")
