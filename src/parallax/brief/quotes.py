@@ -159,6 +159,14 @@ def _speaker(
     return _speaker_from_token(subj, doc, state, lookup)
 
 
+def source_of(verb: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
+    """The named source of a speech verb, without pronoun resolution."""
+    subj = _subject(verb)
+    if subj is None or subj.lower_ in _PRONOUNS_PERSON | _PRONOUNS_GROUP:
+        return None
+    return _speaker_from_token(subj, verb.doc, _State(), lookup)[0]
+
+
 def _speaker_from_token(
     tok: Any, doc: Any, state: _State, lookup: dict[tuple[str, ...], Entity]
 ) -> tuple[str | None, bool]:
