@@ -21,20 +21,19 @@ PARAGRAPHS = [
 ]
 
 
-def page(body_paragraphs: list[str] = PARAGRAPHS, *, head: str | None = None) -> str:
-    head = (
-        head
-        if head is not None
-        else (
-            '<meta charset="utf-8"><title>Eels mapped across the Baltic | The Coastal Herald</title>'
-            '<meta property="og:title" content="Eels mapped across the Baltic">'
-            '<meta property="og:site_name" content="The Coastal Herald">'
-            '<meta name="author" content="Anna Lind">'
-            '<meta property="article:published_time" content="2025-02-11T08:30:00+01:00">'
-            '<meta property="og:image" content="https://herald.example/img/eel.jpg">'
-            '<link rel="canonical" href="https://herald.example/science/eels">'
-        )
-    )
+HEAD = (
+    '<meta charset="utf-8">'
+    "<title>Eels mapped across the Baltic | The Coastal Herald</title>"
+    '<meta property="og:title" content="Eels mapped across the Baltic">'
+    '<meta property="og:site_name" content="The Coastal Herald">'
+    '<meta name="author" content="Anna Lind">'
+    '<meta property="article:published_time" content="2025-02-11T08:30:00+01:00">'
+    '<meta property="og:image" content="https://herald.example/img/eel.jpg">'
+    '<link rel="canonical" href="https://herald.example/science/eels">'
+)
+
+
+def page(body_paragraphs: list[str] = PARAGRAPHS, *, head: str = HEAD) -> str:
     paragraphs = "".join(f"<p>{p}</p>" for p in body_paragraphs)
     return (
         f'<!doctype html><html lang="en-GB"><head>{head}</head><body>'

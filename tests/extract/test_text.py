@@ -272,3 +272,68 @@ def test_every_line_is_labelled() -> None:
     assert not any(
         re.search(r"\(Photo by", line.text) for line in cleaned.lines if line.kind == "body"
     )
+
+
+# A news-aggregator app wrapper in a wording of its own, around a regional story.
+APP_WRAPPER = """\
+Read without limits.
+Open in app
+Continue reading with a free trial
+Northfield Gazette
+Environment
+Priya Raman
+
+River otters return to the Wenn after forty years
+
+Otters have been filmed on the River Wenn for the first time since the 1980s, wildlife volunteers said on Friday.
+
+The footage, captured by a motion-triggered camera near Ashby weir, shows two adults and a cub.
+
+Volunteers credited a decade of work to cut farm run-off into the river.
+
+Subscribe now
+Already a subscriber? Log in
+Editor's picks
+Councils promise faster pothole repairs this winter
+"""
+
+
+def test_app_wrapper_in_other_words() -> None:
+    result = extract(Document(body=APP_WRAPPER, is_html=False))
+    assert result.text.split("\n\n") == [
+        line for line in APP_WRAPPER.splitlines() if line.endswith(".") and len(line) > 40
+    ]
+    assert (result.source, result.section, result.author) == (
+        "Northfield Gazette",
+        "Environment",
+        "Priya Raman",
+    )
+    assert result.title == "River otters return to the Wenn after forty years"
+
+
+def test_list_items_without_full_stops_are_article_text() -> None:
+    body = (
+        "The city council has set out how it will spend this year's transport budget of "
+        "twelve million pounds.\n\n"
+        "• Four new electric buses for the routes serving the hospital and the university\n"
+        "• A protected cycle lane along the length of the ring road and canal towpath\n"
+        "• Longer opening hours for the park-and-ride sites on match days and weekends\n\n"
+        "The plans will be voted on next month.\n"
+    )
+    text = extract(Document(body=body, is_html=False)).text
+    assert "Four new electric buses" in text
+    assert "park-and-ride" in text
+
+
+def test_text_wrapped_at_a_margin_is_rejoined_even_before_capitals() -> None:
+    body = (
+        "Rescue teams in the valley of Marlen reached the last of the stranded\n"
+        "Villagers on Thursday after three days of flooding cut the only road\n"
+        "into the village, the regional civil protection agency said.\n\n"
+        "The agency said the road would stay closed until engineers could check\n"
+        "the bridge at Lower Marlen, which was damaged by debris.\n"
+    )
+    text = extract(Document(body=body, is_html=False)).text
+    assert text.count("\n\n") == 1
+    assert "stranded Villagers on Thursday" in text
+    assert "check the bridge" in text

@@ -45,6 +45,10 @@ CAPTION_MIN_WORDS = 7
 a repeated standfirst; shorter ones are subheadings, which are kept.  Subheadings
 in news copy run 2-6 words; captions describe a scene and run longer."""
 
+ABOVE_HEADLINE_WORDS = 6
+"""Sentences shorter than this above the headline are app slogans ("One app."),
+never the article, which starts below its headline."""
+
 SHORT_LINE_WORDS = 16
 """Banner phrases only condemn lines up to this length: a long sentence that
 mentions an app or a subscription is article text."""
@@ -58,6 +62,7 @@ two such sentences is also required (see ``_continues``)."""
 _TERMINAL = ".!?…:;,"
 _CLOSERS = "\"'”’»)]*"
 _OPENERS = "\"'“‘«"
+_LIST_ITEM = re.compile(r"^(?:[•·▪‣◦*–—-]|\d{1,2}[.)])\s+\w")
 _STRAY_A = re.compile(r"(?<=[^\w\s])Â|Â(?=[\s\u00a0]|$)")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
@@ -87,8 +92,9 @@ class Line:
 
     @property
     def sentence(self) -> bool:
+        """Ends like a sentence; list items count too, since lists often drop the full stop."""
         stripped = self.text.rstrip(_CLOSERS)
-        return bool(stripped) and stripped[-1] in _TERMINAL
+        return bool(stripped) and (stripped[-1] in _TERMINAL or bool(_LIST_ITEM.match(stripped)))
 
     def drop(self, reason: str, kind: str = "clutter") -> None:
         self.kind, self.reason = kind, reason
@@ -187,23 +193,38 @@ def _byline_of(text: str) -> str | None:
 # --- the passes -------------------------------------------------------------------
 
 
+def _wrap_width(raw_lines: list[str]) -> int | None:
+    """The column a hard-wrapped text (e-mail, .txt export) was wrapped at, if it was.
+
+    Pasted web text has one paragraph per line, so its lines run to hundreds of
+    characters; wrapped text never passes ~100 and many lines end near the margin.
+    """
+    lengths = [len(line.rstrip()) for line in raw_lines if line.strip()]
+    if len(lengths) < 3 or max(lengths) > 100:
+        return None
+    width = max(lengths)
+    near_margin = sum(1 for n in lengths if n >= 0.8 * width)
+    return width if near_margin >= max(3, len(lengths) // 3) else None
+
+
 def _split(text: str) -> list[Line]:
+    raw_lines = text.splitlines()
+    width = _wrap_width(raw_lines)
     lines: list[Line] = []
     block = 0
-    for index, raw in enumerate(text.splitlines()):
+    for index, raw in enumerate(raw_lines):
         clean = " ".join(raw.split())
         if not clean:
             block += 1
             continue
         previous = lines[-1] if lines else None
-        # A hard-wrapped paragraph: the line goes on in lower case.
-        if (
-            previous is not None
-            and previous.block == block
-            and not previous.sentence
-            and previous.words >= 5
-            and clean[0].islower()
-        ):
+        # A hard-wrapped paragraph goes on in the next line: either the text was
+        # wrapped at a margin the previous line reached, or it continues in lower case.
+        wrapped = previous is not None and (
+            (width is not None and len(raw_lines[index - 1].rstrip()) >= 0.6 * width)
+            or (not previous.sentence and previous.words >= 5 and clean[0].islower())
+        )
+        if previous is not None and wrapped and previous.block == block:
             previous.text = f"{previous.text} {clean}"
             continue
         lines.append(Line(index=index, text=clean, block=block))
@@ -255,10 +276,20 @@ def _header(lines: list[Line], out: Cleaned) -> int:
     )
     header = lines[:start]
     repeated = {t for t, n in Counter(line.text for line in header).items() if n > 1}
-    title_at = next(
+    # The headline precedes the article: the search stops at the first sentence
+    # that is not banner copy.
+    first_text = next(
         (
             i
             for i, line in enumerate(header)
+            if line.sentence and line.words >= ABOVE_HEADLINE_WORDS and not _is_promo(line)
+        ),
+        len(header),
+    )
+    title_at = next(
+        (
+            i
+            for i, line in enumerate(header[:first_text])
             if line.words >= 4
             and not line.text.rstrip(_CLOSERS).endswith(".")
             and not _is_promo(line)
@@ -276,8 +307,8 @@ def _header(lines: list[Line], out: Cleaned) -> int:
             line.drop("banner" if _is_promo(line) else "caption")
         elif _take_meta(line, out, repeated):
             pass
-        elif i < title_at:
-            # Above the headline nothing is article text: app banners, menus, logos.
+        elif i < title_at and (not line.sentence or line.words < ABOVE_HEADLINE_WORDS):
+            # Above the headline short lines are menus, logos, buttons and slogans.
             line.drop("above headline")
         elif not line.sentence:
             line.drop("caption" if line.words >= CAPTION_MIN_WORDS else "header")
