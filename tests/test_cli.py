@@ -1,0 +1,94 @@
+"""The CLI contract, run as a user runs it: a separate process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED_DATA
+
+COMMANDS = ["import", "export", "stories", "show", "search", "add-feed", "remove-feed",
+            "feeds", "fetch", "run", "serve", "demo"]
+
+
+def parallax(*args: str, db: Path | None = None, stdin: str | None = None
+             ) -> subprocess.CompletedProcess[str]:
+    prefix = ["--db", str(db)] if db else []
+    return subprocess.run(
+        [sys.executable, "-m", "parallax", *prefix, *args],
+        input=stdin, capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_command_has_help(command: str | None) -> None:
+    result = parallax(*([command] if command else []), "--help")
+    assert result.returncode == 0
+    assert "Usage: parallax" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["frobnicate"], "No such command"),
+        (["show", "no-such-story"], "no story 'no-such-story'"),
+        (["import", "/no/such/file.txt"], "no such file or folder"),
+        (["import", "x.txt", "--published", "last tuesday"], "not an ISO 8601 date"),
+        (["export", "everything"], "cannot export 'everything'"),
+        (["export", "stories", "--format", "xml"], "--format must be jsonl or json"),
+        (["add-feed", "ftp://example.org/feed"], "is not an http(s) URL"),
+        (["fetch"], "no feeds to fetch"),
+        (["serve", "--host", "0.0.0.0"], "without authentication"),
+    ],
+)
+def test_bad_input_is_one_error_line(tmp_path: Path, args: list[str], message: str) -> None:
+    result = parallax(*args, db=tmp_path / "p.db")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(("error:", "failed:")), result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unusable_database_path_is_one_error_line(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("")
+    result = parallax("stories", db=tmp_path / "f" / "p.db")
+    assert result.returncode == 1 and result.stderr.startswith("error: cannot create")
+
+
+@pytest.mark.slow
+def test_jsonl_from_stdin_then_export_keeps_ids_and_follows_the_schema(tmp_path: Path) -> None:
+    body = ("The harbour council approved a budget of 4 million pounds on Monday to repair "
+            "the sea wall, the council's leader said. ") * 8
+    records = [
+        {"id": "gazette-1", "source": "Gazette", "title": "Sea wall budget approved",
+         "text": body, "published": "2026-10-12T09:00:00Z"},
+        {"id": "courier-7", "source": "Courier", "title": "Council backs sea wall repair",
+         "text": body.replace("Monday", "Monday evening"), "published": "2026-10-12T18:00:00Z"},
+        {"id": "broken"},
+    ]
+    stdin = "".join(json.dumps(r) + "\n" for r in records) + "{oops\n"
+    db = tmp_path / "p.db"
+    result = parallax("import", "-", db=db, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("imported 2")
+    assert "failed 2" in result.stdout
+    exported = parallax("export", "stories", "--format", "json", "-o", str(tmp_path / "s.json"),
+                        db=db)
+    assert exported.returncode == 0, exported.stderr
+    stories = json.loads((tmp_path / "s.json").read_text())
+    ids = {a["id"] for s in stories for a in s["articles"]}
+    assert ids == {"gazette-1", "courier-7"}
+    schema_path = SHARED_DATA.parent / "docs" / "story.schema.json"
+    if not schema_path.exists():
+        pytest.skip(f"{schema_path} is missing: cannot check the schema")
+    import jsonschema
+
+    for story in stories:
+        jsonschema.validate(story, json.loads(schema_path.read_text()))
+    listing = parallax("stories", db=db)
+    assert "Sea wall" in listing.stdout or "sea wall" in listing.stdout

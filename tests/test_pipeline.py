@@ -1,0 +1,107 @@
+"""The whole pipeline on the five seed articles, and its behaviour when interrupted."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import parallax.pipeline
+from parallax.ingest.files import read_paths
+from parallax.model import Document
+from parallax.pipeline import Pipeline
+from parallax.store import Store
+from tests.conftest import shared_data
+
+pytestmark = [pytest.mark.slow, pytest.mark.data]
+
+# Clutter, described by kind rather than by any seed's wording.
+CLUTTER = [
+    re.compile(r"\((?:AP|PA|AFP|Reuters|Getty)[^)]*\)\s*$"),  # photo credits
+    re.compile(r"^\d+\s+comments?$", re.I),  # comment counters
+    re.compile(r"\b(?:sign up|sign in|download the app|start reading)\b", re.I),  # banners
+    re.compile(r"^(?:latest|related|top) (?:\w+ )?(?:news|stories)", re.I),  # headline lists
+    re.compile("Â|â€"),  # mojibake
+]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str, object]]:
+    seeds = shared_data("seeds")
+    store = Store.open(str(tmp_path_factory.mktemp("seeds") / "p.db"))
+    report = Pipeline(store).run(read_paths([str(seeds)]))
+    return store, {"report": report, "files": sorted(seeds.glob("*.txt"))}
+
+
+def test_seeds_make_one_story_of_five_articles(seeded: tuple[Store, dict[str, object]]) -> None:
+    store, info = seeded
+    report = info["report"]
+    assert isinstance(report, parallax.pipeline.Report)
+    assert (report.imported, report.failed, len(report.stories)) == (5, 0, 1)
+    [story] = store.stories()
+    assert story.n_articles == 5
+
+
+def test_seed_articles_have_clean_text(seeded: tuple[Store, dict[str, object]]) -> None:
+    store, _ = seeded
+    [story] = store.stories()
+    for article in store.story_articles(story.id):
+        lines = [line.strip() for line in article.text.splitlines() if line.strip()]
+        assert len(lines) >= 10
+        for line in lines:
+            assert not any(p.search(line) for p in CLUTTER), (article.id, line)
+
+
+def test_seed_briefing_cites_its_articles(seeded: tuple[Store, dict[str, object]]) -> None:
+    store, _ = seeded
+    [story] = store.stories()
+    ids = {a.id for a in store.story_articles(story.id)}
+    briefing = story.briefing
+    assert briefing is not None
+    assert len(briefing["summary"]) >= 3
+    for sentence in briefing["summary"]:
+        assert sentence["article_ids"] and set(sentence["article_ids"]) <= ids
+    # Several outlets support the core of the story, not just one each.
+    assert max(len(s["article_ids"]) for s in briefing["summary"]) >= 2
+    names = {e["name"] for e in briefing["entities"]}
+    assert len(names) >= 10
+    assert all(set(e["article_ids"]) <= ids for e in briefing["entities"])
+
+
+def test_importing_again_stores_nothing_twice(seeded: tuple[Store, dict[str, object]]) -> None:
+    store, info = seeded
+    files = info["files"]
+    assert isinstance(files, list)
+    report = Pipeline(store).run(read_paths([str(f) for f in files]))
+    assert (report.imported, report.duplicates) == (0, 5)
+    assert store.count_articles() == 5
+
+
+def test_a_run_killed_mid_way_keeps_what_it_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(str(tmp_path / "p.db"))
+    docs = [
+        Document(body=f"Article {i}. " + "The council approved a new budget for the harbour. " * 30,
+                 is_html=False, id=f"a{i}", source=f"Outlet {i}")
+        for i in range(4)
+    ]
+    real_extract = parallax.pipeline.extract
+
+    def dying_extract(doc: Document):  # type: ignore[no-untyped-def]
+        if doc.id == "a3":
+            raise MemoryError("process killed")
+        return real_extract(doc)
+
+    monkeypatch.setattr(parallax.pipeline, "extract", dying_extract)
+    with pytest.raises(MemoryError):
+        Pipeline(store, batch_size=2).run(docs)
+    # The first batch was committed whole; its story awaits its briefing.
+    assert store.count_articles() == 2
+    assert store.dirty_stories()
+    monkeypatch.setattr(parallax.pipeline, "extract", real_extract)
+    report = Pipeline(store, batch_size=2).run(docs)
+    assert (report.imported, report.duplicates) == (2, 2)
+    assert not store.dirty_stories()
+    assert all(s.briefing is not None for s in store.stories())
