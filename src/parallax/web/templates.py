@@ -35,11 +35,14 @@ class Templates:
             iso=view.iso,
             long_date=view.long_date,
             long_datetime=view.long_datetime,
+            ago=_ago,
         )
 
     def render(self, name: str, **context: Any) -> str:
-        now = datetime.now(UTC)
-        context.setdefault("ago", lambda moment: view.relative_time(moment, now))
         context.setdefault("query", "")
         context.setdefault("section", "")
         return self.env.get_template(name).render(**context)
+
+
+def _ago(moment: datetime | None) -> str:
+    return view.relative_time(moment, datetime.now(UTC))

@@ -14,7 +14,11 @@ from urllib.parse import quote, urlsplit
 BADGE_COLOURS = 8
 """Number of badge colour classes in style.css (``badge-0`` .. ``badge-7``)."""
 
-_SENTENCE_END = re.compile(r"(?<=[.!?][\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(\w*)([.!?][\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9])")
+# Words that end in a full stop without ending a sentence ("Mr. Assad", "Gen. Smith").
+_ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "rev", "prof", "no"]
+)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _STOPWORDS = {"the", "a", "an", "of", "and", "&"}
 
@@ -65,7 +69,7 @@ def outlet_name(source: str | None, url: str | None = None) -> str:
 
 
 def initials(name: str) -> str:
-    """One or two letters standing for an outlet: "The Guardian" -> "G", "Daily Mail" -> "DM"."""
+    """One or two letters standing for an outlet: "The Guardian" -> "Gu", "Daily Mail" -> "DM"."""
     words: list[str] = [w for w in re.findall(r"[^\W_]+", name) if w.lower() not in _STOPWORDS]
     if not words:
         return "?"
@@ -83,7 +87,13 @@ def badge_class(name: str) -> str:
 
 def first_sentence(text: str, limit: int = 240) -> str:
     text = " ".join(text.split())
-    sentence = _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+    sentence = text
+    for end in _SENTENCE_END.finditer(text):
+        word = end.group(1)
+        if end.group(2) == "." and (word.lower() in _ABBREVIATIONS or len(word) == 1):
+            continue  # an abbreviation or an initial ("J. Smith"), not a sentence end
+        sentence = text[: end.end(2)]
+        break
     if len(sentence) > limit:
         cut = sentence[:limit].rsplit(" ", 1)[0]
         return cut.rstrip(",;:") + "…"
