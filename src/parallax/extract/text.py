@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import ftfy
@@ -111,7 +111,7 @@ class Cleaned:
     section: str | None = None
     published: datetime | None = None
     agency: str | None = None
-    notes: list[str] = field(default_factory=list)
+    """A news agency named in a byline: the source when the page names no outlet."""
 
     @property
     def text(self) -> str:
@@ -231,20 +231,27 @@ def _split(text: str) -> list[Line]:
     return lines
 
 
-def _take_meta(line: Line, out: Cleaned, repeated: set[str]) -> bool:
-    """Label a furniture line as metadata when it states some; False when it is not."""
-    text = line.text
+def _take_dateline_or_byline(line: Line, out: Cleaned) -> bool:
+    """Label a dateline or byline as metadata; False when the line is neither."""
     date = _date_of(line)
     if date is not None:
         out.published = out.published or date
         line.drop("dateline", "meta")
         return True
-    byline = _byline_of(text)
-    if byline is not None:
-        if rules.WIRE_AGENCIES.match(byline):
-            out.agency = out.agency or byline
-        out.author = out.author or byline
-        line.drop("byline", "meta")
+    byline = _byline_of(line.text)
+    if byline is None:
+        return False
+    if rules.WIRE_AGENCIES.match(byline):
+        out.agency = out.agency or byline
+    out.author = out.author or byline
+    line.drop("byline", "meta")
+    return True
+
+
+def _take_meta(line: Line, out: Cleaned, repeated: set[str]) -> bool:
+    """Label a header line as metadata when it states some; False when it is not."""
+    text = line.text
+    if _take_dateline_or_byline(line, out):
         return True
     if line.sentence:
         return False
@@ -340,30 +347,14 @@ def _body(lines: list[Line], start: int, out: Cleaned) -> None:
             line.drop("banner")
         elif rules.REPORTING_CREDIT.match(line.text):
             line.drop("credits")
-        elif line.words <= 12 and not line.sentence and _take_meta_body(line, out):
+        elif line.words <= 12 and not line.sentence and _take_dateline_or_byline(line, out):
+            # In the body only bylines and datelines count as metadata: a short
+            # capitalised line there is a subheading, not an outlet or an author.
             pass
         elif line.text in seen and line.words >= 3:
             line.drop("repeated")
         seen.add(line.text)
     _captions(lines[start:])
-
-
-def _take_meta_body(line: Line, out: Cleaned) -> bool:
-    # In the body only bylines and datelines count: a short capitalised line
-    # there is a subheading, not an outlet or an author.
-    date = _date_of(line)
-    if date is not None:
-        out.published = out.published or date
-        line.drop("dateline", "meta")
-        return True
-    byline = _byline_of(line.text)
-    if byline is None:
-        return False
-    if rules.WIRE_AGENCIES.match(byline):
-        out.agency = out.agency or byline
-    out.author = out.author or byline
-    line.drop("byline", "meta")
-    return True
 
 
 def _continues(after: list[Line], vocabulary: set[str]) -> bool:
