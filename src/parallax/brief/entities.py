@@ -35,14 +35,68 @@ KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 # the matching key but kept in the surface forms shown as aliases.
 TITLES = frozenset(
     {
-        "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "president",
-        "vice", "prime", "minister", "premier", "chancellor", "secretary", "general",
-        "gen", "brig", "brigadier", "col", "colonel", "lt", "lieutenant", "maj", "major",
-        "capt", "captain", "sgt", "sheikh", "king", "queen", "prince", "princess",
-        "pope", "senator", "sen", "rep", "gov", "governor", "judge", "justice",
-        "ayatollah", "imam", "rev", "reverend", "professor", "prof", "mayor",
-        "commander", "chief", "spokesman", "spokeswoman", "spokesperson", "advisor",
-        "adviser", "national", "security", "foreign", "defence", "defense", "interior",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "premier",
+        "chancellor",
+        "secretary",
+        "general",
+        "gen",
+        "brig",
+        "brigadier",
+        "col",
+        "colonel",
+        "lt",
+        "lieutenant",
+        "maj",
+        "major",
+        "capt",
+        "captain",
+        "sgt",
+        "sheikh",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "senator",
+        "sen",
+        "rep",
+        "gov",
+        "governor",
+        "judge",
+        "justice",
+        "ayatollah",
+        "imam",
+        "rev",
+        "reverend",
+        "professor",
+        "prof",
+        "mayor",
+        "commander",
+        "chief",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "advisor",
+        "adviser",
+        "national",
+        "security",
+        "foreign",
+        "defence",
+        "defense",
+        "interior",
     }
 )
 # Arabic/Persian particles and the English article: not distinctive.
@@ -55,7 +109,14 @@ TRANSLIT_MIN_RATIO = 0.75
 # Skeletons shorter than this carry too little evidence (Iran/Iraq, Hama/Homs).
 TRANSLIT_MIN_SKELETON = 3
 
-_FAMILY = {"PERSON": "PERSON", "ORG": "ORG", "NORP": "NORP", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
+_FAMILY = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "NORP": "NORP",
+    "GPE": "PLACE",
+    "LOC": "PLACE",
+    "FAC": "PLACE",
+}
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -85,8 +146,20 @@ def _key_tokens(surface: str) -> tuple[str, ...]:
 def skeleton(word: str) -> str:
     """A consonant skeleton that is stable across romanisations of one name."""
     s = re.sub(r"[^a-z]", "", fold(word))
-    for a, b in (("ch", "x"), ("sh", "x"), ("gh", "k"), ("kh", "k"), ("q", "k"), ("c", "k"),
-                 ("ph", "f"), ("th", "t"), ("dh", "d"), ("ou", "u"), ("w", "u"), ("y", "i")):
+    for a, b in (
+        ("ch", "x"),
+        ("sh", "x"),
+        ("gh", "k"),
+        ("kh", "k"),
+        ("q", "k"),
+        ("c", "k"),
+        ("ph", "f"),
+        ("th", "t"),
+        ("dh", "d"),
+        ("ou", "u"),
+        ("w", "u"),
+        ("y", "i"),
+    ):
         s = s.replace(a, b)
     if not s:
         return s
@@ -164,9 +237,7 @@ def _acronyms(text: str) -> dict[str, str]:
             cand = words[k:]
             if not cand[0][:1].isupper():
                 continue
-            initials = "".join(
-                part[0] for w in cand for part in w.split("-") if part[:1].isupper()
-            )
+            initials = "".join(part[0] for w in cand for part in w.split("-") if part[:1].isupper())
             if initials == acr:
                 out[acr] = " ".join(cand)
                 break
@@ -291,9 +362,10 @@ def _attach_surnames(
         target = None
         if len(owners) == 1:
             target = owners[0]
-        elif len(same_article) == 1 and len(
-            {o.longest_key for o in owners if o.articles & cl.articles}
-        ) == 1:
+        elif (
+            len(same_article) == 1
+            and len({o.longest_key for o in owners if o.articles & cl.articles}) == 1
+        ):
             target = same_article[0]
         if target is None:
             out.append(cl)
@@ -324,9 +396,7 @@ def extract_entities(articles: Sequence[Article], docs: Sequence[Any]) -> list[E
     once) that name the entity, then the number of mentions.
     """
     clusters = _collect(articles, docs)
-    norp_words = {
-        k[0] for c in clusters if c.labels["NORP"] for k in c.keys if len(k) == 1
-    }
+    norp_words = {k[0] for c in clusters if c.labels["NORP"] for k in c.keys if len(k) == 1}
     clusters = _merge(clusters, norp_words)
     clusters = _attach_surnames(clusters, {})
     root = roots(articles)

@@ -45,7 +45,9 @@ PRIOR_TOKENS = 500.0
 
 # Politeness, not framing: "Mr Assad" says nothing about the outlet's view.
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
-_NOT_LABEL = frozenset({"DET", "ADP", "PUNCT", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM", "PART"})
+_NOT_LABEL = frozenset(
+    {"DET", "ADP", "PUNCT", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM", "PART"}
+)
 
 
 def _entity_labels(doc: Any, quotes: list[tuple[int, int]]) -> list[tuple[Any, str]]:
@@ -73,7 +75,9 @@ def _entity_labels(doc: Any, quotes: list[tuple[int, int]]) -> list[tuple[Any, s
         if root.dep_ == "appos" and root.head.pos_ == "NOUN":
             head = root.head
             words = [t for t in head.lefts if t.dep_ in ("amod", "compound")] + [head]
-            out.append((ent, " ".join(t.text if t.ent_type_ == "NORP" else t.lower_ for t in words)))
+            out.append(
+                (ent, " ".join(t.text if t.ent_type_ == "NORP" else t.lower_ for t in words))
+            )
         # the name modifying a noun: "the Assad regime"
         if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i == ent.end:
             out.append((ent, f"{ent.text} {root.head.lower_}"))
@@ -88,8 +92,13 @@ def _group_labels(doc: Any, quotes: list[tuple[int, int]]) -> list[tuple[str, st
             continue
         if inside(quotes, tok.idx):
             continue
-        mods = [t for t in tok.lefts if t.dep_ in ("amod", "compound") and t.pos_ in ("ADJ", "NOUN", "PROPN")
-                and not t.like_num]
+        mods = [
+            t
+            for t in tok.lefts
+            if t.dep_ in ("amod", "compound")
+            and t.pos_ in ("ADJ", "NOUN", "PROPN")
+            and not t.like_num
+        ]
         label = " ".join([*(m.text for m in mods), tok.lower_])
         out.append((tok.lemma_.lower(), label, tok.sent))
     return out

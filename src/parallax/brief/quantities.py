@@ -29,37 +29,105 @@ from parallax.model import Article, Entity, QuantityGroup, QuantityMention
 from parallax.nlp import embed
 
 WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
 }
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 # Vague quantities as intervals.  "Dozens" needs at least two dozen and stays
 # below a hundred, "hundreds" needs at least two hundred, and so on.
 VAGUE: dict[str, tuple[float, float]] = {
-    "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
-    "thousands": (2_000, 9_999), "millions": (2_000_000, 999_999_999),
-    "several": (3, 9), "handful": (2, 6),
+    "dozens": (24, 99),
+    "scores": (40, 99),
+    "hundreds": (200, 999),
+    "thousands": (2_000, 9_999),
+    "millions": (2_000_000, 999_999_999),
+    "several": (3, 9),
+    "handful": (2, 6),
 }
 # Hedges.  "some/about/around 200" is read as ±10 %: the usual rounding of a
 # reported figure (some 200 → [180, 220]).
 APPROX_SPREAD = 0.10
-APPROX = ("some", "about", "around", "approximately", "roughly", "estimated", "an estimated",
-          "circa", "nearly", "almost", "close to")
+APPROX = (
+    "some",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "estimated",
+    "an estimated",
+    "circa",
+    "nearly",
+    "almost",
+    "close to",
+)
 BELOW_APPROX = ("nearly", "almost", "close to", "just under")
-LOWER = ("at least", "more than", "over", "upwards of", "in excess of", "above", "no fewer than",
-         "at minimum")
+LOWER = (
+    "at least",
+    "more than",
+    "over",
+    "upwards of",
+    "in excess of",
+    "above",
+    "no fewer than",
+    "at minimum",
+)
 STRICT_LOWER = ("more than", "over", "above", "in excess of", "upwards of")
-UPPER = ("up to", "at most", "as many as", "no more than", "fewer than", "less than", "under",
-         "below", "just under")
+UPPER = (
+    "up to",
+    "at most",
+    "as many as",
+    "no more than",
+    "fewer than",
+    "less than",
+    "under",
+    "below",
+    "just under",
+)
 
 # Kinds of thing counted that outlets name with different words.  General
 # news vocabulary, not tied to any story.
 NOUN_CLASSES: dict[str, frozenset[str]] = {
-    "fighters": frozenset({"fighter", "militiaman", "militia", "militant", "gunman",
-                           "combatant", "troop", "soldier", "reinforcement", "paramilitary"}),
+    "fighters": frozenset(
+        {
+            "fighter",
+            "militiaman",
+            "militia",
+            "militant",
+            "gunman",
+            "combatant",
+            "troop",
+            "soldier",
+            "reinforcement",
+            "paramilitary",
+        }
+    ),
     "people": frozenset({"people", "person", "individual"}),
 }
 EVENT_CLASSES: dict[str, frozenset[str]] = {
@@ -109,10 +177,7 @@ def _number(tokens: list[Any]) -> float | None:
             cur = float(w) if cur is None else cur + float(w)
         elif w in WORDS:
             v = float(WORDS[w])
-            if w == "hundred":
-                cur = (cur or 1.0) * 100
-            else:
-                cur = v if cur is None else cur + v
+            cur = (cur or 1.0) * 100 if w == "hundred" else v if cur is None else cur + v
         elif w in SCALES:
             cur = (cur or 1.0) * SCALES[w]
             total += cur
@@ -164,7 +229,10 @@ def _event(anchor: Any) -> Any | None:
     tok = anchor
     if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in ("with",):
         return None
-    if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "conj") and tok.head.pos_ in ("VERB", "AUX"):
+    if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "conj") and tok.head.pos_ in (
+        "VERB",
+        "AUX",
+    ):
         return tok.head
     return None
 
@@ -218,6 +286,8 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
     quotes = quote_spans(art.text)
     i = 0
     n = len(doc)
+    lo: float | None
+    hi: float | None
     while i < n:
         tok = doc[i]
         low_w = tok.lower_
@@ -225,20 +295,29 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
             i += 1
             continue
         j = i
-        while j + 1 < n and (doc[j + 1].like_num or doc[j + 1].lower_ in SCALES) and doc[j + 1].ent_type_ not in ("DATE", "TIME"):
+        while (
+            j + 1 < n
+            and (doc[j + 1].like_num or doc[j + 1].lower_ in SCALES)
+            and doc[j + 1].ent_type_ not in ("DATE", "TIME")
+        ):
             j += 1
         span = list(doc[i : j + 1])
         head_tok = span[-1]
         # "tens of thousands", "hundreds of thousands"
-        if low_w in ("tens", "hundreds") and j + 2 < n and doc[j + 1].lower_ == "of" and doc[j + 2].lower_ in ("thousands", "millions"):
+        if (
+            low_w in ("tens", "hundreds")
+            and j + 2 < n
+            and doc[j + 1].lower_ == "of"
+            and doc[j + 2].lower_ in ("thousands", "millions")
+        ):
             scale = 1e3 if doc[j + 2].lower_ == "thousands" else 1e6
             base = 10 if low_w == "tens" else 100
-            lo, hi, strict = base * 2 * scale, base * 10 * scale - 1, False
+            lo, hi, strict = base * 2 * scale, base * 10 * scale - 1.0, False
             head_tok = doc[j + 2]
             j += 2
             hedge, start = _hedge(doc, i)
         elif low_w in VAGUE:
-            lo, hi = VAGUE[low_w]
+            lo, hi = float(VAGUE[low_w][0]), float(VAGUE[low_w][1])
             strict = False
             hedge, start = _hedge(doc, i)
         else:
@@ -255,12 +334,17 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
         # The counted noun: "300 fighters" (nummod), "hundreds of fighters" (of-pobj).
         noun = None
         anchor = head_tok
-        if head_tok.dep_ in ("nummod", "quantmod", "compound") and head_tok.head.pos_ in ("NOUN", "PROPN"):
+        if head_tok.dep_ in ("nummod", "quantmod", "compound") and head_tok.head.pos_ in (
+            "NOUN",
+            "PROPN",
+        ):
             noun = head_tok.head
             anchor = noun
         else:
             of = next((c for c in head_tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-            pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            pobj = (
+                next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            )
             if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
                 noun = pobj
         verb = _event(anchor)
@@ -270,12 +354,25 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
                 # the count as the subject of "said": the event is the clause
                 # verb between them.
                 said = verb
-                verb = next((c for c in anchor.subtree if c.pos_ == "VERB"
-                             and c.dep_ in ("acl", "relcl") and c.i > anchor.i), None)
+                verb = next(
+                    (
+                        c
+                        for c in anchor.subtree
+                        if c.pos_ == "VERB" and c.dep_ in ("acl", "relcl") and c.i > anchor.i
+                    ),
+                    None,
+                )
                 if verb is None:
-                    verb = next((c for c in said.children if c.pos_ == "VERB"
-                                 and c.dep_ in ("ccomp", "conj", "advcl", "xcomp")
-                                 and anchor.i < c.i < said.i), None)
+                    verb = next(
+                        (
+                            c
+                            for c in said.children
+                            if c.pos_ == "VERB"
+                            and c.dep_ in ("ccomp", "conj", "advcl", "xcomp")
+                            and anchor.i < c.i < said.i
+                        ),
+                        None,
+                    )
             else:
                 i = j + 1
                 continue
@@ -286,7 +383,13 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
         if noun_lemma is None and event in CUMULATIVE:
             noun_lemma = "people"  # "killing five and injuring 30"
         if noun_lemma is None or tok.ent_type_ in ("MONEY", "PERCENT"):
-            noun_lemma = noun_lemma or ("money" if tok.ent_type_ == "MONEY" else "percent" if tok.ent_type_ == "PERCENT" else None)
+            noun_lemma = noun_lemma or (
+                "money"
+                if tok.ent_type_ == "MONEY"
+                else "percent"
+                if tok.ent_type_ == "PERCENT"
+                else None
+            )
         # "one" is mostly a pronoun ("one of the rebels' backers").
         if noun_lemma is None or (low_w == "one" and tok.dep_ != "nummod"):
             i = j + 1
@@ -306,13 +409,21 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
                         break
         out.append(
             _Mention(
-                article_id=art.id, text=text, low=lo, high=hi, strict_low=strict,
+                article_id=art.id,
+                text=text,
+                low=lo,
+                high=hi,
+                strict_low=strict,
                 noun=noun.text.lower() if noun is not None else None,
                 noun_class=_classify(noun_lemma, NOUN_CLASSES) or noun_lemma,
-                event=event, verb_text=verb.text.lower() if verb is not None else None,
-                prep=prep, sentence=tok.sent.text.strip(),
+                event=event,
+                verb_text=verb.text.lower() if verb is not None else None,
+                prep=prep,
+                sentence=tok.sent.text.strip(),
                 clause=_clause(verb if verb is not None else anchor, tok),
-                attribution=None if any(s <= tok.idx < e for s, e in quotes) else _attribution(tok, lookup),
+                attribution=None
+                if any(s <= tok.idx < e for s, e in quotes)
+                else _attribution(tok, lookup),
                 pos=tok.idx,
             )
         )
@@ -416,13 +527,28 @@ def extract_quantities(
             conflict=disjoint and not update,
             update=update,
             mentions=[
-                QuantityMention(article_id=m.article_id, text=m.text, low=m.low, high=m.high,
-                                attribution=m.attribution, source=outlet[m.article_id])
+                QuantityMention(
+                    article_id=m.article_id,
+                    text=m.text,
+                    low=m.low,
+                    high=m.high,
+                    attribution=m.attribution,
+                    source=outlet[m.article_id],
+                )
                 for m in ms
             ],
         )
         n_articles = len(ordered_ids([m.article_id for m in ms], order))
-        result.append(((-int(group.conflict), -int(group.update), -n_articles,
-                        order.index(ms[0].article_id) * 10**6 + ms[0].pos), group))
+        result.append(
+            (
+                (
+                    -int(group.conflict),
+                    -int(group.update),
+                    -n_articles,
+                    order.index(ms[0].article_id) * 10**6 + ms[0].pos,
+                ),
+                group,
+            )
+        )
     result.sort(key=lambda t: t[0])
     return [g for _, g in result]

@@ -14,6 +14,7 @@ trimmed or altered wording becomes a variant of the fullest one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -216,8 +217,13 @@ def according_to(
     ids = {t.i for t in phrase}
     if phrase and phrase[-1].i + 1 < len(doc) and doc[phrase[-1].i + 1].text == ",":
         ids.add(phrase[-1].i + 1)
-    names = [e for e in doc.ents if e.label_ in ("PERSON", "ORG", "FAC", "NORP", "GPE")
-             and all(t.i in ids for t in e) and e.label_ != "NORP"]
+    names = [
+        e
+        for e in doc.ents
+        if e.label_ in ("PERSON", "ORG", "FAC", "NORP", "GPE")
+        and all(t.i in ids for t in e)
+        and e.label_ != "NORP"
+    ]
     if names:
         e = resolve(names[-1].text, lookup)
         return (e.name if e else _strip_the(names[-1].text)), names[-1].label_ == "PERSON", ids
@@ -286,9 +292,7 @@ def _join(toks: list[Any], anchor: Any) -> str:
     return re.sub(r",(\s*,)+", ",", out).strip(" ,")
 
 
-def _article_sayings(
-    art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]
-) -> list[_Said]:
+def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> list[_Said]:
     text = art.text
     qspans = quote_spans(text)
     paras = paragraphs(text)
@@ -297,9 +301,17 @@ def _article_sayings(
         events.append((qs, "direct", (qs, qe)))
     for sent in doc.sents:
         for tok in sent:
-            if tok.lemma_.lower() in REPORT_LEMMAS and tok.pos_ == "VERB" and not inside(qspans, tok.idx):
+            if (
+                tok.lemma_.lower() in REPORT_LEMMAS
+                and tok.pos_ == "VERB"
+                and not inside(qspans, tok.idx)
+            ):
                 events.append((tok.idx, "reported", tok))
-            if tok.lower_ == "according" and tok.nbor(1).lower_ == "to" and not inside(qspans, tok.idx):
+            if (
+                tok.lower_ == "according"
+                and tok.nbor(1).lower_ == "to"
+                and not inside(qspans, tok.idx)
+            ):
                 events.append((tok.idx, "according", tok))
     events.sort(key=lambda e: e[0])
 
@@ -323,7 +335,9 @@ def _article_sayings(
             if verbs:
                 verb = min(verbs, key=lambda v: min(abs(v.idx - qs), abs(v.idx - qe)))
                 speaker, named = _speaker(verb, doc, state, lookup)
-            elif prev_direct is not None and 0 <= qs - len(prev_direct.text) - prev_direct.pos < 400:
+            elif (
+                prev_direct is not None and 0 <= qs - len(prev_direct.text) - prev_direct.pos < 400
+            ):
                 # A paragraph that is only a quote continues the previous speaker.
                 speaker = prev_direct.speaker
             said = _Said(art.id, qs, words, True, None, speaker)
@@ -337,7 +351,9 @@ def _article_sayings(
             else:
                 clause = _clause_text(head, verb)
                 speaker, named = _speaker(verb, doc, state, lookup)
-                overlap = sum(1 for s, e in qspans if s >= head.sent.start_char and e <= head.sent.end_char)
+                overlap = sum(
+                    1 for s, e in qspans if s >= head.sent.start_char and e <= head.sent.end_char
+                )
                 if speaker and not overlap and len(clause.split()) >= MIN_REPORTED_TOKENS:
                     out.append(_Said(art.id, pos, clause, False, verb, speaker))
         else:  # according to X
@@ -348,8 +364,10 @@ def _article_sayings(
             toks = [t for t in tok.sent if t.i not in phrase]
             clause = _join(toks, tok)
             clause = clause[:1].upper() + clause[1:]
-            if speaker and len(clause.split()) >= MIN_REPORTED_TOKENS and not any(
-                s >= tok.sent.start_char and e <= tok.sent.end_char for s, e in qspans
+            if (
+                speaker
+                and len(clause.split()) >= MIN_REPORTED_TOKENS
+                and not any(s >= tok.sent.start_char and e <= tok.sent.end_char for s, e in qspans)
             ):
                 out.append(_Said(art.id, pos, clause, False, None, speaker))
         if kind != "direct" and speaker:
@@ -408,16 +426,17 @@ def extract_quotes(
     quotes: list[tuple[int, int, int, Quote]] = []
     for g in groups:
         main = max(g, key=lambda x: (len(x.text), -order.index(x.article_id)))
-        speakers = [x.speaker for x in g if x.speaker]
-        speaker = max(set(speakers), key=speakers.count) if speakers else None
+        said_by = Counter(x.speaker for x in g if x.speaker)
+        speaker = said_by.most_common(1)[0][0] if said_by else None
         variants: list[str] = []
         for x in g:
             if _norm(x.text) != _norm(main.text) and x.text not in variants:
                 variants.append(x.text)
         ids = ordered_ids([x.article_id for x in g], order)
         first = min(g, key=lambda x: (order.index(x.article_id), x.pos))
-        q = Quote(speaker=speaker, text=main.text, article_ids=ids, direct=main.direct,
-                  variants=variants)
+        q = Quote(
+            speaker=speaker, text=main.text, article_ids=ids, direct=main.direct, variants=variants
+        )
         support = len({root[i] for i in ids})
         quotes.append((-support, order.index(first.article_id), first.pos, q))
     quotes.sort(key=lambda t: t[:3])

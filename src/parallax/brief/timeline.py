@@ -13,18 +13,18 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-
-from dateutil import parser as dateparser
 
 from parallax.brief._text import inside, ordered_ids, quote_spans
 from parallax.model import Article, TimelineEvent
 from parallax.nlp import embed
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
-           "june|july|august|september|october|november|december")
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    "june|july|august|september|october|november|december"
+)
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\.?(?:\s+(\d{{4}}))?\b", re.I)
 _MONTH_DAY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:,?\s+(\d{{4}}))?\b", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
@@ -35,6 +35,24 @@ _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 SAME_EVENT_SIM = 0.6
 # Clauses longer than this are cut at a word boundary: a timeline line is a gist.
 MAX_EVENT_CHARS = 220
+
+
+_MONTH_NUM = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+
+
+def _day_month(match: re.Match[str], default_year: int) -> date | None:
+    """A date from a day-month or month-day match; the year defaults when absent."""
+    a, b, y = match.group(1), match.group(2), match.group(3)
+    day_s, month_s = (a, b) if a.isdigit() else (b, a)
+    try:
+        return date(int(y) if y else default_year, _MONTH_NUM[month_s[:3].lower()], int(day_s))
+    except (ValueError, KeyError):
+        return None
 
 
 def reference_dates(articles: Sequence[Article]) -> dict[str, tuple[date | None, bool]]:
@@ -52,10 +70,7 @@ def reference_dates(articles: Sequence[Article]) -> dict[str, tuple[date | None,
         m = _DAY_MONTH.search(head)
         found: date | None = None
         if m and m.group(3):
-            try:
-                found = dateparser.parse(m.group(0)).date()
-            except (ValueError, OverflowError):
-                found = None
+            found = _day_month(m, 1900)
         if found is None and known:
             ordinals = sorted(d.toordinal() for d in known)
             found = date.fromordinal(int(statistics.median_low(ordinals)))
@@ -74,11 +89,7 @@ def resolve(expr: str, ref: date | None) -> date | None:
     low = expr.lower()
     m = _DAY_MONTH.search(expr) or _MONTH_DAY.search(expr)
     if m:
-        try:
-            default = datetime(ref.year if ref else 1900, 1, 1)
-            d = dateparser.parse(m.group(0).replace(".", ""), default=default).date()
-        except (ValueError, OverflowError):
-            d = None
+        d = _day_month(m, ref.year if ref else 1900)
         if d is not None:
             # Without a year the date is in the past of the article (news
             # reports what happened); a date months ahead belongs to last year.
@@ -121,7 +132,9 @@ def _date_spans(doc: Any) -> list[tuple[Any, str]]:
     for ent in doc.ents:
         if ent.label_ in ("DATE", "TIME"):
             prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
-            expr = f"{prev} {ent.text}" if prev in ("in", "since", "from", "until", "by") else ent.text
+            expr = (
+                f"{prev} {ent.text}" if prev in ("in", "since", "from", "until", "by") else ent.text
+            )
             out.append((ent.root, expr))
             covered |= set(range(ent.start, ent.end))
         elif ent.label_ == "CARDINAL" and _YEAR.fullmatch(ent.text):
@@ -193,7 +206,9 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
                 ev.estimated = ev.estimated and est
                 break
         else:
-            events.append(([i], TimelineEvent(date=day, text=text, article_ids=[aid], estimated=est)))
+            events.append(
+                ([i], TimelineEvent(date=day, text=text, article_ids=[aid], estimated=est))
+            )
     out = [ev for _, ev in events]
     out.sort(key=lambda e: (e.date, -len(e.article_ids)))
     return out
