@@ -149,8 +149,8 @@ def router(store: Store) -> APIRouter:
 
     @api.get("/stories", summary="Stories, most recently updated first")
     def list_stories(
-        limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=200, description="stories per page")] = 50,
+        offset: Annotated[int, Query(ge=0, description="stories to skip")] = 0,
     ) -> StoryList:
         rows = store.stories(limit=limit + 1, offset=offset)
         more = len(rows) > limit
@@ -206,7 +206,7 @@ def router(store: Store) -> APIRouter:
     @api.get("/search", summary="Full-text search over article titles and texts")
     def search(
         q: Annotated[str, Query(max_length=500, description="words to look for")] = "",
-        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        limit: Annotated[int, Query(ge=1, le=200, description="most results to return")] = 50,
     ) -> SearchResults:
         hits = store.search(q, limit=limit) if q.strip() else []
         return SearchResults(

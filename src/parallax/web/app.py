@@ -129,10 +129,12 @@ def endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
                             "required": bool(p.get("required")),
                             "type": _type_name(p.get("schema", {})),
                             "description": p.get("description", ""),
+                            "default": p.get("schema", {}).get("default"),
                         }
                         for p in op.get("parameters", [])
                     ],
                     "responses": sorted(op.get("responses", {})),
+                    "returns": _returns(op),
                 }
             )
     return found
@@ -143,3 +145,10 @@ def _type_name(schema: dict[str, Any]) -> str:
         return str(schema["type"])
     options = schema.get("anyOf", [])
     return " or ".join(str(o.get("type", "?")) for o in options) or "any"
+
+
+def _returns(op: dict[str, Any]) -> str:
+    """The name of the 200 response's schema ("StoryList"), if it has one."""
+    content = op.get("responses", {}).get("200", {}).get("content", {})
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    return str(ref).rsplit("/", 1)[-1]

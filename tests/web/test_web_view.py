@@ -1,0 +1,142 @@
+"""The pure helpers behind the pages: times, sentences, badges, briefing views."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from parallax.model import Article
+from parallax.web import briefing, view
+
+NOW = datetime(2024, 12, 12, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        (timedelta(seconds=20), "just now"),
+        (timedelta(minutes=1), "1 minute ago"),
+        (timedelta(minutes=59), "59 minutes ago"),
+        (timedelta(hours=3), "3 hours ago"),
+        (timedelta(hours=30), "yesterday"),
+        (timedelta(days=4), "4 days ago"),
+        (timedelta(days=30), "12 Nov 2024"),
+        (-timedelta(hours=2), "just now"),  # a feed's clock ahead of ours
+    ],
+)
+def test_relative_time(delta: timedelta, expected: str) -> None:
+    assert view.relative_time(NOW - delta, NOW) == expected
+
+
+def test_relative_time_naive_and_missing() -> None:
+    assert view.relative_time(datetime(2024, 12, 12, 9, 0), NOW) == "3 hours ago"
+    assert view.relative_time(None, NOW) == "unknown time"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One. Two.", "One."),
+        ("Mr. Assad fled. Then more.", "Mr. Assad fled."),
+        ("J. Smith wrote it. Then more.", "J. Smith wrote it."),
+        ("U.S. forces moved. Then.", "U.S. forces moved."),
+        ('He said "stop." Then left.', 'He said "stop."'),
+        ("No end", "No end"),
+        ("", ""),
+    ],
+)
+def test_first_sentence(text: str, expected: str) -> None:
+    assert view.first_sentence(text) == expected
+
+
+def test_first_sentence_is_bounded() -> None:
+    line = view.first_sentence("word " * 200, limit=50)
+    assert len(line) <= 51 and line.endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("The Guardian", "Gu"),
+        ("Daily Mail", "DM"),
+        ("Press Association", "PA"),
+        ("BBC", "B"),
+        ("Reuters", "Re"),
+        ("The New York Times", "NY"),
+        ("!!!", "?"),
+    ],
+)
+def test_initials(name: str, expected: str) -> None:
+    assert view.initials(name) == expected
+
+
+def test_badge_class_is_stable() -> None:
+    assert view.badge_class("Reuters") == view.badge_class("reuters")
+    assert view.badge_class("Reuters").startswith("badge-")
+
+
+def test_paragraphs() -> None:
+    assert view.paragraphs("A\nstill A\n\n  \nB\r\n\r\nC") == ["A still A", "B", "C"]
+    assert view.paragraphs("one\ntwo") == ["one", "two"]
+    assert view.paragraphs("  ") == []
+
+
+def test_highlight_marks_matches_in_a_window() -> None:
+    text = "x " * 200 + "the Militias crossed " + "y " * 200
+    segments = view.highlight(text, "militias")
+    assert ("Militias", True) in segments
+    assert segments[0] == ("…", False) and segments[-1] == ("…", False)
+    assert view.highlight("", "a") == []
+
+
+def test_article_href_quotes_everything() -> None:
+    assert view.article_href("a/b?c#d") == "/articles/a%2Fb%3Fc%23d"
+
+
+def _a(id: str, source: str | None, dup: str | None = None) -> Article:
+    return Article(id=id, text="t", source=source, duplicate_of=dup)
+
+
+def test_build_survives_garbage_briefing() -> None:
+    garbage: dict[str, Any] = {
+        "summary": "not a list",
+        "entities": [None, {"name": 3}, {"name": "X", "aliases": "nope", "article_ids": "a"}],
+        "quotes": [{"text": ""}, {"text": "hi", "article_ids": [None, 5, "a"], "variants": [1]}],
+        "quantities": [{"mentions": "x"}, {"label": 1, "conflict": "yes", "mentions": [{}]}],
+        "timeline": [{"date": 20241211, "text": "t"}],
+        "framing": [{"referent": "r", "terms": [{"term": "w", "article_ids": ["zz"]}]}],
+    }
+    b = briefing.build(garbage, [_a("a", "A")])
+    assert b.built and b.summary == [] and b.conflicts == []
+    assert [e.name for e in b.entities] == ["X"]
+    assert b.speakers[0].quotes[0].cites[0].article_id == "a"
+    assert b.timeline[0].day is None
+    # Citing an article outside the story still links, labelled as such.
+    assert b.framing[0].by_outlet[0].outlet.name == "article not in this story"
+
+
+def test_fold_copies_follows_chains_and_survives_cycles() -> None:
+    articles = [
+        _a("wire", "PA"),
+        _a("copy", "Standard", "wire"),
+        _a("copy2", "Metro", "copy"),
+        _a("orphan", "Local", "missing"),
+        _a("x", "X", "y"),
+        _a("y", "Y", "x"),
+    ]
+    entries = briefing.fold_copies(articles, briefing.Citations(articles))
+    by_id = {e.article.id: [c.article.id for c in e.copies] for e in entries}
+    assert by_id["wire"] == ["copy", "copy2"]
+    assert by_id["orphan"] == []
+    assert "copy" not in by_id and "copy2" not in by_id
+    # A cycle must not hang or lose articles.
+    shown = set(by_id) | {c for copies in by_id.values() for c in copies}
+    assert {"x", "y"} <= shown
+
+
+def test_citation_numbers_follow_story_order() -> None:
+    cites = briefing.Citations([_a("a", "A"), _a("b", None)])
+    assert [c.n for c in cites.many(["b", "a", "b"])] == [1, 2]
+    assert cites.get("b") is not None and cites.get("b").outlet == "Unknown outlet"  # type: ignore[union-attr]
