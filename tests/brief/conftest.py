@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (article prose is kept one paragraph a line)
 """A fictional three-outlet story, parsed once per session."""
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def story() -> tuple[list[Article], list[Any]]:
 
     articles = [
         Article(id="post-1", text=POST, source="Northern Post", published=datetime(2031, 3, 12, 9)),
-        Article(id="ledger-1", text=LEDGER, source="Daily Ledger", published=datetime(2031, 3, 13, 8)),
+        Article(
+            id="ledger-1", text=LEDGER, source="Daily Ledger", published=datetime(2031, 3, 13, 8)
+        ),
         Article(id="wire-1", text=WIRE, source="Wire Agency", published=None),
     ]
     return articles, parse([a.text for a in articles])

@@ -170,7 +170,7 @@ def skeleton(word: str) -> str:
 def _translit_match(a: str, b: str) -> bool:
     if a == b:
         return True
-    if a[:1] != b[:1] or re.search(r"\d", a + b):
+    if skeleton(a)[:1] != skeleton(b)[:1] or re.search(r"\d", a + b):
         return False
     sa, sb = skeleton(a), skeleton(b)
     if len(sa) < TRANSLIT_MIN_SKELETON or sa != sb:

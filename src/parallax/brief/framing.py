@@ -62,13 +62,15 @@ def _entity_labels(doc: Any, quotes: list[tuple[int, int]]) -> list[tuple[Any, s
         while i >= 0:
             t = doc[i]
             titled = t.text[:1].isupper() and t.lower_ in TITLES
-            wordy = t.pos_ not in _NOT_LABEL and (t.is_lower or t.ent_type_ == "NORP")
+            wordy = t.pos_ not in _NOT_LABEL and (
+                t.is_lower or t.is_sent_start or t.ent_type_ == "NORP"
+            )
             if (wordy or titled) and t.lower_ not in _HONORIFICS:
                 run.insert(0, t)
                 i -= 1
             else:
                 break
-        if run and any(t.pos_ == "NOUN" or t.lower_ in TITLES for t in run):
+        if run and any(t.pos_ != "ADJ" or t.lower_ in TITLES for t in run):
             out.append((ent, " ".join(t.text if t.ent_type_ == "NORP" else t.lower_ for t in run)))
         # apposition: "the Iranian foreign minister, Abbas Araghchi"
         root = ent.root
@@ -78,7 +80,14 @@ def _entity_labels(doc: Any, quotes: list[tuple[int, int]]) -> list[tuple[Any, s
             out.append(
                 (ent, " ".join(t.text if t.ent_type_ == "NORP" else t.lower_ for t in words))
             )
-        # the name modifying a noun: "the Assad regime"
+        # the name modifying a noun: "the Assad regime"; the small model
+        # sometimes swallows the noun into an ORG span ("The Hale government")
+        last = doc[ent.end - 1]
+        if ent.label_ == "ORG" and last.is_lower and last.pos_ == "NOUN" and len(ent) >= 2:
+            name_part = doc[ent.start : ent.end - 1]
+            words = [t for t in name_part if t.lower_ != "the"]
+            if words and words[0].pos_ == "PROPN":
+                out.append((words[0], f"{' '.join(t.text for t in words)} {last.lower_}"))
         if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i == ent.end:
             out.append((ent, f"{ent.text} {root.head.lower_}"))
     return out
@@ -118,6 +127,19 @@ def extract_framing(
         for ent, label in _entity_labels(doc, quotes):
             e = resolve(ent.text, lookup)
             by_ref[e.name if e else ent.text][label].add(art.id)
+        # A known name the model did not tag, modifying a noun ("the Hale government").
+        for tok in doc:
+            if (
+                tok.pos_ == "PROPN"
+                and not tok.ent_type_
+                and tok.dep_ == "compound"
+                and tok.head.pos_ == "NOUN"
+                and tok.head.i == tok.i + 1
+                and not inside(quotes, tok.idx)
+            ):
+                e = resolve(tok.text, lookup)
+                if e is not None:
+                    by_ref[e.name][f"{tok.text} {tok.head.lower_}"].add(art.id)
         for lemma, label, sent in _group_labels(doc, quotes):
             groups[lemma][label].add(art.id)
             group_sents[lemma].append(sent.text)
