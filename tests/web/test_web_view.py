@@ -140,3 +140,43 @@ def test_citation_numbers_follow_story_order() -> None:
     cites = briefing.Citations([_a("a", "A"), _a("b", None)])
     assert [c.n for c in cites.many(["b", "a", "b"])] == [1, 2]
     assert cites.get("b") is not None and cites.get("b").outlet == "Unknown outlet"  # type: ignore[union-attr]
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_stylesheet_colours_meet_wcag_aa() -> None:
+    import re
+    from pathlib import Path
+
+    import parallax.web
+
+    css = (Path(parallax.web.__file__).parent / "static" / "style.css").read_text()
+    dark_at = css.index("prefers-color-scheme: dark")
+    schemes = [css[:dark_at], css[dark_at : css.index("}\n}", dark_at)]]
+    pairs = [
+        ("text", "bg"),
+        ("muted", "bg"),
+        ("muted", "surface"),
+        ("link", "bg"),
+        ("link", "surface"),
+        ("conflict-fg", "conflict-bg"),
+        ("tag-fg", "tag-bg"),
+        ("notice-fg", "notice-bg"),
+        ("mark-fg", "mark-bg"),
+    ]
+    for block in schemes:
+        colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", block))
+        for fg, bg in pairs:
+            assert _contrast(colours[fg], colours[bg]) >= 4.5, (fg, bg)
+    badges = re.findall(r"\.badge-\d \{ background: (#[0-9a-fA-F]{6}); \}", css)
+    assert len(badges) == view.BADGE_COLOURS
+    for badge in badges:
+        assert _contrast("#ffffff", badge) >= 4.5, badge
