@@ -180,3 +180,10 @@ def test_token_redirect_stays_on_site(locked: TestClient) -> None:
 
 def test_stylesheet_is_public_so_the_sign_in_page_is_styled(locked: TestClient) -> None:
     assert locked.get("/static/style.css").status_code == 200
+
+
+def test_static_exemption_does_not_reach_other_routes(locked: TestClient) -> None:
+    for path in ["/static/%2e%2e/api/stories", "/static/..%2Fapi%2Fstories", "/static/../feeds"]:
+        r = locked.get(path)
+        assert r.status_code in (401, 404), path
+        assert "broken.example" not in r.text and "Iran-backed" not in r.text

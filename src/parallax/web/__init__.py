@@ -1,7 +1,7 @@
 """The web reader and JSON API (FastAPI, server-rendered, no JavaScript).
 
-from parallax.web import create_app
-app = create_app(store, token=None)
+Usage: ``create_app(store, token=None)`` returns the ASGI application; serve it
+with uvicorn.  Everything else in this package is private.
 """
 
 from parallax.web.app import create_app
