@@ -39,7 +39,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     add_completion=False,
 )
-out = Console(highlight=False, soft_wrap=False)
+out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
