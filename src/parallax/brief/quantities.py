@@ -481,6 +481,11 @@ def extract_quantities(
     mentions: list[_Mention] = []
     for art, doc in zip(articles, docs, strict=True):
         mentions.extend(_mentions(art, doc, lookup))
+    # A syndicated copy repeats its original's figures; listing them again would
+    # count one source twice.  Figures the copy words differently still count.
+    copy_of = {a.id: a.duplicate_of for a in articles if a.duplicate_of in published}
+    original_figures = {(m.article_id, m.text) for m in mentions}
+    mentions = [m for m in mentions if (copy_of.get(m.article_id), m.text) not in original_figures]
     if not mentions:
         return []
     vecs = embed([m.clause for m in mentions])
@@ -522,7 +527,10 @@ def extract_quantities(
     for g in groups:
         ms = [mentions[i] for i in g]
         ms.sort(key=lambda m: (order.index(m.article_id), m.pos))
-        disjoint = not _consistent(ms)
+        # Without a counted event ("killed", "crossed"), figures that share a
+        # noun may measure different things (a city's population, a toll), so
+        # disagreeing ones are not called a conflict on the noun alone.
+        disjoint = not _consistent(ms) and ms[0].event is not None
         update = disjoint and ms[0].event in CUMULATIVE and _is_update(ms, published)
         group = QuantityGroup(
             label=_label(ms),
