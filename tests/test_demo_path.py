@@ -62,8 +62,13 @@ def test_demo_serves_a_multi_outlet_briefing(tmp_path: Path) -> None:
         page = httpx.get(f"{base}/stories/{biggest['id']}", timeout=10)
         assert page.status_code == 200 and biggest["title"].split()[0] in page.text
         story = httpx.get(f"{base}/api/stories/{biggest['id']}", timeout=10).json()
-        assert any(g["conflict"] for g in story["quantities"])
+        # The wire story's reprint is recognised and not counted as an outlet of its own.
         assert any(a["duplicate_of"] for a in story["articles"])
+        assert story["independent_sources"] >= 4
+        cited = {i for s in story["summary"] for i in s["article_ids"]}
+        assert len({a["source"] for a in story["articles"] if a["id"] in cited}) >= 3
+        assert any(len(e["aliases"]) > 1 for e in story["entities"])
+        assert story["quotes"] and story["timeline"]
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -66,6 +66,19 @@ LOADED = frozenset(
 LOADED_PENALTY = 0.2
 
 
+# A dateline opens wire copy ("OSLO, Norway, May 2 (Agency) – ..."): page
+# furniture, not part of the sentence a summary should quote.
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,[^–—]{0,60})?\s[–—-]{1,2}\s+")
+# The sentence splitter sometimes leaves a closing quote mark of the previous
+# sentence at the start of the next one.
+_STRAY_QUOTE = re.compile(r"^[\"”’]\s+")
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return _STRAY_QUOTE.sub("", _DATELINE.sub("", text))
+
+
 def summarise(articles: Sequence[Article], docs: Sequence[Any]) -> list[SummarySentence]:
     """About six sentences covering the story, each citing all supporting articles."""
     root = roots(articles)
@@ -74,7 +87,7 @@ def summarise(articles: Sequence[Article], docs: Sequence[Any]) -> list[SummaryS
     for art, doc in zip(articles, docs, strict=True):
         quotes = quote_spans(art.text)
         for pos, s in enumerate(doc.sents):
-            text = re.sub(r"\s+", " ", s.text).strip()
+            text = _tidy(s.text)
             if not text:
                 continue
             quoted = sum(
