@@ -40,8 +40,14 @@ def basil(data: Path) -> list[tuple[Article, str]]:
             paragraphs = ast.literal_eval(paragraphs)
         text = "\n\n".join(" ".join(p) if isinstance(p, list) else p for p in paragraphs)
         when = datetime.fromisoformat(d["date"]).replace(tzinfo=UTC)
-        items.append((Article(id=path.stem, text=text, title=d["title"], published=when,
-                              source=d["source"]), d["triplet-uuid"]))
+        items.append(
+            (
+                Article(
+                    id=path.stem, text=text, title=d["title"], published=when, source=d["source"]
+                ),
+                d["triplet-uuid"],
+            )
+        )
     return items
 
 
@@ -54,8 +60,18 @@ def bbc(data: Path, start: datetime, end: datetime) -> list[tuple[Article, str]]
         title, _, body = raw.strip().partition("\n")
         when = start + timedelta(seconds=rng.random() * span)
         article_id = f"bbc-{path.parent.name}-{path.stem}"
-        items.append((Article(id=article_id, text=body.strip(), title=title.strip(),
-                              published=when, source="BBC"), article_id))
+        items.append(
+            (
+                Article(
+                    id=article_id,
+                    text=body.strip(),
+                    title=title.strip(),
+                    published=when,
+                    source="BBC",
+                ),
+                article_id,
+            )
+        )
     return items
 
 
@@ -73,8 +89,9 @@ def b_cubed(pred: dict[str, str], gold: dict[str, str], keys: list[str]) -> tupl
     return p, r, 2 * p * r / (p + r)
 
 
-def stream(items: list[tuple[Article, str]], vectors: dict[str, tuple], threshold: float
-           ) -> dict[str, str]:
+def stream(
+    items: list[tuple[Article, str]], vectors: dict[str, tuple], threshold: float
+) -> dict[str, str]:
     index = StoryIndex(threshold=threshold)
     assigned = {}
     for article, _ in items:
@@ -108,9 +125,11 @@ def main() -> None:
     tune = [a.id for a, g in events if half(g) == 0]
     test = [a.id for a, g in events if half(g) == 1]
     bbc_ids = [a.id for a, _ in distractors]
-    print(f"data: {args.data} — {len(events)} BASIL articles "
-          f"({len({g for _, g in events})} events) + {len(distractors)} BBC distractors; "
-          f"enrichment took {enriched_in:.0f}s")
+    print(
+        f"data: {args.data} — {len(events)} BASIL articles "
+        f"({len({g for _, g in events})} events) + {len(distractors)} BBC distractors; "
+        f"enrichment took {enriched_in:.0f}s"
+    )
     best = (0.0, 0.0)
     for threshold in np.arange(0.40, 0.80, 0.05):
         pred = stream(items, vectors, float(threshold))
@@ -122,8 +141,10 @@ def main() -> None:
     print(f"held-out half at threshold {best[1]:.2f}: B3 P {p:.3f} R {r:.3f} F1 {f1:.3f}")
     pred = stream(items, vectors, StoryIndex().threshold)
     p, r, f1 = b_cubed(pred, gold, test + bbc_ids[len(bbc_ids) // 2 :])
-    print(f"held-out half at the shipped threshold {StoryIndex().threshold:.2f}: "
-          f"B3 P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+    print(
+        f"held-out half at the shipped threshold {StoryIndex().threshold:.2f}: "
+        f"B3 P {p:.3f} R {r:.3f} F1 {f1:.3f}"
+    )
 
 
 if __name__ == "__main__":

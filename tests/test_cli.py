@@ -11,16 +11,32 @@ import pytest
 
 from tests.conftest import SHARED_DATA
 
-COMMANDS = ["import", "export", "stories", "show", "search", "add-feed", "remove-feed",
-            "feeds", "fetch", "run", "serve", "demo"]
+COMMANDS = [
+    "import",
+    "export",
+    "stories",
+    "show",
+    "search",
+    "add-feed",
+    "remove-feed",
+    "feeds",
+    "fetch",
+    "run",
+    "serve",
+    "demo",
+]
 
 
-def parallax(*args: str, db: Path | None = None, stdin: str | None = None
-             ) -> subprocess.CompletedProcess[str]:
+def parallax(
+    *args: str, db: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     prefix = ["--db", str(db)] if db else []
     return subprocess.run(
         [sys.executable, "-m", "parallax", *prefix, *args],
-        input=stdin, capture_output=True, text=True, timeout=300,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -62,13 +78,25 @@ def test_an_unusable_database_path_is_one_error_line(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_jsonl_from_stdin_then_export_keeps_ids_and_follows_the_schema(tmp_path: Path) -> None:
-    body = ("The harbour council approved a budget of 4 million pounds on Monday to repair "
-            "the sea wall, the council's leader said. ") * 8
+    body = (
+        "The harbour council approved a budget of 4 million pounds on Monday to repair "
+        "the sea wall, the council's leader said. "
+    ) * 8
     records = [
-        {"id": "gazette-1", "source": "Gazette", "title": "Sea wall budget approved",
-         "text": body, "published": "2026-10-12T09:00:00Z"},
-        {"id": "courier-7", "source": "Courier", "title": "Council backs sea wall repair",
-         "text": body.replace("Monday", "Monday evening"), "published": "2026-10-12T18:00:00Z"},
+        {
+            "id": "gazette-1",
+            "source": "Gazette",
+            "title": "Sea wall budget approved",
+            "text": body,
+            "published": "2026-10-12T09:00:00Z",
+        },
+        {
+            "id": "courier-7",
+            "source": "Courier",
+            "title": "Council backs sea wall repair",
+            "text": body.replace("Monday", "Monday evening"),
+            "published": "2026-10-12T18:00:00Z",
+        },
         {"id": "broken"},
     ]
     stdin = "".join(json.dumps(r) + "\n" for r in records) + "{oops\n"
@@ -77,8 +105,9 @@ def test_jsonl_from_stdin_then_export_keeps_ids_and_follows_the_schema(tmp_path:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("imported 2")
     assert "failed 2" in result.stdout
-    exported = parallax("export", "stories", "--format", "json", "-o", str(tmp_path / "s.json"),
-                        db=db)
+    exported = parallax(
+        "export", "stories", "--format", "json", "-o", str(tmp_path / "s.json"), db=db
+    )
     assert exported.returncode == 0, exported.stderr
     stories = json.loads((tmp_path / "s.json").read_text())
     ids = {a["id"] for s in stories for a in s["articles"]}

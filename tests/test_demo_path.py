@@ -27,7 +27,10 @@ def test_demo_serves_a_multi_outlet_briefing(tmp_path: Path) -> None:
     env = {**os.environ, "PARALLAX_DB": str(tmp_path / "demo.db")}
     process = subprocess.Popen(
         [sys.executable, "-m", "parallax", "demo", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     try:
         output = []

@@ -83,8 +83,12 @@ def test_a_run_killed_mid_way_keeps_what_it_stored(
 ) -> None:
     store = Store.open(str(tmp_path / "p.db"))
     docs = [
-        Document(body=f"Article {i}. " + "The council approved a new budget for the harbour. " * 30,
-                 is_html=False, id=f"a{i}", source=f"Outlet {i}")
+        Document(
+            body=f"Article {i}. " + "The council approved a new budget for the harbour. " * 30,
+            is_html=False,
+            id=f"a{i}",
+            source=f"Outlet {i}",
+        )
         for i in range(4)
     ]
     real_extract = parallax.pipeline.extract

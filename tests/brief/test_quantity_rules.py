@@ -39,8 +39,12 @@ def test_a_copy_does_not_repeat_its_originals_figures() -> None:
 
 def test_population_figures_are_not_a_conflict_but_tolls_are() -> None:
     day = datetime(2031, 5, 2, 9)
-    groups = _groups([Article(id="a", text=WIRE, source="Wire", published=day),
-                      Article(id="b", text=OTHER, source="Gazette", published=day)])
+    groups = _groups(
+        [
+            Article(id="a", text=WIRE, source="Wire", published=day),
+            Article(id="b", text=OTHER, source="Gazette", published=day),
+        ]
+    )
     conflicts = [g for g in groups if g.conflict]
     assert conflicts, [(g.label, [m.text for m in g.mentions]) for g in groups]
     for group in conflicts:

@@ -8,12 +8,16 @@ from parallax.brief.summary import _tidy
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
-        ("VARNHOLM, Ostria, March 12 (Wire) – The river burst its banks.",
-         "The river burst its banks."),
+        (
+            "VARNHOLM, Ostria, March 12 (Wire) – The river burst its banks.",
+            "The river burst its banks.",
+        ),
         ("LONDON — Ministers met on Friday.", "Ministers met on Friday."),
         ("” The ministry said it would  rebuild.", "The ministry said it would rebuild."),
-        ("UN officials said on Monday – quietly – that talks failed.",
-         "UN officials said on Monday – quietly – that talks failed."),
+        (
+            "UN officials said on Monday – quietly – that talks failed.",
+            "UN officials said on Monday – quietly – that talks failed.",
+        ),
         ("NATO allies met in Brussels.", "NATO allies met in Brussels."),
     ],
 )
