@@ -380,9 +380,14 @@ def _start_polling(store: Store, allow: list[str] | None, every: int) -> None:
         with _fetcher(allow) as fetcher:
             poller = Poller(store, Pipeline(store), fetcher)
             while True:
-                report = poller.poll_all(due_only=True)
-                if report.feeds:
-                    err.print(f"[{time.strftime('%H:%M:%S')}] {report.line()}", markup=False)
+                stamp = time.strftime("%H:%M:%S")
+                try:
+                    report = poller.poll_all(due_only=True)
+                except Exception as exc:  # keep polling: the next round may succeed
+                    err.print(f"[{stamp}] polling failed: {exc}", markup=False)
+                else:
+                    if report.feeds:
+                        err.print(f"[{stamp}] {report.line()}", markup=False)
                 time.sleep(every)
 
     threading.Thread(target=loop, name="poller", daemon=True).start()

@@ -93,6 +93,7 @@ class Pipeline:
         self.index = StoryIndex()
         self.duplicates = DuplicateIndex(load_text=store.text_of)
         self._load_indexes()
+        self.refresh(self.store.dirty_stories())  # finish the briefings a killed run left
 
     def _load_indexes(self) -> None:
         self.index = StoryIndex()
@@ -126,7 +127,6 @@ class Pipeline:
         brief: bool = True,
     ) -> Report:
         report = Report()
-        self.refresh(self.store.dirty_stories())  # finish what a killed run left
         stream = iter(items)
         while batch := list(islice(stream, self.batch_size)):
             self._run_batch(batch, feed_id, report)
