@@ -7,13 +7,20 @@ here, so that every surface shows the same thing.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from parallax.model import Article, Briefing
-from parallax.store import Store, StoryRow
+from parallax.store import Byline, Store, StoryRow
 
 BRIEFING_KEYS = ("summary", "entities", "quotes", "quantities", "timeline", "framing")
+
+
+def independent_sources(articles: Iterable[Article | Byline]) -> int:
+    """Outlets that reported the story themselves: syndicated copies do not count,
+    and an article with no known outlet counts as one source of its own."""
+    return len({a.source or a.id for a in articles if a.duplicate_of is None})
 
 
 def briefing_json(briefing: Briefing) -> dict[str, Any]:
@@ -40,13 +47,12 @@ def article_json(article: Article) -> dict[str, Any]:
 
 def story_json(row: StoryRow, articles: list[Article]) -> dict[str, Any]:
     briefing = row.briefing or {}
-    independent = {a.source or a.id for a in articles if a.duplicate_of is None}
     document: dict[str, Any] = {
         "id": row.id,
         "title": row.title,
         "updated": row.updated.isoformat(),
         "created": row.created.isoformat(),
-        "independent_sources": len(independent),
+        "independent_sources": independent_sources(articles),
         "articles": [article_json(a) for a in articles],
     }
     for key in BRIEFING_KEYS:

@@ -2,6 +2,7 @@
 
 from parallax.store.database import (
     ENV_VAR,
+    Byline,
     DatabaseError,
     Feed,
     HotRow,
@@ -16,6 +17,7 @@ from parallax.store.database import (
 
 __all__ = [
     "ENV_VAR",
+    "Byline",
     "DatabaseError",
     "Feed",
     "HotRow",

@@ -104,6 +104,16 @@ class StoredNLP:
 
 
 @dataclass(slots=True)
+class Byline:
+    """An article's outlet and copy status: what story listings need of it."""
+
+    id: str
+    source: str | None
+    url: str | None
+    duplicate_of: str | None
+
+
+@dataclass(slots=True)
 class HotRow:
     id: str
     title: str
@@ -251,6 +261,22 @@ class Store:
                 ).all()
                 row = rows[0] if len(rows) == 1 else None
         return StoryRow(**row._mapping) if row else None
+
+    def story_bylines(self, story_ids: Sequence[str]) -> dict[str, list[Byline]]:
+        """Who wrote each story's articles, oldest first, without loading their texts."""
+        a = t.articles.c
+        found: dict[str, list[Byline]] = {sid: [] for sid in story_ids}
+        if not story_ids:
+            return found
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(a.story_id, a.id, a.source, a.url, a.duplicate_of)
+                .where(a.story_id.in_(list(story_ids)))
+                .order_by(a.story_id, a.published.is_(None), a.published, a.rowid)
+            ).all()
+        for row in rows:
+            found[row.story_id].append(Byline(row.id, row.source, row.url, row.duplicate_of))
+        return found
 
     def hot_stories(self, since: datetime) -> list[HotRow]:
         """Stories still taking articles, with what the clustering index needs."""

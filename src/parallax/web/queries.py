@@ -1,19 +1,13 @@
-"""Read queries the web needs that ``Store`` does not offer (yet).
-
-Kept here, over ``store.engine`` and the schema tables, so that the front page
-costs one query for all its stories instead of one ``story_articles`` (with
-full texts) per story.  Candidates to move into ``Store``.
-"""
+"""Who covers each story, for story listings: one query for a whole page of
+stories instead of loading every story's articles with their full texts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
+from parallax.export import independent_sources
 from parallax.store import Store
-from parallax.store import schema as t
 from parallax.web.view import outlet_name
 
 
@@ -24,28 +18,12 @@ class Coverage:
     outlets: list[str] = field(default_factory=list)
     independent: int = 0
     """Outlets (or lone articles without one) that are not syndicated copies,
-    counted as ``export.story_json`` counts ``independent_sources``."""
+    as ``export.independent_sources`` counts them."""
 
 
 def coverage(store: Store, story_ids: Sequence[str]) -> dict[str, Coverage]:
-    if not story_ids:
-        return {}
-    a = t.articles.c
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(a.story_id, a.id, a.source, a.url, a.duplicate_of)
-            .where(a.story_id.in_(list(story_ids)))
-            .order_by(a.story_id, a.published.is_(None), a.published, a.rowid)
-        ).all()
-    found: dict[str, Coverage] = {sid: Coverage() for sid in story_ids}
-    independent: dict[str, set[str]] = {sid: set() for sid in story_ids}
-    for row in rows:
-        cover = found[row.story_id]
-        name = outlet_name(row.source, row.url)
-        if name not in cover.outlets:
-            cover.outlets.append(name)
-        if row.duplicate_of is None:
-            independent[row.story_id].add(row.source or row.id)
-    for sid, cover in found.items():
-        cover.independent = len(independent[sid])
+    found: dict[str, Coverage] = {}
+    for story_id, bylines in store.story_bylines(story_ids).items():
+        outlets = list(dict.fromkeys(outlet_name(b.source, b.url) for b in bylines))
+        found[story_id] = Coverage(outlets, independent_sources(bylines))
     return found
