@@ -160,7 +160,7 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 config.attributes["connection"] = conn
-                command.upgrade(config, "head")
+                command.upgrade(config, "heads")
         except Exception as exc:  # the driver's own errors vary; all mean the same here
             raise DatabaseError(
                 f"cannot open the database {self.engine.url!r}: {exc}. "
