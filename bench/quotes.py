@@ -1,0 +1,305 @@
+"""Speaker attribution quality on PolNeAR: who said what, as character spans.
+
+Data: PolNeAR (2016 US election news from seven outlets), brat standoff files
+in which ``Source``, ``Cue`` and ``Content`` spans are tied together by
+``Attribution`` events.  A text annotated by several annotators is scored
+against the first annotation file in name order.  Parallax's attribution
+finder (``parallax.brief.attribution``) runs on each text's spaCy parse.
+
+Spans are compared as sets of words (runs of letters and digits), so that
+surrounding spaces, punctuation and quotation marks do not decide a match and
+a content broken by "he said" is one span.  Counts:
+
+- source, content: each predicted span against each gold span, matched one
+  to one; *exact* when the word sets are equal, *overlap* when they share a
+  word.  Gold contents include attributions without a source.
+- pair: a (source, content) pair matches when both parts match.
+- content words: the share of predicted content words inside some gold
+  content (precision) and of gold content words predicted (recall): the
+  token-overlap measure BBC's Citron reports.
+
+Tune on ``--split train``; report on ``--split dev``.
+
+Run: .venv/bin/python bench/quotes.py [--split dev] [--limit N] [--data ../shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+WORD = re.compile(r"\w+")
+
+Words = frozenset[int]
+"""A span as the start offsets of its words."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    source: Words | None
+    content: Words
+    layout: str = ""
+    cue: tuple[tuple[int, int], ...] = ()
+
+
+def words(text: str, spans: Iterable[tuple[int, int]]) -> Words:
+    out: set[int] = set()
+    for start, end in spans:
+        out.update(start + m.start() for m in WORD.finditer(text[start:end]))
+    return frozenset(out)
+
+
+def _layout(text: str, source: tuple[int, int] | None, content: list[tuple[int, int]]) -> str:
+    """A coarse label of how the attribution is written, for per-layout recall."""
+    body = " ".join(text[s:e] for s, e in content)
+    kind = "direct" if re.search(r"[“”\"]", body) else "reported"
+    if source is None:
+        return f"{kind}, no source"
+    where = "source first" if source[0] < content[0][0] else "source after"
+    pronoun = " (pronoun)" if text[source[0] : source[1]].lower() in _PRONOUNS else ""
+    return f"{kind}, {where}{pronoun}"
+
+
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who", "his", "her", "their"})
+
+
+def read_gold(text: str, ann: str) -> list[Pair]:
+    spans: dict[str, list[tuple[int, int]]] = {}
+    events: list[dict[str, str]] = []
+    for line in ann.splitlines():
+        fields = line.split("\t")
+        if line.startswith("T") and len(fields) >= 2:
+            _, _, offsets = fields[1].partition(" ")
+            spans[fields[0]] = [
+                (int(a), int(b)) for a, b in (part.split() for part in offsets.split(";"))
+            ]
+        elif line.startswith("E") and len(fields) >= 2:
+            roles = dict(arg.split(":", 1) for arg in fields[1].split())
+            if "Attribution" in roles or "Attribution-no-source" in roles:
+                events.append(roles)
+    out = []
+    for roles in events:
+        content = [
+            s for role in ("Content", "Content2") if role in roles for s in spans[roles[role]]
+        ]
+        if not content:
+            continue
+        source = spans[roles["Source"]] if "Source" in roles else None
+        first = (min(s for s, _ in source), max(e for _, e in source)) if source else None
+        out.append(
+            Pair(
+                words(text, source) if source else None,
+                words(text, content),
+                _layout(text, first, sorted(content)),
+                tuple(spans[roles["Cue"]]) if "Cue" in roles else (),
+            )
+        )
+    return out
+
+
+def load(data: Path, split: str, limit: int | None) -> list[tuple[str, str, list[Pair]]]:
+    base = data / "polnear" / "data" / split
+    if not base.is_dir():
+        sys.exit(f"{base} is missing: put the shared data folder beside the repository")
+    anns = sorted((base / "attributions").glob("*.ann"))
+    first: dict[str, Path] = {}
+    for path in anns:  # name_ANNOTATOR.ann; the first annotator in name order
+        first.setdefault(path.stem.rsplit("_", 1)[0], path)
+    out = []
+    for stem, path in sorted(first.items())[:limit]:
+        text = (base / "text" / f"{stem}.txt").read_text(encoding="utf-8")
+        out.append((stem, text, read_gold(text, path.read_text(encoding="utf-8"))))
+    return out
+
+
+def predict(text: str, doc: object) -> list[Pair]:
+    from parallax.brief.attribution import find_attributions
+
+    out = []
+    for a in find_attributions(doc):
+        content = words(text, a.content)
+        if content:
+            out.append(Pair(words(text, [a.source]) if a.source else None, content))
+    return out
+
+
+@dataclass
+class Score:
+    tp_pred: int = 0
+    tp_gold: int = 0
+    n_pred: int = 0
+    n_gold: int = 0
+
+    def add(self, pred: Sequence[Words], gold: Sequence[Words], exact: bool) -> None:
+        self.n_pred += len(pred)
+        self.n_gold += len(gold)
+        hits = _match(pred, gold, exact)
+        self.tp_pred += hits
+        self.tp_gold += hits
+
+    def row(self, name: str) -> str:
+        p = self.tp_pred / self.n_pred if self.n_pred else 0.0
+        r = self.tp_gold / self.n_gold if self.n_gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        counts = f"(pred {self.n_pred}, gold {self.n_gold})"
+        return f"{name:<24} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   {counts}"
+
+
+def _match(pred: Sequence[Words], gold: Sequence[Words], exact: bool) -> int:
+    """One-to-one matches, largest shared word count first."""
+    cands = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            shared = len(p & g)
+            if (p == g) if exact else shared:
+                cands.append((-shared, i, j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for _, i, j in sorted(cands):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+    return len(used_p)
+
+
+def _pair_match(pred: Sequence[Pair], gold: Sequence[Pair], exact: bool) -> tuple[int, set[int]]:
+    cands = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            if p.source is None or g.source is None:
+                continue
+            if exact:
+                ok = p.source == g.source and p.content == g.content
+            else:
+                ok = bool(p.source & g.source) and bool(p.content & g.content)
+            if ok:
+                cands.append((-len(p.content & g.content), i, j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for _, i, j in sorted(cands):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+    return len(used_p), used_g
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--split", default="dev", choices=["train", "dev"])
+    ap.add_argument("--limit", type=int, default=None, help="only the first N texts")
+    ap.add_argument("--errors", type=int, default=0, help="print N missed and N spurious pairs")
+    args = ap.parse_args()
+
+    from parallax.nlp import parse
+
+    items = load(args.data, args.split, args.limit)
+    t0 = time.perf_counter()
+    docs = parse([text for _, text, _ in items])
+    t1 = time.perf_counter()
+
+    scores = {name: Score() for name in ("source", "content", "pair")}
+    exact = {name: Score() for name in ("source", "content", "pair")}
+    shared_pred = shared_gold = words_pred = words_gold = 0
+    layout_total: Counter[str] = Counter()
+    layout_found: Counter[str] = Counter()
+    missed: list[str] = []
+    spurious: list[str] = []
+    for (stem, text, gold), doc in zip(items, docs, strict=True):
+        pred = predict(text, doc)
+        for table, is_exact in ((exact, True), (scores, False)):
+            table["source"].add(
+                [p.source for p in pred if p.source], [g.source for g in gold if g.source], is_exact
+            )
+            table["content"].add([p.content for p in pred], [g.content for g in gold], is_exact)
+            with_source = [g for g in gold if g.source]
+            hits, found = _pair_match(pred, with_source, is_exact)
+            s = table["pair"]
+            s.n_pred += sum(1 for p in pred if p.source)
+            s.n_gold += len(with_source)
+            s.tp_pred += hits
+            s.tp_gold += hits
+            if not is_exact:
+                for j, g in enumerate(with_source):
+                    layout_total[g.layout] += 1
+                    layout_found[g.layout] += j in found
+                    if _speech_cue(doc, g.cue):
+                        layout_total[SPEECH] += 1
+                        layout_found[SPEECH] += j in found
+                    if j not in found and len(missed) < args.errors:
+                        missed.append(f"{stem}: {_show(text, g)}")
+                if len(spurious) < args.errors:
+                    got = {i for i, p in enumerate(pred) if p.source}
+                    matched = _matched_pred(pred, with_source)
+                    spurious += [f"{stem}: {_show(text, pred[i])}" for i in sorted(got - matched)]
+        gold_words = frozenset().union(*(g.content for g in gold))
+        pred_words = frozenset().union(*(p.content for p in pred))
+        shared_pred += len(pred_words & gold_words)
+        shared_gold += len(gold_words & pred_words)
+        words_pred += len(pred_words)
+        words_gold += len(gold_words)
+    t2 = time.perf_counter()
+
+    print(f"PolNeAR {args.split}: {len(items)} texts", end=", ")
+    print(f"parse {t1 - t0:.1f} s, attribution {t2 - t1:.1f} s")
+    for name in ("source", "content", "pair"):
+        print(exact[name].row(f"{name} exact"))
+        print(scores[name].row(f"{name} overlap"))
+    p = shared_pred / words_pred if words_pred else 0.0
+    r = shared_gold / words_gold if words_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    print(f"{'content words':<24} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+    print("pair recall by layout (overlap):")
+    for layout, n in layout_total.most_common():
+        print(f"  {layout:<34} {layout_found[layout] / n:.3f}  of {n}")
+    for line in missed[: args.errors]:
+        print("MISSED  ", line)
+    for line in spurious[: args.errors]:
+        print("SPURIOUS", line)
+
+
+SPEECH = "any layout, speech cue"
+
+
+def _speech_cue(doc: Any, cue: tuple[tuple[int, int], ...]) -> bool:
+    """Whether a gold cue is one the finder looks for (a speech verb, "according to")."""
+    from parallax.brief.attribution import CUE_LEMMAS
+
+    return any(
+        t.lemma_.lower() in CUE_LEMMAS or t.lower_ == "according"
+        for t in doc
+        if any(s <= t.idx < e for s, e in cue)
+    )
+
+
+def _matched_pred(pred: Sequence[Pair], gold: Sequence[Pair]) -> set[int]:
+    return {
+        i
+        for i, p in enumerate(pred)
+        if p.source
+        and any(g.source and p.source & g.source and p.content & g.content for g in gold)
+    }
+
+
+def _show(text: str, pair: Pair) -> str:
+    def span(ws: Words | None) -> str:
+        if not ws:
+            return "-"
+        lo, hi = min(ws), max(ws)
+        end = hi + (WORD.match(text, hi).end() - hi if WORD.match(text, hi) else 0)  # type: ignore[union-attr]
+        return " ".join(text[lo:end].split())[:160]
+
+    cue = " ".join(text[s:e] for s, e in pair.cue)
+    return f"[{span(pair.source)}] ({cue}) <- {span(pair.content)}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,390 @@
+"""Attributions in one parsed article: who (source) said (cue) what (content).
+
+Everything here is a character span of the article as written, so that the
+finder can be scored against span-annotated corpora (``bench/quotes.py`` on
+PolNeAR) and so that ``quotes`` can resolve speakers and merge wordings on top.
+
+The finder works from cue words outward, on the stored spaCy parse:
+
+- a speech verb's subject is the source ("the State Department said", "said
+  Ms Ortiz" with the subject after the verb, "who told reporters");
+- its content is its clausal complement ("said that …", "…, officials
+  said"), widened to whole quotations where the clause runs into one;
+- quotations standing next to the verb with nothing but punctuation between
+  them ("“…,” she said. “…”", "told reporters: “…”") are its content too,
+  however many sentences or paragraphs they run over;
+- "according to X" makes X the source of the rest of its sentence;
+- a paragraph that is only a quotation, right after an attributed quotation,
+  continues it: it becomes a content without a source span of its own
+  (``continues`` points at the attribution it continues).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from parallax.brief._text import inside, paragraphs, quote_spans
+
+Span = tuple[int, int]
+
+# Verbs whose subject utters their complement.  Chosen by measurement on
+# PolNeAR's training split; verbs of thinking and wanting ("believe",
+# "want") attribute states of mind, not statements, and are left out.
+CUE_LEMMAS = frozenset(
+    {
+        "say",
+        "tell",
+        "add",
+        "state",
+        "claim",
+        "warn",
+        "announce",
+        "insist",
+        "note",
+        "explain",
+        "argue",
+        "report",
+        "write",
+        "tweet",
+        "declare",
+        "confirm",
+        "deny",
+        "stress",
+        "acknowledge",
+        "admit",
+        "suggest",
+        "allege",
+        "predict",
+        "reply",
+        "respond",
+        "continue",
+        "recall",
+        "assert",
+        "contend",
+        "concede",
+        "complain",
+        "promise",
+        "vow",
+        "emphasize",
+        "emphasise",
+        "observe",
+        "remark",
+        "testify",
+        "reiterate",
+        "ask",
+        "conclude",
+        "point",
+        "joke",
+        "quip",
+        "boast",
+        "maintain",
+        "agree",
+        "disclose",
+        "reveal",
+        "caution",
+        "charge",
+        "counter",
+        "recount",
+        "describe",
+        "signal",
+        "exclaim",
+        "call",
+        "label",
+        "dub",
+        "brand",
+    }
+)
+# Verbs that name something in the speaker's words: "called Trump
+# “unhinged”", "described the field as “all very good”".  Their content is
+# what follows the verb, and only when a quotation is part of it.
+_NAMING = frozenset({"call", "describe", "label", "dub", "brand", "refer"})
+# "ask" and "describe" take content only as a quotation or a clause, never a
+# bare object, so requiring a content keeps them honest.
+
+# Between a quotation and its verb phrase only punctuation may stand.
+_GAP = re.compile(r"[\s,.:;—–-]*[“”‘’\"]?[\s]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One attributed statement in an article, as character spans."""
+
+    content: tuple[Span, ...]
+    """The words attributed, in reading order; several spans when the
+    attribution interrupts a quotation."""
+    source: Span | None
+    """The source as written ("he", "a statement from his office"); None when
+    the attribution continues an earlier one or names no one."""
+    source_head: int | None
+    """Token index of the source phrase's head, for resolving it to a name."""
+    cue: Span | None
+    cue_head: int | None
+    direct: bool
+    """True when the content is quoted verbatim (inside quotation marks)."""
+    continues: int | None = None
+    """Index of the attribution this one continues (a paragraph that is only a quote)."""
+
+
+def _span(toks: list[Any]) -> Span:
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _trim(toks: list[Any]) -> list[Any]:
+    """Drop leading and trailing punctuation tokens."""
+    while toks and toks[0].is_punct and toks[0].text not in '“‘"':
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in '”’"':
+        toks = toks[:-1]
+    return toks
+
+
+def subject(verb: Any) -> Any | None:
+    """The speaker-position token of a cue verb."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("it", "there"):
+            return child
+    # "…, said Fidan": an inverted subject may be parsed as an object.
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "npadvmod", "attr", "appos", "nsubj") and child.pos_ == "PROPN":
+            return child
+    # "…, adding that …", "and told …": the subject of the verb it hangs
+    # off, or of the cue verb it is coordinated with.
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+        heads = [verb.head]
+        if verb.dep_ == "conj":
+            heads = [a for a in verb.ancestors if _is_cue(a)][:1] + heads
+        for head in heads:
+            for child in head.children:
+                if child.dep_ == "nsubj":
+                    return child
+    return None
+
+
+def source_tokens(head: Any) -> list[Any]:
+    """The source phrase as written: the head's whole noun phrase, with its
+    appositions and relative clauses ("Dean Johnson, a salesman from Sumter"),
+    less a dateline or time stamp run into it ("RENO, Nev. (AP) — ", "11 a.m.")."""
+    toks = list(head.subtree)
+    cut = [k for k, t in enumerate(toks) if t.i < head.i and (t.text in _BREAKS or t.is_space)]
+    if cut:
+        toks = toks[cut[-1] + 1 :]
+    clock = [k for k, t in enumerate(toks) if t.i < head.i and t.lower_ in _CLOCK]
+    if clock:
+        toks = toks[clock[-1] + 1 :]
+    return _trim(toks) or [head]
+
+
+_BREAKS = frozenset({"—", "–", ":", "--"})
+_CLOCK = frozenset({"a.m.", "p.m.", "am", "pm"})
+
+
+def _clause(verb: Any) -> list[Any]:
+    """The reported clause of a cue verb, as tokens (empty when it has none)."""
+    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    # "asked whether …": a question is the content of "ask".
+    comps += [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _QUESTION for m in c.children)
+    ]
+    if comps:
+        # "X did this, then says Y": the clause after the verb is its content.
+        head = next((c for c in comps if c.i > verb.i), comps[0])
+        return _without_other_cues(head)
+    if verb.lemma_.lower() in _NAMING:
+        right = [t for c in verb.rights if c.dep_ not in ("punct", "cc", "conj") for t in c.subtree]
+        return right
+    # "announced a series of steps": an object of some length is reported content.
+    if verb.lemma_.lower() in _OBJECT_CUES:
+        for child in verb.children:
+            if child.dep_ == "dobj" and child.n_lefts + child.n_rights >= 2:
+                return list(child.subtree)
+    # "…, officials said": the parser hangs the verb off the reported clause.
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.head.i < verb.i:
+        own = {t.i for t in verb.subtree}
+        return [t for t in verb.head.sent if t.i not in own]
+    return []
+
+
+_QUESTION = frozenset({"if", "whether"})
+# Verbs whose direct object can be the statement itself ("announced his plan").
+_OBJECT_CUES = frozenset({"announce", "report", "tweet", "confirm", "deny", "reveal", "disclose"})
+
+
+def _is_cue(tok: Any) -> bool:
+    return bool(tok.lemma_.lower() in CUE_LEMMAS and tok.pos_ in ("VERB", "AUX"))
+
+
+def _without_other_cues(head: Any) -> list[Any]:
+    """A clause's tokens, less a coordinated cue verb of its own ("… and said that …")."""
+    drop: set[int] = set()
+    for t in head.subtree:
+        if t.i != head.i and t.dep_ == "conj" and _is_cue(t):
+            drop |= {x.i for x in t.subtree}
+            drop |= {c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i}
+    return [t for t in head.subtree if t.i not in drop]
+
+
+def _verb_phrase(verb: Any, content: set[int]) -> tuple[int, int]:
+    """Token range of the cue verb with its own dependents, content excluded."""
+    own = [t.i for t in verb.subtree if t.i not in content and not t.is_punct]
+    if verb.dep_ in ("conj", "advcl", "xcomp", "parataxis") and verb.head is not verb:
+        # a subject borrowed from the head verb sits outside this subtree
+        subj = subject(verb)
+        if subj is not None:
+            own += [t.i for t in subj.subtree]
+    return min(own), max(own)
+
+
+def find_attributions(doc: Any) -> list[Attribution]:
+    """Attributed statements of one parsed article, in reading order."""
+    text: str = doc.text
+    qspans = quote_spans(text)
+    paras = paragraphs(text)
+    found: list[tuple[Any, Any | None, list[Span], bool]] = []  # cue, source, content, direct
+    cues = [
+        t
+        for t in doc
+        if _is_cue(t) and not inside(qspans, t.idx) and t.dep_ not in ("amod", "acomp")
+    ]
+    clauses = [_clause(verb) for verb in cues]
+    # Each quotation goes to the cue it is most tightly bound to: the clause
+    # it is part of, then "“…,” X said", then "X said: “…”", then a
+    # quotation resumed after "X said." — and the nearest on a tie.
+    best: dict[int, tuple[tuple[int, int], int]] = {}
+    for c, (verb, clause) in enumerate(zip(cues, clauses, strict=True)):
+        lo, hi = _verb_phrase(verb, {t.i for t in clause})
+        start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+        para = next(((ps, pe) for ps, pe in paras if ps <= verb.idx < pe), (0, len(text)))
+        for k, (qs, qe) in enumerate(qspans):
+            rank: int | None = None
+            if clause and any(qs <= t.idx < qe for t in clause):
+                rank, gap = 0, 0
+            elif para[0] - 2 <= qe <= start and _GAP.fullmatch(text, qe, start):
+                rank, gap = (1 if "." not in text[qe:start] else 4), start - qe
+            elif end <= qs <= para[1] + 2 and _GAP.fullmatch(text, end, qs):
+                rank, gap = (2 if "." not in text[end:qs] else 3), qs - end
+            if rank is not None and (k not in best or (rank, gap) < best[k][0]):
+                best[k] = ((rank, gap), c)
+    claimed = set(best)
+    for c, (verb, clause) in enumerate(zip(cues, clauses, strict=True)):
+        quotes = sorted(k for k, (_, owner) in best.items() if owner == c)
+        if verb.lemma_.lower() in _NAMING and not quotes:
+            continue
+        spans = _runs(_trim([t for t in clause if not t.is_space])) + [qspans[k] for k in quotes]
+        if not spans:
+            continue
+        direct = bool(quotes) and all(
+            any(qs <= s and e <= qe for qs, qe in (qspans[k] for k in quotes)) for s, e in spans
+        )
+        found.append((verb, subject(verb), _merge(spans), direct))
+
+    found += _according_to(doc, qspans)
+    found.sort(key=lambda f: f[2][0][0])
+
+    out: list[Attribution] = []
+    for verb, subj, content, direct in found:
+        src = source_tokens(subj) if subj is not None else None
+        out.append(
+            Attribution(
+                content=tuple(content),
+                source=_span(src) if src else None,
+                source_head=subj.i if subj is not None else None,
+                cue=_cue_span(verb),
+                cue_head=verb.i,
+                direct=direct,
+            )
+        )
+    return _continuations(out, qspans, claimed, paras, text)
+
+
+def _cue_span(verb: Any) -> Span:
+    if verb.lower_ == "according":
+        return verb.idx, verb.nbor(1).idx + len(verb.nbor(1).text)
+    return verb.idx, verb.idx + len(verb.text)
+
+
+def _runs(toks: list[Any]) -> list[Span]:
+    """Character spans of the unbroken runs of some tokens, punctuation-only runs dropped."""
+    runs: list[list[Any]] = []
+    for t in sorted(toks, key=lambda t: t.i):
+        if runs and runs[-1][-1].i == t.i - 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return [_span(_trim(r)) for r in runs if _trim(r)]
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """Sorted spans, overlapping ones joined."""
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _according_to(doc: Any, qspans: list[Span]) -> list[tuple[Any, Any | None, list[Span], bool]]:
+    """ "According to X, …": X is the source of the rest of the sentence."""
+    out: list[tuple[Any, Any | None, list[Span], bool]] = []
+    for tok in doc:
+        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+            continue
+        if inside(qspans, tok.idx):
+            continue
+        to = doc[tok.i + 1]
+        objs = [c for c in to.children if c.dep_ == "pobj"]
+        if not objs:
+            continue
+        phrase = {tok.i, to.i} | {t.i for t in to.subtree}
+        rest = _trim([t for t in tok.sent if t.i not in phrase and not t.is_space])
+        if len(rest) < 3:
+            continue
+        # the phrase may sit mid-sentence: content is what lies outside it
+        before = [t for t in rest if t.i < tok.i]
+        after = [t for t in rest if t.i > tok.i]
+        spans = [_span(part) for part in (_trim(before), _trim(after)) if part]
+        direct = all(inside(qspans, s) for s, _ in spans)
+        out.append((tok, objs[0], spans, direct))
+    return out
+
+
+def _continuations(
+    found: list[Attribution],
+    qspans: list[Span],
+    claimed: set[int],
+    paras: list[Span],
+    text: str,
+) -> list[Attribution]:
+    """Add paragraphs that are only a quotation and follow an attributed quotation."""
+    out = list(found)
+    for k, (qs, qe) in enumerate(qspans):
+        if k in claimed:
+            continue
+        para = next(((ps, pe) for ps, pe in paras if ps <= qs < pe), None)
+        if para is None or text[para[0] : qs - 1].strip() or text[qe + 1 : para[1]].strip():
+            continue
+        prev = [
+            i
+            for i, a in enumerate(out)
+            if a.direct and a.content[-1][1] <= qs and qs - a.content[-1][1] < 400
+        ]
+        if not prev:
+            continue
+        out.append(
+            Attribution(
+                content=((qs, qe),),
+                source=None,
+                source_head=None,
+                cue=None,
+                cue_head=None,
+                direct=True,
+                continues=prev[-1],
+            )
+        )
+    out.sort(key=lambda a: a.content[0][0])
+    return out
