@@ -26,8 +26,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from parallax import __version__
 from parallax.export import story_document
+from parallax.ingest import IngestError
 from parallax.ingest.fetch import Fetcher, FetchError, FetchSettings
 from parallax.ingest.files import parse_date, read_paths
+from parallax.model import Document
 from parallax.store import ENV_VAR, DatabaseError, Store
 
 app = typer.Typer(
@@ -79,10 +81,15 @@ def _store(ctx: typer.Context) -> Store:
     return store
 
 
-def _fetcher(allow: list[str] | None) -> Fetcher:
+def _fetcher(allow: list[str] | None, **given: Any) -> Fetcher:
+    """The fetcher, with limits from $PARALLAX_FETCH_* and the allow-list from both places."""
     entries = list(allow or [])
     entries += [a.strip() for a in os.environ.get(ALLOW_ENV, "").split(",") if a.strip()]
-    return Fetcher(FetchSettings(allow=tuple(entries)))
+    try:
+        settings = FetchSettings.from_env(allow=tuple(entries), **given)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    return Fetcher(settings)
 
 
 @contextmanager
@@ -124,15 +131,27 @@ def import_(
         str | None,
         typer.Option(metavar="DATE", help="ISO 8601 date for files that do not give one."),
     ] = None,
+    allow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow",
+            metavar="HOST",
+            help=f"Let the fetcher reach this non-public host or network (also ${ALLOW_ENV}).",
+        ),
+    ] = None,
 ) -> None:
-    """Import articles and bring their stories up to date."""
+    """Import articles (files, folders, JSON Lines, or pages by URL) and update their stories."""
     when: datetime | None = None
     if published:
         try:
             when = parse_date(published)
         except ValueError as exc:
             raise CLIError(f"--published {published!r} is not an ISO 8601 date") from exc
-    items = list(read_paths(paths, source=source, published=when, stdin=sys.stdin))
+    urls = [p for p in paths if p.startswith(("http://", "https://"))]
+    files = [p for p in paths if p not in urls]
+    items = list(read_paths(files, source=source, published=when, stdin=sys.stdin))
+    if urls:
+        items += _read_urls(urls, allow)
     if not items:
         raise CLIError("nothing to import: no .txt, .html, .htm, .json or .jsonl files found")
     from parallax.pipeline import Pipeline
@@ -145,6 +164,19 @@ def import_(
     out.print(report.line(), markup=False)
     if report.failed and not report.imported and not report.duplicates:
         raise typer.Exit(1)
+
+
+def _read_urls(urls: list[str], allow: list[str] | None) -> list[Document | IngestError]:
+    """Article pages by URL, through the same safe, polite fetcher as feeds."""
+    from parallax.ingest.pages import PageReader
+
+    with _fetcher(allow) as fetcher, _progress("fetching", len(urls)) as advance:
+        reader = PageReader(fetcher)
+        items = []
+        for url in urls:
+            items.append(reader.document(url))
+            advance(1)
+    return items
 
 
 @app.command("export")
@@ -252,12 +284,19 @@ def search(
 @app.command("add-feed")
 def add_feed(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="RSS, Atom or JSON Feed URL.")],
+    url: Annotated[
+        str, typer.Argument(help="RSS, Atom or JSON Feed URL, or a (Google News) sitemap.")
+    ],
 ) -> None:
-    """Subscribe to a feed (polled by 'fetch' and 'run')."""
+    """Subscribe to a feed (polled by 'fetch' and 'run'); re-activates a retired one."""
     if not url.startswith(("http://", "https://")):
         raise CLIError(f"{url!r} is not an http(s) URL")
-    feed, created = _store(ctx).add_feed(url)
+    store = _store(ctx)
+    feed, created = store.add_feed(url)
+    if not created and feed.retired:
+        store.update_feed(feed.id, retired=None, error_count=0, last_error=None, next_poll=None)
+        out.print(f"re-activated retired feed {feed.id}: {url}", markup=False)
+        return
     out.print(f"{'added' if created else 'already subscribed to'} feed {feed.id}: {url}")
 
 
@@ -273,18 +312,98 @@ def remove_feed(
 
 @app.command("feeds")
 def feeds(ctx: typer.Context) -> None:
-    """List feeds with their health: last success, last error, items seen."""
+    """List feeds with their state: health, last success and error, items, next poll."""
     rows = _store(ctx).feeds()
     if not rows:
         out.print("no feeds; add one with 'parallax add-feed URL'")
     for feed in rows:
-        ok = feed.last_success.strftime("%Y-%m-%d %H:%M") if feed.last_success else "never"
-        state = f"error x{feed.error_count}: {feed.last_error}" if feed.last_error else "ok"
-        out.print(
-            f"{feed.id:>3}  {feed.url}\n     {feed.title or ''}  last success {ok}, "
-            f"{feed.items_seen} items, {state}",
-            markup=False,
-        )
+        out.print(f"{feed.id:>3}  {feed.url}", markup=False)
+        if feed.title or feed.kind != "feed":
+            kind = f" ({feed.kind})" if feed.kind != "feed" else ""
+            out.print(f"     {feed.title or ''}{kind}".rstrip(), markup=False)
+        for line in _feed_state(feed):
+            out.print(f"     {line}", markup=False)
+
+
+def _feed_state(feed: Any) -> list[str]:
+    """A feed's state in two or three short lines, for people and for grep."""
+    if feed.retired:
+        state = f"retired {_when(feed.retired)}, not polled"
+    elif feed.error_count:
+        state = f"failing, {feed.error_count} error{'s' if feed.error_count > 1 else ''} in a row"
+    elif feed.last_success:
+        state = "ok"
+    else:
+        state = "not polled yet"
+    lines = [
+        f"{state}; last success {_when(feed.last_success)}; {feed.items_seen} items seen",
+    ]
+    if not feed.retired:
+        every = f"every {_duration(feed.poll_interval)}, " if feed.poll_interval else ""
+        lines.append(f"{every}next poll {_when(feed.next_poll) if feed.next_poll else 'now'}")
+    if feed.last_error:
+        lines.append(f"last error: {feed.last_error}")
+    return lines
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
+def _duration(seconds: int) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes / 60:.1f} h"
+
+
+@app.command("import-opml")
+def import_opml(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="An OPML file of subscriptions.")],
+) -> None:
+    """Subscribe to every feed in an OPML file (from another feed reader)."""
+    from parallax.ingest.opml import OpmlError, read_opml
+
+    try:
+        outlines = read_opml(path.read_bytes())
+    except OSError as exc:
+        raise CLIError(f"cannot read {path}: {exc.strerror}") from exc
+    except OpmlError as exc:
+        raise CLIError(f"{path}: {exc}") from exc
+    store = _store(ctx)
+    added = known = 0
+    for outline in outlines:
+        if not outline.url.startswith(("http://", "https://")):
+            err.print(f"failed: {outline.url}: not an http(s) URL", markup=False)
+            continue
+        _, created = store.add_feed(outline.url, outline.title)
+        added += created
+        known += not created
+    out.print(f"added {added} feeds, {known} already subscribed, from {len(outlines)} in {path}")
+    if outlines and not added and not known:
+        raise typer.Exit(1)
+
+
+@app.command("export-opml")
+def export_opml(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write here, not stdout.")
+    ] = None,
+) -> None:
+    """Write the feed list as OPML, for another feed reader or a backup."""
+    from parallax.ingest.opml import Outline, write_opml
+    from parallax.store import now
+
+    rows = _store(ctx).feeds()
+    text = write_opml([Outline(f.url, f.title) for f in rows], created=now())
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CLIError(f"cannot write {output}: {exc.strerror}") from exc
+        err.print(f"wrote {len(rows)} feeds to {output}", markup=False)
+    else:
+        sys.stdout.write(text)
 
 
 AllowOption = Annotated[
@@ -309,11 +428,12 @@ def fetch(ctx: typer.Context, allow: AllowOption = None) -> None:
     out.print(report.line(), markup=False)
 
 
-def _poll(store: Store, allow: list[str] | None, due_only: bool) -> Any:
+def _poll(store: Store, allow: list[str] | None, due_only: bool, **fetch: Any) -> Any:
     from parallax.pipeline import Pipeline
     from parallax.poller import Poller
 
-    with _fetcher(allow) as fetcher, _progress("polling", len(store.feeds())) as advance:
+    active = sum(1 for f in store.feeds() if not f.retired)
+    with _fetcher(allow, **fetch) as fetcher, _progress("polling", active) as advance:
         poller = Poller(store, Pipeline(store), fetcher)
         return poller.poll_all(due_only=due_only, on_feed=lambda _: advance(1))
 
@@ -363,7 +483,10 @@ def run(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     token: TokenOption = None,
-    every: Annotated[int, typer.Option(help="Seconds between polling rounds.")] = 300,
+    every: Annotated[
+        int,
+        typer.Option(help="Seconds between checks for due feeds (each feed's interval adapts)."),
+    ] = 60,
     allow: AllowOption = None,
 ) -> None:
     """Poll feeds on a schedule and serve the reader."""
@@ -372,12 +495,14 @@ def run(
     _serve(store, host, port, token)
 
 
-def _start_polling(store: Store, allow: list[str] | None, every: int) -> None:
+def _start_polling(store: Store, allow: list[str] | None, every: int, **fetch: Any) -> None:
+    fetching = _fetcher(allow, **fetch)  # here, so a bad setting is an error line, not a thread's
+
     def loop() -> None:
         from parallax.pipeline import Pipeline
         from parallax.poller import Poller
 
-        with _fetcher(allow) as fetcher:
+        with fetching as fetcher:
             poller = Poller(store, Pipeline(store), fetcher)
             while True:
                 stamp = time.strftime("%H:%M:%S")
@@ -412,9 +537,10 @@ def demo(
     for url in wire.feed_urls:
         store.add_feed(url)
     out.print("polling the feeds and building stories (the first run loads the models)...")
-    report = _poll(store, ["127.0.0.1"], due_only=False)
+    # The newswire is our own server on this machine: no need to pace ourselves.
+    report = _poll(store, ["127.0.0.1"], due_only=False, host_delay=0.0)
     out.print(report.line(), markup=False)
-    _start_polling(store, ["127.0.0.1"], every=60)
+    _start_polling(store, ["127.0.0.1"], every=60, host_delay=0.0)
     _serve(store, host, port, None)
 
 

@@ -1,14 +1,25 @@
-"""Feeds: RSS, Atom (feedparser) and JSON Feed documents into entries."""
+"""Feeds: RSS 0.9x/1.0/2.0 and Atom (feedparser), JSON Feed, and sitemaps, into entries.
+
+A source is whatever the user subscribed to; which kind it is shows in the
+document itself, so one ``parse_feed`` reads them all.
+"""
 
 from __future__ import annotations
 
 import calendar
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
+
+from parallax.ingest.charset import detect_encoding
+from parallax.ingest.sitemaps import SitemapError, is_sitemap, parse_sitemap
+
+FUTURE_SLACK = timedelta(days=1)
+"""Dates further ahead than this are mistakes (a wrong zone, a template's
+placeholder) and are dropped, so the page's own date is used instead."""
 
 
 class FeedError(Exception):
@@ -30,12 +41,62 @@ class Entry:
 class ParsedFeed:
     title: str | None
     entries: list[Entry]
+    kind: str = "feed"
+    """``feed`` or ``sitemap``."""
+    sitemaps: tuple[tuple[str, datetime | None], ...] = ()
+    """A sitemap index's sitemaps (URL, last modified), for the poller to fetch."""
 
 
-def parse_feed(body: bytes, url: str = "") -> ParsedFeed:
-    if body.lstrip()[:1] == b"{":
-        return _json_feed(body)
-    parsed = feedparser.parse(body)
+def parse_feed(
+    body: bytes, content_type: str | None = None, now: datetime | None = None
+) -> ParsedFeed:
+    """Entries of a feed or sitemap, each GUID once, with no date in the future."""
+    if not body.strip():
+        raise FeedError("the response is empty")
+    if is_sitemap(body):
+        parsed = _sitemap(body)
+    elif body.lstrip()[:1] == b"{":
+        parsed = _json_feed(body)
+    else:
+        parsed = _xml_feed(body, content_type)
+    latest = (now or datetime.now(UTC)) + FUTURE_SLACK
+    entries, seen = [], set()
+    for entry in parsed.entries:
+        if entry.guid in seen:
+            continue  # a feed that repeats an item means the same article
+        seen.add(entry.guid)
+        if entry.published and entry.published > latest:
+            entry = replace(entry, published=None)
+        entries.append(entry)
+    return replace(parsed, entries=entries)
+
+
+def _sitemap(body: bytes) -> ParsedFeed:
+    try:
+        sitemap = parse_sitemap(body)
+    except SitemapError as exc:
+        raise FeedError(str(exc)) from exc
+    entries = [
+        Entry(
+            guid=u.loc,
+            link=u.loc,
+            title=u.title,
+            author=None,
+            published=u.published,
+            content=None,
+        )
+        for u in sitemap.urls
+    ]
+    outlets = {u.publication for u in sitemap.urls if u.publication}
+    title = outlets.pop() if len(outlets) == 1 else None
+    return ParsedFeed(title, entries, kind="sitemap", sitemaps=tuple(sitemap.children))
+
+
+def _xml_feed(body: bytes, content_type: str | None) -> ParsedFeed:
+    # feedparser tries the header's charset first; give it the one that fits.
+    encoding = detect_encoding(body, content_type)
+    header = "application/xml" + (f"; charset={encoding}" if encoding else "")
+    parsed = feedparser.parse(body, response_headers={"content-type": header})
     version = parsed.get("version") or ""
     if not version and not parsed.entries:
         problem = parsed.get("bozo_exception")

@@ -1,26 +1,42 @@
-"""HTTP fetching with limits and address safety.
+"""HTTP fetching with limits, politeness and address safety.
 
 A news engine fetches whatever URLs feeds hand it, so a feed must not be able
-to point it at the machine's own services or the cloud metadata endpoint.
-Every hop of a redirect chain is checked against the resolved addresses.
+to point it at the machine's own services or the cloud metadata endpoint.  The
+check runs where the connection is made: the host name is resolved once, every
+address is checked, and the socket connects to exactly that checked address
+(TLS still verifies and sends the host name).  Redirects open new connections
+and are checked the same way, and a DNS answer that changes between a check and
+a connect (rebinding) has nothing to slip through.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from parallax import __version__
-from parallax.ingest.files import decode
+from parallax.ingest.charset import decode_body
+from parallax.ingest.polite import HostBusy, HostPacer
 
 USER_AGENT = f"Parallax/{__version__} (self-hosted news reader; +https://github.com/parallax-news)"
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Resolver = Callable[[str, int], list[str]]
+"""(host, port) -> IP addresses as strings; ``system_resolver`` unless a test injects one."""
+
+RETRY_STATUSES = (429, 503)
+"""Statuses whose Retry-After header means "this whole host, not just this URL"."""
 
 
 class FetchError(Exception):
@@ -36,13 +52,43 @@ class FetchError(Exception):
 class FetchSettings:
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
+    """Longest silence while reading a response."""
+    total_timeout: float = 60.0
+    """Longest time for one response, so a server dripping a byte a second cannot hold us."""
     max_bytes: int = 10 * 1024 * 1024
     """Decompressed bytes read from one response: a generous article page is 2 MB."""
     max_redirects: int = 5
+    host_delay: float = 1.0
+    """Least seconds between two requests to one host (robots.txt Crawl-delay can raise it)."""
+    max_wait: float = 60.0
+    """A host that asks for a longer pause (Retry-After) fails at once and is retried later."""
     allow: tuple[str, ...] = ()
     """Hosts, addresses or networks (``127.0.0.1``, ``localhost``, ``10.0.0.0/8``)
     that may be fetched even though they are not public."""
     user_agent: str = USER_AGENT
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ, **given: Any) -> FetchSettings:
+        """Settings from ``PARALLAX_FETCH_<FIELD>`` variables (e.g. ``PARALLAX_FETCH_MAX_BYTES``),
+        then ``given``; a bad value raises ValueError naming the variable."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "allow":
+                continue  # the CLI's --allow and PARALLAX_ALLOW own this one
+            name = f"PARALLAX_FETCH_{f.name.upper()}"
+            raw = environ.get(name)
+            if raw is None or not raw.strip():
+                continue
+            kind = type(getattr(cls(), f.name))
+            try:
+                value = kind(raw.strip())
+            except ValueError:
+                wanted = {int: "a whole number", float: "a number"}.get(kind, "text")
+                raise ValueError(f"${name} must be {wanted}, not {raw!r}") from None
+            if isinstance(value, int | float) and value < 0:
+                raise ValueError(f"${name} must not be negative")
+            values[f.name] = value
+        return replace(cls(**values), **given)
 
 
 @dataclass(slots=True)
@@ -53,19 +99,124 @@ class Response:
     body: bytes = b""
 
     @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+    @property
     def text(self) -> str:
-        return decode(self.body)
+        """The body as text, even when the declared charset is wrong (see ``charset``)."""
+        return decode_body(self.body, self.content_type)
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class AddressGuard:
+    """Resolves a host and refuses it unless every address is public or allowed."""
+
+    def __init__(self, allow: Iterable[str], resolve: Resolver = system_resolver) -> None:
+        self.hosts: set[str] = set()
+        self.networks: list[Network] = []
+        for entry in allow:
+            try:
+                self.networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                self.hosts.add(entry.lower())
+        self._resolve = resolve
+
+    def addresses(self, host: str, port: int) -> list[Address]:
+        try:
+            found = [ipaddress.ip_address(host)]
+        except ValueError:
+            try:
+                found = [ipaddress.ip_address(a) for a in self._resolve(host, port)]
+            except (OSError, UnicodeError) as exc:
+                reason = getattr(exc, "strerror", None) or str(exc)
+                raise FetchError(f"cannot resolve {host}: {reason}") from exc
+        if not found:
+            raise FetchError(f"cannot resolve {host}: no addresses")
+        if host.lower() in self.hosts:
+            return found
+        for address in found:
+            if not _public(address) and not any(address in net for net in self.networks):
+                shown = host if host == str(address) else f"{host} resolves to"
+                raise FetchError(
+                    f"refused: {shown} the non-public address {address}; "
+                    "add it to the fetch allow-list (--allow) if this is intended"
+                )
+        return found
+
+
+def _public(address: Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4 address wrapped in IPv6 reaches the IPv4 host: judge that one.
+        inner = address.ipv4_mapped or address.sixtofour
+        if inner is not None:
+            return _public(inner)
+    return address.is_global and not address.is_multicast
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Connects to the very address the guard approved, never to a second DNS answer."""
+
+    def __init__(self, guard: AddressGuard) -> None:
+        self._guard = guard
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        failure: Exception | None = None
+        for address in self._guard.addresses(host, port):
+            try:
+                return self._inner.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # try the host's next address, as browsers do
+        assert failure is not None
+        raise failure
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        raise FetchError("unix sockets are never fetched")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, guard: AddressGuard) -> None:
+        super().__init__(trust_env=False)
+        # httpx has no public switch for the network backend; its transport only
+        # forwards to this pool, so replacing the pool is the whole change.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            network_backend=_GuardedBackend(guard),
+        )
 
 
 class Fetcher:
-    def __init__(self, settings: FetchSettings | None = None) -> None:
-        self.settings = settings or FetchSettings()
-        self._allowed_hosts, self._allowed_networks = _parse_allow(self.settings.allow)
-        s = self.settings
+    def __init__(self, settings: FetchSettings | None = None, resolve: Resolver | None = None):
+        self.settings = s = settings or FetchSettings()
+        self.guard = AddressGuard(s.allow, resolve or system_resolver)
+        self.pacer = HostPacer(s.host_delay, s.max_wait)
+        # trust_env=False: a proxy from the environment would make the connection,
+        # and the address check with it, somebody else's.
         self._client = httpx.Client(
+            transport=_GuardedTransport(self.guard),
             follow_redirects=False,
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
             headers={"User-Agent": s.user_agent},
+            trust_env=False,
         )
 
     def close(self) -> None:
@@ -79,7 +230,6 @@ class Fetcher:
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
         for _ in range(self.settings.max_redirects + 1):
-            self.check_address(url)
             response = self._get_once(url, headers or {})
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])
@@ -87,24 +237,20 @@ class Fetcher:
             return response
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
-    def check_address(self, url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise FetchError(f"only http and https URLs can be fetched, not {parts.scheme!r}")
-        host = (parts.hostname or "").lower()
-        if not host:
-            raise FetchError("the URL has no host")
-        if host in self._allowed_hosts:
-            return
-        for address in _resolve(host, parts.port):
-            if address.is_global or any(address in net for net in self._allowed_networks):
-                continue
-            raise FetchError(
-                f"refused: {host} resolves to the non-public address {address}; "
-                "add it to the fetch allow-list (--allow) if this is intended"
-            )
-
     def _get_once(self, url: str, headers: dict[str, str]) -> Response:
+        host = host_key(url)
+        try:
+            with self.pacer.turn(host):
+                return self._request(url, headers)
+        except HostBusy as exc:
+            raise FetchError(str(exc), retry_after=str(round(exc.seconds))) from exc
+        except FetchError as exc:
+            if exc.status in RETRY_STATUSES and exc.retry_after:
+                self.pacer.hold(host, retry_after_seconds(exc.retry_after) or 0.0)
+            raise
+
+    def _request(self, url: str, headers: dict[str, str]) -> Response:
+        limit, deadline = self.settings.max_bytes, time.monotonic() + self.settings.total_timeout
         try:
             with self._client.stream("GET", url, headers=headers) as r:
                 kept = {k.lower(): v for k, v in r.headers.items()}
@@ -114,17 +260,19 @@ class Fetcher:
                         status=r.status_code,
                         retry_after=kept.get("retry-after"),
                     )
-                declared = int(kept.get("content-length") or 0)
-                if declared > self.settings.max_bytes:
-                    raise FetchError(f"response is {declared} bytes, over the size limit")
+                declared = kept.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise FetchError(f"response is {int(declared)} bytes, over the size limit")
                 chunks, size = [], 0
                 # iter_bytes yields *decompressed* bytes, so a gzip bomb trips
                 # this limit as soon as it expands past it.
                 for chunk in r.iter_bytes():
                     size += len(chunk)
-                    if size > self.settings.max_bytes:
+                    if size > limit:
+                        raise FetchError(f"response exceeds the {limit} byte limit")
+                    if time.monotonic() > deadline:
                         raise FetchError(
-                            f"response exceeds the {self.settings.max_bytes} byte limit"
+                            f"timed out: the response took over {self.settings.total_timeout:g} s"
                         )
                     chunks.append(chunk)
                 return Response(str(r.url), r.status_code, kept, b"".join(chunks))
@@ -132,28 +280,38 @@ class Fetcher:
             raise FetchError(f"timed out ({type(exc).__name__})") from exc
         except httpx.DecodingError as exc:
             raise FetchError("the response body is corrupt (bad compression)") from exc
+        except httpx.UnsupportedProtocol as exc:
+            scheme = urlsplit(url).scheme
+            raise FetchError(f"only http and https URLs can be fetched, not {scheme!r}") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"not a valid URL: {exc}") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"cannot connect: {exc}") from exc
 
 
-def _resolve(host: str, port: int | None) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def host_key(url: str) -> str:
+    """What politeness counts as one host: the name and port."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"only http and https URLs can be fetched, not {parts.scheme!r}")
+    if not parts.hostname:
+        raise FetchError("the URL has no host")
     try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve {host}: {exc.strerror}") from exc
-    return [ipaddress.ip_address(info[4][0]) for info in infos]
+        port = parts.port
+    except ValueError as exc:
+        raise FetchError(f"not a valid URL: {exc}") from exc
+    return f"{parts.hostname.lower()}:{port or (443 if parts.scheme == 'https' else 80)}"
 
 
-def _parse_allow(entries: Iterable[str]) -> tuple[set[str], list[Network]]:
-    hosts: set[str] = set()
-    networks: list[Network] = []
-    for entry in entries:
-        try:
-            networks.append(ipaddress.ip_network(entry, strict=False))
-        except ValueError:
-            hosts.add(entry.lower())
-    return hosts, networks
+def retry_after_seconds(value: str) -> float | None:
+    """Seconds from a Retry-After header (a number of seconds or an HTTP date)."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from charset_normalizer import from_bytes
-
 from parallax.ingest import IngestError
+from parallax.ingest.charset import decode_body
 from parallax.model import Document
 
 SUFFIXES = {".txt": False, ".html": True, ".htm": True}
@@ -94,12 +93,9 @@ def _read_file(path: Path, defaults: dict[str, Any]) -> Iterator[Document | Inge
 
 
 def decode(raw: bytes) -> str:
-    """Text from bytes: UTF-8 when it is, else the likeliest encoding."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        return str(best) if best is not None else raw.decode("utf-8", errors="replace")
+    """Text from a file's bytes: no header to go by, so the bytes and their own
+    ``<meta charset>`` decide (see ``charset``)."""
+    return decode_body(raw)
 
 
 def _records(

@@ -75,6 +75,10 @@ class Feed:
     error_count: int
     items_seen: int
     next_poll: datetime | None
+    poll_interval: int | None = None
+    """Seconds between polls, adapted to how often the feed changes; None until first polled."""
+    retired: datetime | None = None
+    """When the feed said it is gone for good (HTTP 410); a retired feed is not polled."""
 
 
 @dataclass(slots=True)

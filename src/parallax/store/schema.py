@@ -66,6 +66,10 @@ sources = Table(
     Column("error_count", Integer, nullable=False, default=0),
     Column("items_seen", Integer, nullable=False, default=0),
     Column("next_poll", UTCDateTime),
+    # Migration 0002: the polling interval that adapts to how often the feed
+    # changes, and when the feed was retired (HTTP 410 Gone; no more polling).
+    Column("poll_interval", Integer),
+    Column("retired", UTCDateTime),
 )
 
 stories = Table(
