@@ -129,6 +129,9 @@ class QuantityMention:
     attribution: str | None = None
     source: str | None = None
     """Outlet of the article, copied here so that a reader needs no lookup."""
+    update: bool = False
+    """A later, higher report of a growing count (a toll) that supersedes an
+    earlier figure of its group, rather than contradicting it."""
 
 
 @dataclass(slots=True)

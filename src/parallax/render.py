@@ -45,9 +45,10 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
             console.print(f"[bold red]{escape(group['label'])}[/]")
             for m in group["mentions"]:
                 credited = f" — according to {m['attribution']}" if m.get("attribution") else ""
+                later = " (a later update)" if m.get("update") else ""
                 console.print(
                     f"  • {escape(outlet.get(m['article_id'], '?'))}: “{escape(m['text'])}”"
-                    f"{escape(credited)} {cite([m['article_id']])}"
+                    f"{escape(credited)}{later} {cite([m['article_id']])}"
                 )
 
     if story["summary"]:

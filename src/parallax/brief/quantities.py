@@ -1,14 +1,28 @@
-"""Numeric claims, read into intervals and grouped by what they count.
+"""Numeric claims, read into intervals and grouped by what they count and which event.
 
 A mention is a number (digits, number words, or a vague quantity such as
-"dozens") with its hedge ("some", "at least"), the noun it counts and the
-event that noun takes part in, both read off the dependency parse.  Mentions
-are grouped by (kind of thing counted, event), then split by context: two
-figures belong together only if their sentences say nearly the same thing.
+"dozens") with its hedge ("some", "at least"), read into an interval, plus
+what the dependency parse says about it:
 
-A group is a *conflict* when no single value satisfies every interval; when
-the figures of a cumulative count (a toll) only rise with later publication
-it is an *update* instead.
+* the *category*: the kind of thing counted ("people", "fighters", "homes")
+  and the event it takes part in ("killed", "injured", "crossed");
+* the *event anchor*: the words naming the incident ("after a dam
+  collapsed", "a strike on a camp that killed seven"), the places in the
+  clause, a period or total it covers ("from Nov. 26 to Dec. 1", "in
+  total", "since fighting began") and an explicit day ("on Monday");
+* where it stands: in its article's lead, where news puts the main event.
+
+Two mentions of one category describe the same count when nothing in their
+anchors contradicts (different periods, different days) and something links
+them: a shared incident word, both in the lead (the story's main event), a
+shared place for counts other than casualties (a war has many deadly strikes
+in one province, but rarely two crossings into one country), or a paraphrased
+clause.  Casualty counts need the stronger evidence because a story often
+carries tolls of several separate incidents.
+
+A group is a *conflict* when two of its intervals cannot both be true and the
+later one is not an *update*: a later day's (or an explicitly raised) higher
+figure of a count that only grows, such as a toll.
 """
 
 from __future__ import annotations
@@ -17,14 +31,16 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 
 from parallax.brief._text import REPORT_LEMMAS, ordered_ids, quote_spans
-from parallax.brief.entities import name_lookup
+from parallax.brief.entities import name_lookup, resolve
 from parallax.brief.quotes import according_to, source_of
+from parallax.brief.timeline import reference_dates
+from parallax.brief.timeline import resolve as resolve_date
 from parallax.model import Article, Entity, QuantityGroup, QuantityMention
 from parallax.nlp import embed
 
@@ -111,8 +127,11 @@ UPPER = (
     "just under",
 )
 
+
 # Kinds of thing counted that outlets name with different words.  General
-# news vocabulary, not tied to any story.
+# news vocabulary, not tied to any story.  Civilians, children and women stay
+# apart from "people": a count of civilians killed is part of a toll, not a
+# rival figure for it.
 NOUN_CLASSES: dict[str, frozenset[str]] = {
     "fighters": frozenset(
         {
@@ -128,28 +147,94 @@ NOUN_CLASSES: dict[str, frozenset[str]] = {
             "paramilitary",
         }
     ),
-    "people": frozenset({"people", "person", "individual"}),
+    "people": frozenset(
+        {"people", "person", "individual", "citizen", "resident", "victim", "villager"}
+    ),
+    "homes": frozenset({"home", "house", "dwelling", "building"}),
 }
 EVENT_CLASSES: dict[str, frozenset[str]] = {
-    "killed": frozenset({"kill", "die", "dead", "death", "slay", "perish"}),
-    "injured": frozenset({"injure", "wound", "hurt", "injury"}),
+    "killed": frozenset({"kill", "die", "dead", "death", "slay", "perish", "drown", "fatality"}),
+    "injured": frozenset({"injure", "wound", "hurt", "injury", "injured", "wounded"}),
+    "missing": frozenset({"missing", "unaccounted", "disappear"}),
     "crossed": frozenset({"cross", "enter"}),
-    "displaced": frozenset({"displace", "flee", "evacuate", "uproot"}),
+    "displaced": frozenset({"displace", "flee", "evacuate", "uproot", "relocate"}),
     "arrested": frozenset({"arrest", "detain", "hold"}),
 }
 # Counts that only grow over time: a later, higher figure is an update.
 CUMULATIVE = frozenset({"killed", "injured", "displaced", "arrested"})
-# Mentions from different articles describe the same count when the clauses
-# around them (the event verb's phrase, not the whole sentence, whose other
-# content dominates) are close on average.  In the seed story, rewordings of
-# one report ("some 200 Iraqi militiamen crossed into Syria overnight …" /
-# "Hundreds of Iranian-backed militias crossed into Syria …") score 0.68-0.83
-# with MiniLM.  Tolls of *separate* strikes score 0.26-0.54, and a story
-# usually has several of them, so casualty counts need more evidence: 0.6
-# sits above the 0.54 of two strikes and below the 0.65 of one flood toll
-# reported as "40 people were killed in the flood" / "floods have killed 100".
-SAME_COUNT_SIM = 0.55
-SAME_TOLL_SIM = 0.6
+# Counts that move both ways as news comes in (people found, people lost).
+VARYING = frozenset({"missing"})
+# Idioms whose event is in the object: "lost their lives", "left their homes".
+IDIOMS: dict[tuple[str, str], str] = {
+    ("lose", "life"): "killed",
+    ("claim", "life"): "killed",
+    ("leave", "home"): "displaced",
+    ("move", "safety"): "displaced",
+}
+# Nouns that count the dead themselves: "87 deaths", "the bodies of 58 people".
+DEATH_NOUNS = frozenset({"death", "fatality", "body", "corpse"})
+# A toll stated as a level: "the death toll rose to 87", "a toll of 87".
+TOLL_NOUNS = frozenset({"toll", "tally"})
+LEVEL_VERBS = frozenset(
+    {"rise", "climb", "reach", "stand", "increase", "jump", "hit", "grow", "mount", "soar", "top"}
+)
+# Verbs of belief or report that wrap the event: "are thought to have died".
+WRAPPERS = frozenset(
+    {"think", "believe", "fear", "presume", "expect", "suspect", "understand", "know", "report"}
+)
+# A figure explicitly raised from an earlier one.
+RISE_LEMMAS = LEVEL_VERBS - {"stand", "hit", "reach"} | {"raise", "revise"}
+# Words around an event that name no particular incident: they cannot tie two
+# counts together.
+GENERIC = frozenset(
+    {
+        "life",
+        "people",
+        "person",
+        "toll",
+        "number",
+        "figure",
+        "total",
+        "way",
+        "day",
+        "night",
+        "time",
+        "morning",
+        "area",
+        "city",
+        "town",
+        "village",
+        "province",
+        "region",
+        "capital",
+        "country",
+        "part",
+        "place",
+        "side",
+        "be",
+        "have",
+        "do",
+        "make",
+        "take",
+        "get",
+        "include",
+        "continue",
+        "begin",
+        "also",
+    }
+)
+# Adverbials that make a count a total over a period or over several
+# incidents rather than the count of one.
+TOTAL_WORDS = frozenset({"total", "altogether", "overall", "cumulative", "all"})
+PERIOD_PREPS = frozenset({"from", "between", "since", "over", "during", "throughout"})
+# How many opening sentences of an article count as its lead.  News states
+# the main event first; the second sentence often carries the toll.
+LEAD_SENTENCES = 2
+# Clauses this close (MiniLM cosine) restate one report: rewordings of one
+# crossing ("some 200 Iraqi militiamen crossed into Syria overnight" /
+# "hundreds of fighters crossed into Syria") score 0.68-0.83, tolls of
+# separate strikes in one story up to 0.66.
+PARAPHRASE_SIM = 0.75
 
 
 @dataclass
@@ -160,14 +245,20 @@ class _Mention:
     high: float | None
     strict_low: bool
     noun: str | None
-    noun_class: str
+    category: str
     event: str | None
     verb_text: str | None
     prep: str | None
-    sentence: str
     clause: str
     attribution: str | None
     pos: int
+    causes: frozenset[str]
+    places: frozenset[str]
+    scope: str | None
+    day: date | None
+    lead: bool
+    rise: bool
+    published: datetime | None
 
 
 def _number(tokens: list[Any]) -> float | None:
@@ -224,26 +315,208 @@ def _classify(lemma: str | None, classes: dict[str, frozenset[str]]) -> str | No
 
 
 def _event(anchor: Any) -> Any | None:
-    """The verb the counted phrase takes part in."""
-    for child in anchor.children:
-        if child.dep_ in ("acl", "relcl") and child.pos_ == "VERB":
-            return child
-    tok = anchor
-    if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in ("with",):
+    """The verb (or predicate adjective) the counted phrase takes part in."""
+    verb = next(
+        (c for c in anchor.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"), None
+    )
+    if verb is None:
+        if anchor.dep_ == "pobj" and anchor.head.dep_ == "prep" and anchor.head.lower_ == "with":
+            return None
+        if anchor.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "conj") and anchor.head.pos_ in (
+            "VERB",
+            "AUX",
+        ):
+            verb = anchor.head
+    # "are thought to have died", "feared dead", "were unaccounted for",
+    # "remain missing": the event is the complement, not the wrapper.
+    for _ in range(3):
+        if verb is None or not (
+            verb.lemma_.lower() in WRAPPERS or verb.pos_ == "AUX" or verb.lemma_ == "remain"
+        ):
+            break
+        nxt = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ in ("xcomp", "acomp", "oprd") and c.pos_ in ("VERB", "ADJ")
+            ),
+            None,
+        )
+        if nxt is None:
+            break
+        verb = nxt
+    return verb
+
+
+def _event_class(verb: Any | None, noun: Any | None) -> str | None:
+    """The kind of event: a class of EVENT_CLASSES, else the verb's lemma."""
+    if noun is not None:
+        for c in noun.children:  # "310 injured people", "missing people"
+            if c.dep_ == "amod":
+                cls = _classify(c.lemma_.lower(), EVENT_CLASSES)
+                if cls in EVENT_CLASSES:
+                    return cls
+        if noun.lemma_.lower() in DEATH_NOUNS or (
+            noun.dep_ == "pobj"
+            and noun.head.lower_ == "of"
+            and noun.head.head.lemma_.lower() in DEATH_NOUNS
+        ):
+            return "killed"
+    if verb is None:
         return None
-    if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "conj") and tok.head.pos_ in (
-        "VERB",
-        "AUX",
-    ):
-        return tok.head
+    lemma = verb.lemma_.lower()
+    for c in verb.children:
+        objs = [c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"]
+        for obj in objs if c.dep_ in ("dobj", "prep") else []:
+            if (lemma, obj.lemma_.lower()) in IDIOMS:
+                return IDIOMS[(lemma, obj.lemma_.lower())]
+    return _classify(lemma, EVENT_CLASSES)
+
+
+def _toll(num: Any) -> Any | None:
+    """The toll noun a bare number is the level of: "the death toll rose to 87"."""
+    prep = num.head
+    if num.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("to", "at", "of"):
+        return None
+    head = prep.head
+    if head.lemma_.lower() in TOLL_NOUNS:
+        return head
+    if head.lemma_.lower() in LEVEL_VERBS:
+        return next(
+            (c for c in head.children if c.dep_ == "nsubj" and c.lemma_.lower() in TOLL_NOUNS),
+            None,
+        )
     return None
+
+
+def _toll_event(toll: Any) -> str:
+    words = {c.lemma_.lower() for c in toll.children if c.dep_ in ("compound", "amod")}
+    return "injured" if words & EVENT_CLASSES["injured"] else "killed"
+
+
+def _causes(verb: Any, skip: set[int]) -> frozenset[str]:
+    """Words naming the incident a count belongs to (the event's key nouns).
+
+    Nouns around the event and the verbs of an "after/when" clause: "died after
+    a dam collapsed" gives {dam, collapse}; "a strike on a camp that killed
+    seven" gives {strike, camp}.  Places, dates and generic words are left out,
+    so that two tolls in one city are not tied by the city alone.
+    """
+    words: set[str] = set()
+
+    def take(tok: Any, verbs: bool = False) -> None:
+        lemma = tok.lemma_.lower()
+        if (
+            tok.i in skip
+            or tok.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL")
+            or tok.pos_ not in (("NOUN", "VERB") if verbs else ("NOUN",))
+            or lemma in GENERIC
+            or lemma in REPORT_LEMMAS
+            or _classify(lemma, EVENT_CLASSES) in EVENT_CLASSES
+        ):
+            return
+        words.add(lemma)
+
+    def around(tok: Any) -> None:
+        take(tok)
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent"):
+                take(c)
+            elif c.dep_ == "prep":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        take(g)
+                        for p in g.children:
+                            if p.dep_ == "prep":
+                                for o in p.children:
+                                    if o.dep_ == "pobj":
+                                        take(o)
+            elif c.dep_ == "advcl":
+                take(c, verbs=True)
+                for g in c.children:
+                    if g.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                        take(g)
+
+    around(verb)
+    cur = verb
+    while cur.dep_ in ("conj", "advcl", "xcomp", "relcl", "acl") and cur.head is not cur:
+        cur = cur.head
+        if cur.lemma_.lower() in REPORT_LEMMAS:
+            break
+        around(cur)
+    return frozenset(words)
+
+
+def _scope(verb: Any, ref: date | None) -> str | None:
+    """A period or total the count covers ("in total", "since 2011"), as a comparable key."""
+    for c in verb.children:
+        words = {t.lower_ for t in c.subtree}
+        if c.dep_ == "prep" and c.lower_ == "in" and words & TOTAL_WORDS:
+            return "total"
+        if c.dep_ == "advmod" and (c.lower_ in TOTAL_WORDS or c.lower_ in ("far", "date")):
+            return "total"
+        # "from Nov. 26 to Dec. 1", "since January", "over the past week";
+        # not "the toll from Friday's bombing", where the date only modifies.
+        objs = [g for g in c.children if g.dep_ == "pobj"]
+        timed = any(g.ent_type_ in ("DATE", "TIME") for g in objs)
+        ranged = c.lower_ not in ("from", "between") or words & {"to", "and", "until", "till"}
+        if c.dep_ == "prep" and c.lower_ in PERIOD_PREPS and timed and ranged:
+            text = " ".join(t.text for t in c.subtree)
+            day = resolve_date(text, ref)
+            return f"{c.lower_} {day.isoformat() if day else text.lower()}"
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children):
+            dates = [t for t in c.subtree if t.ent_type_ == "DATE"]
+            day = resolve_date(" ".join(t.text for t in dates), ref) if dates else None
+            return f"since {day.isoformat() if day else c.lemma_.lower()}"
+    return None
+
+
+def _day(verb: Any, ref: date | None) -> date | None:
+    """The day the counted event happened, when the clause states it ("killed … on Monday")."""
+    for c in verb.children:
+        toks = [c] if c.dep_ == "npadvmod" else []
+        if c.dep_ == "prep" and c.lower_ == "on":
+            toks = [g for g in c.children if g.dep_ == "pobj"]
+        for t in toks:
+            if t.ent_type_ == "DATE":
+                return resolve_date(" ".join(x.text for x in t.subtree), ref)
+    return None
+
+
+def _places(verb: Any, lookup: dict[tuple[str, ...], Entity]) -> frozenset[str]:
+    out: set[str] = set()
+    for ent in verb.doc.ents:
+        if (
+            ent.label_ in ("GPE", "LOC", "FAC")
+            and verb.left_edge.i <= ent.start <= verb.right_edge.i
+        ):
+            e = resolve(ent.text, lookup)
+            out.add(e.name if e else ent.text)
+    return frozenset(out)
 
 
 _RELATIVES = frozenset({"which", "that", "who", "whom"})
 
 
+def _phrase(src: str, sent: Any) -> str:
+    """A one-word source widened to its noun phrase ("ministry" -> "interior ministry")."""
+    if " " in src:
+        return src
+    for t in sent:
+        if t.text == src and t.pos_ in ("NOUN", "PROPN"):
+            mods = [c for c in t.lefts if c.dep_ in ("amod", "compound", "nmod")]
+            if mods:
+                return str(t.doc[mods[0].i : t.i + 1].text)
+    return src
+
+
 def _attribution(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
     """Who the outlet credits with the figure: a speech verb above it, or "according to"."""
+    src = _credited(tok, lookup)
+    return _phrase(src, tok.sent) if src else None
+
+
+def _credited(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
     doc = tok.doc
     for anc in tok.ancestors:
         if anc.lemma_.lower() in REPORT_LEMMAS and anc.pos_ == "VERB":
@@ -283,13 +556,26 @@ def _clause(head: Any, tok: Any) -> str:
     return str(tok.doc[toks[0].i : toks[-1].i + 1].text) if toks else str(sent.text)
 
 
-def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> list[_Mention]:
-    out: list[_Mention] = []
-    quotes = quote_spans(art.text)
-    i = 0
-    n = len(doc)
-    lo: float | None
-    hi: float | None
+def _lead_sentences(art: Article, doc: Any) -> set[int]:
+    """Start offsets of the article's lead sentences (a repeated headline or a
+    bare dateline line is not the lead)."""
+    title = (art.title or "").strip().lower()
+    out: set[int] = set()
+    for s in doc.sents:
+        text = s.text.strip()
+        if len(text.split()) < 5 or text.lower() == title:
+            continue
+        out.add(s.start)
+        if len(out) == LEAD_SENTENCES:
+            break
+    return out
+
+
+def _numbers(doc: Any) -> list[tuple[int, int, Any, float | None, float | None, bool, int]]:
+    """Every figure of a document: (first token, last token, head token, low,
+    high, strict low, start of its hedge)."""
+    out: list[tuple[int, int, Any, float | None, float | None, bool, int]] = []
+    i, n = 0, len(doc)
     while i < n:
         tok = doc[i]
         low_w = tok.lower_
@@ -305,53 +591,86 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
             j += 1
         span = list(doc[i : j + 1])
         head_tok = span[-1]
-        # "tens of thousands", "hundreds of thousands"
+        hedge, start = _hedge(doc, i)
         if (
             low_w in ("tens", "hundreds")
             and j + 2 < n
             and doc[j + 1].lower_ == "of"
             and doc[j + 2].lower_ in ("thousands", "millions")
-        ):
+        ):  # "tens of thousands", "hundreds of thousands"
             scale = 1e3 if doc[j + 2].lower_ == "thousands" else 1e6
             base = 10 if low_w == "tens" else 100
-            lo, hi, strict = base * 2 * scale, base * 10 * scale - 1.0, False
-            head_tok = doc[j + 2]
-            j += 2
-            hedge, start = _hedge(doc, i)
-        elif low_w in VAGUE:
-            lo, hi = float(VAGUE[low_w][0]), float(VAGUE[low_w][1])
-            strict = False
-            hedge, start = _hedge(doc, i)
+            out.append(
+                (i, j + 2, doc[j + 2], base * 2 * scale, base * 10 * scale - 1.0, False, start)
+            )
+            i = j + 3
+            continue
+        if low_w in VAGUE:
+            out.append(
+                (i, j, head_tok, float(VAGUE[low_w][0]), float(VAGUE[low_w][1]), False, start)
+            )
         else:
             value = _number(span)
-            if value is None:
-                i = j + 1
-                continue
             # Bare years ("in 2016") are dates the NER missed, not counts.
-            if len(span) == 1 and re.fullmatch(r"(19|20)\d\d", tok.text):
-                i = j + 1
-                continue
-            hedge, start = _hedge(doc, i)
-            lo, hi, strict = _interval(value, hedge)
-        # The counted noun: "300 fighters" (nummod), "hundreds of fighters" (of-pobj).
+            if value is not None and not (
+                len(span) == 1 and re.fullmatch(r"(19|20)\d\d", tok.text)
+            ):
+                lo, hi, strict = _interval(value, hedge)
+                out.append((i, j, head_tok, lo, hi, strict, start))
+        i = j + 1
+    return out
+
+
+def _closed(doc: Any, start: int, end: int) -> str:
+    """The words from ``start`` to ``end``, with a quotation mark opened inside closed."""
+    text = str(doc[start : end + 1].text)
+    marks = sum(text.count(c) for c in '"“”')
+    if marks % 2 and end + 1 < len(doc) and doc[end + 1].text in ('"', "”"):
+        text += doc[end + 1].text
+    return text
+
+
+def _mentions(
+    art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity], ref: date | None
+) -> list[_Mention]:
+    out: list[_Mention] = []
+    quotes = quote_spans(art.text)
+    lead = _lead_sentences(art, doc)
+    for i, j, head_tok, lo, hi, strict, start in _numbers(doc):
+        tok = doc[i]
         noun = None
         anchor = head_tok
+        toll = _toll(head_tok)
+        # The counted noun: "300 fighters" (nummod), "hundreds of fighters" (of-pobj).
         if head_tok.dep_ in ("nummod", "quantmod", "compound") and head_tok.head.pos_ in (
             "NOUN",
             "PROPN",
         ):
             noun = head_tok.head
             anchor = noun
-        else:
+        elif toll is None:
             of = next((c for c in head_tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             pobj = (
                 next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
             )
             if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
                 noun = pobj
-        verb = _event(anchor)
-        if verb is not None and verb.lemma_.lower() in REPORT_LEMMAS:
-            if anchor.dep_ in ("nsubj", "nsubjpass"):
+        if toll is not None:
+            verb = toll.head if toll.dep_ == "nsubj" else toll
+            event: str | None = _toll_event(toll)
+            noun_lemma: str | None = "people"
+            incident = toll
+            first = (
+                verb.i
+                if verb is not toll
+                else next((c.i for c in toll.lefts if c.dep_ in ("compound", "amod")), toll.i)
+            )
+            text = _closed(doc, min(first, start), j)
+        else:
+            verb = _event(anchor)
+            if verb is not None and verb.lemma_.lower() in REPORT_LEMMAS:
+                if anchor.dep_ not in ("nsubj", "nsubjpass"):
+                    continue
                 # "Hundreds of fighters crossed …, sources said" mis-parsed with
                 # the count as the subject of "said": the event is the clause
                 # verb between them.
@@ -363,44 +682,44 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
                         if c.pos_ == "VERB" and c.dep_ in ("acl", "relcl") and c.i > anchor.i
                     ),
                     None,
+                ) or next(
+                    (
+                        c
+                        for c in said.children
+                        if c.pos_ == "VERB"
+                        and c.dep_ in ("ccomp", "conj", "advcl", "xcomp")
+                        and anchor.i < c.i < said.i
+                    ),
+                    None,
                 )
-                if verb is None:
-                    verb = next(
-                        (
-                            c
-                            for c in said.children
-                            if c.pos_ == "VERB"
-                            and c.dep_ in ("ccomp", "conj", "advcl", "xcomp")
-                            and anchor.i < c.i < said.i
-                        ),
-                        None,
-                    )
-            else:
-                i = j + 1
+            if verb is None and noun is not None and anchor is not noun:
+                verb = next((c for c in noun.children if c.dep_ in ("acl", "relcl")), None)
+            event = _event_class(verb, noun)
+            noun_lemma = noun.lemma_.lower() if noun is not None else None
+            if noun_lemma in DEATH_NOUNS:
+                noun_lemma = "people"
+            if noun_lemma is None and event in EVENT_CLASSES and event != "crossed":
+                noun_lemma = "people"  # "killing five and injuring 30"
+            if noun_lemma is None:
+                noun_lemma = (
+                    "money"
+                    if tok.ent_type_ == "MONEY"
+                    else "percent"
+                    if tok.ent_type_ == "PERCENT"
+                    else None
+                )
+            # "one" is mostly a pronoun ("one of the rebels' backers").
+            if noun_lemma is None or (tok.lower_ == "one" and tok.dep_ != "nummod"):
                 continue
-        if verb is None and noun is not None and anchor is not noun:
-            verb = next((c for c in noun.children if c.dep_ in ("acl", "relcl")), None)
-        noun_lemma = noun.lemma_.lower() if noun is not None else None
-        event = _classify(verb.lemma_.lower() if verb is not None else None, EVENT_CLASSES)
-        if noun_lemma is None and event in CUMULATIVE:
-            noun_lemma = "people"  # "killing five and injuring 30"
-        if noun_lemma is None or tok.ent_type_ in ("MONEY", "PERCENT"):
-            noun_lemma = noun_lemma or (
-                "money"
-                if tok.ent_type_ == "MONEY"
-                else "percent"
-                if tok.ent_type_ == "PERCENT"
-                else None
-            )
-        # "one" is mostly a pronoun ("one of the rebels' backers").
-        if noun_lemma is None or (low_w == "one" and tok.dep_ != "nummod"):
-            i = j + 1
-            continue
-        if noun is not None and noun.dep_ == "nsubj" and noun.head.lemma_.lower() in REPORT_LEMMAS:
-            i = j + 1  # "two Iraqi security sources said": who speaks, not a claim
-            continue
-        end = noun.i if noun is not None and 0 < noun.i - j <= 12 else j
-        text = doc[start : end + 1].text
+            if (
+                noun is not None
+                and noun.dep_ == "nsubj"
+                and noun.head.lemma_.lower() in REPORT_LEMMAS
+            ):
+                continue  # "two Iraqi security sources said": who speaks, not a claim
+            incident = verb if verb is not None else anchor
+            end = noun.i if noun is not None and 0 < noun.i - j <= 12 else j
+            text = _closed(doc, start, end)
         prep = None
         if verb is not None:
             for c in verb.children:
@@ -409,6 +728,8 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
                     if obj is not None and obj.ent_type_ in ("GPE", "LOC", "FAC"):
                         prep = f"{c.lower_} {obj.text}"
                         break
+        skip = set(range(i, j + 1)) | ({noun.i} if noun is not None else set())
+        sentence = tok.sent
         out.append(
             _Mention(
                 article_id=art.id,
@@ -417,19 +738,26 @@ def _mentions(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> 
                 high=hi,
                 strict_low=strict,
                 noun=noun.text.lower() if noun is not None else None,
-                noun_class=_classify(noun_lemma, NOUN_CLASSES) or noun_lemma,
+                category=_classify(noun_lemma, NOUN_CLASSES) or noun_lemma or "",
                 event=event,
                 verb_text=verb.text.lower() if verb is not None else None,
                 prep=prep,
-                sentence=tok.sent.text.strip(),
                 clause=_clause(verb if verb is not None else anchor, tok),
                 attribution=None
                 if any(s <= tok.idx < e for s, e in quotes)
                 else _attribution(tok, lookup),
                 pos=tok.idx,
+                causes=_causes(incident, skip),
+                places=_places(incident, lookup),
+                scope=_scope(incident, ref),
+                day=None if toll is not None else _day(incident, ref),
+                # "The death toll" is the story's main toll wherever it stands.
+                lead=sentence.start in lead or toll is not None,
+                rise=any(t.lemma_.lower() in RISE_LEMMAS for t in sentence)
+                or "up from" in sentence.text.lower(),
+                published=art.published,
             )
         )
-        i = j + 1
     return out
 
 
@@ -442,26 +770,83 @@ def _consistent(ms: Sequence[_Mention]) -> bool:
     return lo < hi or (lo == hi and not strict)
 
 
-def _is_update(ms: Sequence[_Mention], published: dict[str, datetime | None]) -> bool:
-    """Disjoint figures that only rise with later publication (a growing toll)."""
-    for a in ms:
-        for b in ms:
-            if a is b or _consistent([a, b]):
-                continue
-            pa, pb = published.get(a.article_id), published.get(b.article_id)
-            if pa is None or pb is None or pa == pb:
-                return False
-            early, late = (a, b) if pa < pb else (b, a)
-            if (late.low or 0) <= (early.high if early.high is not None else np.inf):
-                return False
-    return True
+def _updates(late: _Mention, early: _Mention) -> bool:
+    """``late`` is a later report of a changing count, not a rival figure.
+
+    A growing count (a toll) may rise from one report to the next: a higher
+    figure published on a later day, or later the same day in words that say
+    it was raised ("rose to", "up from"), updates the earlier one.  A count
+    that moves both ways (people missing) is updated by any later day's figure.
+    """
+    if late.published is None or early.published is None or _consistent([late, early]):
+        return False
+    if late.event in VARYING:
+        return late.published.date() > early.published.date()
+    if late.event not in CUMULATIVE or early.high is None:
+        return False
+    if (late.low or 0.0) <= early.high:
+        return False
+    later_day = late.published.date() > early.published.date()
+    return later_day or (late.rise and late.published > early.published)
+
+
+def _contradicts(a: _Mention, b: _Mention) -> bool:
+    """Evidence that two mentions count different things."""
+    if a.scope != b.scope:
+        return True  # a period's total against one incident, or two periods
+    if a.day is not None and b.day is not None and a.day != b.day:
+        return True
+    if a.article_id == b.article_id and not _consistent([a, b]):
+        # An outlet giving two different figures for one count says whose
+        # they are; otherwise it is describing two different things.
+        return a.attribution == b.attribution
+    return False
+
+
+def _linked(a: _Mention, b: _Mention, sim: float) -> bool:
+    """Positive evidence that two mentions count the same thing."""
+    if a.causes & b.causes or (a.lead and b.lead) or sim >= PARAPHRASE_SIM:
+        return True
+    if a.article_id == b.article_id and _consistent([a, b]):
+        # One outlet restating its figure ("seven killed" … "seven people were
+        # killed"); for casualties only the very same figure, since one article
+        # often lists several incidents' tolls.
+        return a.event not in CUMULATIVE or (a.low, a.high) == (b.low, b.high)
+    if a.event in CUMULATIVE:
+        return False
+    return bool(a.places & b.places) or (a.prep is not None and a.prep == b.prep)
+
+
+def _group(mentions: Sequence[_Mention], vecs: Any) -> list[list[int]]:
+    """Mentions grouped by category, then by event: a mention joins the group it
+    is most linked to, provided it contradicts no member."""
+    by_key: dict[tuple[str, str | None], list[int]] = {}
+    for idx, m in enumerate(mentions):
+        by_key.setdefault((m.category, m.event), []).append(idx)
+    groups: list[list[int]] = []
+    for idxs in by_key.values():
+        local: list[list[int]] = []
+        for i in idxs:
+            best, best_links = None, 0
+            for g in local:
+                if any(_contradicts(mentions[i], mentions[k]) for k in g):
+                    continue
+                links = sum(_linked(mentions[i], mentions[k], float(vecs[i] @ vecs[k])) for k in g)
+                if links > best_links:
+                    best, best_links = g, links
+            if best is None:
+                local.append([i])
+            else:
+                best.append(i)
+        groups.extend(local)
+    return groups
 
 
 def _label(ms: Sequence[_Mention]) -> str:
-    nouns = Counter(m.noun for m in ms if m.noun)
-    noun = nouns.most_common(1)[0][0] if nouns else ms[0].noun_class
-    if len(nouns) > 1 and ms[0].noun_class in NOUN_CLASSES:
-        noun = ms[0].noun_class
+    nouns = Counter(m.noun for m in ms if m.noun and m.noun not in DEATH_NOUNS)
+    noun = nouns.most_common(1)[0][0] if nouns else ms[0].category
+    if len(nouns) > 1 and ms[0].category in NOUN_CLASSES:
+        noun = ms[0].category
     verbs = Counter(m.verb_text for m in ms if m.verb_text)
     event = ms[0].event
     verb = event if event in EVENT_CLASSES else (verbs.most_common(1)[0][0] if verbs else "")
@@ -477,65 +862,37 @@ def extract_quantities(
     lookup = name_lookup(entities)
     order = [a.id for a in articles]
     outlet = {a.id: a.source for a in articles}
-    published = {a.id: a.published for a in articles}
+    refs = reference_dates(articles)
     mentions: list[_Mention] = []
     for art, doc in zip(articles, docs, strict=True):
-        mentions.extend(_mentions(art, doc, lookup))
+        mentions.extend(_mentions(art, doc, lookup, refs[art.id][0]))
     # A syndicated copy repeats its original's figures; listing them again would
     # count one source twice.  Figures the copy words differently still count.
-    copy_of = {a.id: a.duplicate_of for a in articles if a.duplicate_of in published}
+    copy_of = {a.id: a.duplicate_of for a in articles if a.duplicate_of in outlet}
     original_figures = {(m.article_id, m.text) for m in mentions}
     mentions = [m for m in mentions if (copy_of.get(m.article_id), m.text) not in original_figures]
     if not mentions:
         return []
     vecs = embed([m.clause for m in mentions])
 
-    by_key: dict[tuple[str, str | None], list[int]] = {}
-    for idx, m in enumerate(mentions):
-        by_key.setdefault((m.noun_class, m.event), []).append(idx)
-
-    groups: list[list[int]] = []
-    for idxs in by_key.values():
-        # Greedy average linkage.  A mention must agree with every member from
-        # its own article (an outlet giving two different figures describes
-        # two different things; agreeing ones count as a perfect match), and
-        # be close on average to the whole group.
-        local: list[list[int]] = []
-        for i in idxs:
-            need = SAME_TOLL_SIM if mentions[i].event in CUMULATIVE else SAME_COUNT_SIM
-            best, best_score = None, need
-            for g in local:
-                scores: list[float] = []
-                for k in g:
-                    if mentions[k].article_id == mentions[i].article_id:
-                        if not (_consistent([mentions[k], mentions[i]]) and mentions[i].event):
-                            break
-                        scores.append(1.0)
-                    else:
-                        scores.append(float(vecs[i] @ vecs[k]))
-                else:
-                    score = sum(scores) / len(scores)
-                    if score >= best_score:
-                        best, best_score = g, score
-            if best is None:
-                local.append([i])
-            else:
-                best.append(i)
-        groups.extend(local)
-
     result: list[tuple[tuple[int, int, int, int], QuantityGroup]] = []
-    for g in groups:
+    for g in _group(mentions, vecs):
         ms = [mentions[i] for i in g]
         ms.sort(key=lambda m: (order.index(m.article_id), m.pos))
         # Without a counted event ("killed", "crossed"), figures that share a
         # noun may measure different things (a city's population, a toll), so
         # disagreeing ones are not called a conflict on the noun alone.
-        disjoint = not _consistent(ms) and ms[0].event is not None
-        update = disjoint and ms[0].event in CUMULATIVE and _is_update(ms, published)
+        counted = ms[0].event is not None
+        updates = {id(b) for a in ms for b in ms if counted and _updates(b, a)}
+        conflict = counted and any(
+            not _consistent([a, b]) and not _updates(a, b) and not _updates(b, a)
+            for x, a in enumerate(ms)
+            for b in ms[x + 1 :]
+        )
         group = QuantityGroup(
             label=_label(ms),
-            conflict=disjoint and not update,
-            update=update,
+            conflict=conflict,
+            update=bool(updates) and not conflict,
             mentions=[
                 QuantityMention(
                     article_id=m.article_id,
@@ -544,21 +901,18 @@ def extract_quantities(
                     high=m.high,
                     attribution=m.attribution,
                     source=outlet[m.article_id],
+                    update=id(m) in updates,
                 )
                 for m in ms
             ],
         )
         n_articles = len(ordered_ids([m.article_id for m in ms], order))
-        result.append(
-            (
-                (
-                    -int(group.conflict),
-                    -int(group.update),
-                    -n_articles,
-                    order.index(ms[0].article_id) * 10**6 + ms[0].pos,
-                ),
-                group,
-            )
+        key = (
+            -int(group.conflict),
+            -int(group.update),
+            -n_articles,
+            order.index(ms[0].article_id) * 10**6 + ms[0].pos,
         )
+        result.append((key, group))
     result.sort(key=lambda t: t[0])
     return [g for _, g in result]
