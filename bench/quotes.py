@@ -121,14 +121,20 @@ def load(data: Path, split: str, limit: int | None) -> list[tuple[str, str, list
 
 
 def predict(text: str, doc: object) -> list[Pair]:
+    """Parallax's attributions as word sets; a quoted paragraph that continues an
+    earlier attribution is part of that attribution's content."""
     from parallax.brief.attribution import find_attributions
 
-    out = []
-    for a in find_attributions(doc):
-        content = words(text, a.content)
-        if content:
-            out.append(Pair(words(text, [a.source]) if a.source else None, content))
-    return out
+    found = find_attributions(doc)
+    contents = [set(words(text, a.content)) for a in found]
+    for a, content in zip(found, contents, strict=True):
+        if a.continues is not None:
+            contents[a.continues] |= content
+    return [
+        Pair(words(text, [a.source]) if a.source else None, frozenset(content))
+        for a, content in zip(found, contents, strict=True)
+        if a.continues is None and content
+    ]
 
 
 @dataclass

@@ -110,6 +110,16 @@ class Entity:
 
 
 @dataclass(slots=True)
+class QuoteVariant:
+    """Another article's wording of a quote, flagged by how it differs."""
+
+    text: str
+    article_ids: list[str]
+    trimmed: bool
+    """True when the wording is a cut of the main one; False when words were changed."""
+
+
+@dataclass(slots=True)
 class Quote:
     speaker: str | None
     text: str
@@ -117,6 +127,8 @@ class Quote:
     direct: bool = True
     variants: list[str] = field(default_factory=list)
     """Other wordings of the same quote (trimmed or altered) seen in other articles."""
+    variant_details: list[QuoteVariant] = field(default_factory=list)
+    """The same wordings as ``variants``, with the articles that carry each."""
 
 
 @dataclass(slots=True)

@@ -189,6 +189,17 @@ def _clause(verb: Any) -> list[Any]:
         for c in verb.children
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _QUESTION for m in c.children)
     ]
+    # "said in a statement that …": the parser hangs the clause on the noun.
+    comps += [
+        clause
+        for prep in verb.children
+        if prep.dep_ == "prep"
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+        for clause in obj.children
+        if clause.dep_ in ("acl", "relcl", "ccomp")
+        and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+    ]
     if comps:
         # "X did this, then says Y": the clause after the verb is its content.
         head = next((c for c in comps if c.i > verb.i), comps[0])
@@ -249,13 +260,16 @@ def find_attributions(doc: Any) -> list[Attribution]:
         for t in doc
         if _is_cue(t) and not inside(qspans, t.idx) and t.dep_ not in ("amod", "acomp")
     ]
-    clauses = [_clause(verb) for verb in cues]
+    # A clause never runs past its cue's paragraph (the parser's sentences may).
+    clauses = [[t for t in _clause(verb) if _same_para(t, verb, paras)] for verb in cues]
     # Each quotation goes to the cue it is most tightly bound to: the clause
     # it is part of, then "“…,” X said", then "X said: “…”", then a
     # quotation resumed after "X said." — and the nearest on a tie.
     best: dict[int, tuple[tuple[int, int], int]] = {}
     for c, (verb, clause) in enumerate(zip(cues, clauses, strict=True)):
         lo, hi = _verb_phrase(verb, {t.i for t in clause})
+        if clause:  # "said that …:¶“…”": a quotation may follow the clause too
+            hi = max([hi] + [t.i for t in clause if not t.is_punct or t.text == ":"])
         start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
         para = next(((ps, pe) for ps, pe in paras if ps <= verb.idx < pe), (0, len(text)))
         for k, (qs, qe) in enumerate(qspans):
@@ -264,7 +278,11 @@ def find_attributions(doc: Any) -> list[Attribution]:
                 rank, gap = 0, 0
             elif para[0] - 2 <= qe <= start and _GAP.fullmatch(text, qe, start):
                 rank, gap = (1 if "." not in text[qe:start] else 4), start - qe
-            elif end <= qs <= para[1] + 2 and _GAP.fullmatch(text, end, qs):
+            elif (
+                end <= qs
+                and (qs <= para[1] + 2 or text[end:qs].startswith(":"))  # "said:¶“…”"
+                and _GAP.fullmatch(text, end, qs)
+            ):
                 rank, gap = (2 if "." not in text[end:qs] else 3), qs - end
             if rank is not None and (k not in best or (rank, gap) < best[k][0]):
                 best[k] = ((rank, gap), c)
@@ -304,6 +322,10 @@ def _cue_span(verb: Any) -> Span:
     if verb.lower_ == "according":
         return verb.idx, verb.nbor(1).idx + len(verb.nbor(1).text)
     return verb.idx, verb.idx + len(verb.text)
+
+
+def _same_para(tok: Any, other: Any, paras: list[Span]) -> bool:
+    return any(ps <= other.idx < pe for ps, pe in paras if ps <= tok.idx < pe)
 
 
 def _runs(toks: list[Any]) -> list[Span]:
@@ -361,30 +383,36 @@ def _continuations(
     text: str,
 ) -> list[Attribution]:
     """Add paragraphs that are only a quotation and follow an attributed quotation."""
-    out = list(found)
+    found = sorted(found, key=lambda a: a.content[0][0])
+    added: list[tuple[Span, Attribution]] = []  # quotation, the attribution it continues
     for k, (qs, qe) in enumerate(qspans):
         if k in claimed:
             continue
         para = next(((ps, pe) for ps, pe in paras if ps <= qs < pe), None)
         if para is None or text[para[0] : qs - 1].strip() or text[qe + 1 : para[1]].strip():
             continue
-        prev = [
-            i
-            for i, a in enumerate(out)
-            if a.direct and a.content[-1][1] <= qs and qs - a.content[-1][1] < 400
-        ]
-        if not prev:
+        before = [a for a in found if a.content[-1][1] <= qs]
+        last = max(before, key=lambda a: a.content[-1][1], default=None)
+        if added and (last is None or added[-1][0][1] > last.content[-1][1]):
+            target = added[-1][1]  # a run of quoted paragraphs continues one speaker
+        elif last is not None and last.direct and qs - last.content[-1][1] < _RESUME:
+            target = last
+        else:
             continue
-        out.append(
-            Attribution(
-                content=((qs, qe),),
-                source=None,
-                source_head=None,
-                cue=None,
-                cue_head=None,
-                direct=True,
-                continues=prev[-1],
-            )
-        )
-    out.sort(key=lambda a: a.content[0][0])
-    return out
+        added.append(((qs, qe), target))
+    if not added:
+        return found
+    new = [(Attribution((q,), None, None, None, None, direct=True), target) for q, target in added]
+    out = sorted(found + [a for a, _ in new], key=lambda a: a.content[0][0])
+    where = {id(a): i for i, a in enumerate(out)}
+    links = {id(a): where[id(target)] for a, target in new}
+    return [
+        Attribution(a.content, a.source, a.source_head, a.cue, a.cue_head, a.direct, links[id(a)])
+        if id(a) in links
+        else a
+        for a in out
+    ]
+
+
+# A quoted paragraph this close after an attributed quotation resumes it.
+_RESUME = 400

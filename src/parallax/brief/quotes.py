@@ -1,14 +1,16 @@
 """Who said what: direct quotes and reported speech, merged across outlets.
 
-A direct quote is found by its quotation marks (``_text.quote_spans``), then
-attributed to the subject of the nearest speech verb in the same paragraph
-("X said", "said X", "X told reporters: …").  Pronoun subjects ("he added")
-take the last named speaker of the article, which is why speech events are
-resolved in reading order.  Reported speech is a speech verb with a clausal
-complement ("X said that …", "…, officials said") or an "according to X".
+``attribution.find_attributions`` finds each statement's source, cue and
+content as spans of the article; this module turns them into briefing items.
+A source is resolved to a name the story uses: a pronoun ("he added") to
+the last named speaker, which is why an article is read in order; "who" to
+the noun its clause hangs on; "a statement from his office" to the office of
+the person meant; "according to X" to X.  A quotation no cue claims takes the
+speaker of the nearest attribution in its paragraph, if any.
 
-Across articles, the same words are one quote listing every article; a
-trimmed or altered wording becomes a variant of the fullest one.
+Across articles, the same words from the same speaker are one quote listing
+every article; a trimmed or altered wording becomes a variant of the fullest
+one, flagged as trimmed (a cut of it) or altered (words changed).
 """
 
 from __future__ import annotations
@@ -16,40 +18,44 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
 from parallax.brief._text import (
     LEADING_DET,
-    REPORT_LEMMAS,
-    SPEECH_LEMMAS,
     clean_quote,
     fold,
-    inside,
     ordered_ids,
     paragraphs,
     quote_spans,
     roots,
 )
+from parallax.brief.attribution import Attribution, find_attributions, subject
 from parallax.brief.entities import name_lookup, resolve
-from parallax.model import Article, Entity, Quote
+from parallax.model import Article, Entity, Quote, QuoteVariant
 
 # Shorter quotes are scare quotes ("strong defensive line", ‘terrorist
-# escalation’): a label, not a statement anyone can be quoted on.
+# escalation’) or one-word answers: nothing a reader can weigh.
 MIN_QUOTE_WORDS = 4
 # Reported speech shorter than this is rarely a claim ("he said so").
-MIN_REPORTED_TOKENS = 5
+MIN_REPORTED_WORDS = 5
 # Two wordings are one quote when one contains the other or their word
 # sequences agree this much (a trimmed or lightly edited quote); 0.8 keeps
 # different sentences from the same speaker apart.
 VARIANT_RATIO = 0.8
 
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
-_PRONOUNS_GROUP = frozenset({"they", "them", "it", "we"})
+_PRONOUNS_GROUP = frozenset({"they", "them", "it"})
+# The author's own voice, outside quotation marks, is not a source to list.
+_AUTHOR = frozenset({"i", "we", "you", "me", "us"})
+_RELATIVES = frozenset({"who", "which", "that", "whom"})
 _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
 # Nouns that stand for their author: "a statement from his office said".
 _MESSAGE_NOUNS = frozenset({"statement", "communique", "message", "post", "letter", "release"})
+# "… at night,” said Tomas Brandt. “We had …": the attribution's sentence ended.
+_SENTENCE_END = re.compile(r"[.!?][”’\"]?\s*[“‘\"]?\s*$")
+_NAMING = frozenset({"call", "describe", "label", "dub", "brand", "refer"})
 
 
 @dataclass
@@ -58,49 +64,21 @@ class _Said:
     pos: int
     text: str
     direct: bool
-    verb: Any | None
-    speaker: str | None = None
-    extra_ids: set[str] = field(default_factory=set)
+    speaker: str | None
 
 
 @dataclass
 class _State:
-    """Reading state of one article: who spoke last, who was named last."""
+    """Reading state of one article: the last named person and group to speak."""
 
     last_person: str | None = None
     last_group: str | None = None
 
 
 def _ent_at(tok: Any) -> Any | None:
-    doc = tok.doc
-    for ent in doc.ents:
+    for ent in tok.doc.ents:
         if ent.start <= tok.i < ent.end:
             return ent
-    return None
-
-
-def _speech_verbs(doc: Any, start: int, end: int, quotes: list[tuple[int, int]]) -> list[Any]:
-    return [
-        t
-        for t in doc
-        if start <= t.idx < end
-        and t.lemma_.lower() in SPEECH_LEMMAS
-        and t.pos_ in ("VERB", "AUX")
-        and not inside(quotes, t.idx)
-    ]
-
-
-def _subject(verb: Any) -> Any | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            return child
-    # "said Fidan after their meeting": the inverted subject may be parsed as
-    # an object; accept a proper noun right after the verb.
-    for child in verb.rights:
-        if child.dep_ in ("dobj", "npadvmod", "attr", "appos") and child.pos_ == "PROPN":
-            return child
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-        return _subject(verb.head)
     return None
 
 
@@ -117,66 +95,59 @@ def _last_person_before(doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity
 
 def _np_text(head: Any, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> str:
     """Speaker text for a common-noun subject, possessive pronouns resolved."""
-    toks = [t for t in head.subtree if t.dep_ not in ("relcl", "punct") or t.i == head.i]
-    # drop relative clauses wholly
     drop: set[int] = set()
     for t in head.subtree:
-        if t.dep_ in ("relcl", "acl") and t.i != head.i:
+        if t.dep_ in ("relcl", "acl", "appos") and t.i != head.i:
             drop |= {x.i for x in t.subtree}
     words: list[str] = []
-    for t in toks:
-        if t.i in drop:
+    for t in head.subtree:
+        if t.i in drop or (t.dep_ == "punct" and t.i != head.i):
             continue
         if t.lower_ in _POSSESSIVE_PRONOUNS and t.dep_ == "poss":
             who = _last_person_before(doc, t.idx, lookup)
             words.append(f"{who}’s" if who else t.text)
         else:
-            words.append(t.text_with_ws.strip() if t.whitespace_ else t.text)
+            words.append(t.text)
     text = " ".join(words)
     text = re.sub(r"\s+([’'],?s\b|[,.;:])", r"\1", text)
     return LEADING_DET.sub("", text).strip()
 
 
-def _speaker(
-    verb: Any, doc: Any, state: _State, lookup: dict[tuple[str, ...], Entity]
+def _own_tokens(tok: Any) -> set[int]:
+    """The subject phrase without relative clauses and prepositional phrases."""
+    out = {t.i for t in tok.subtree}
+    for t in tok.subtree:
+        if t.i != tok.i and t.dep_ in ("relcl", "acl", "prep"):
+            out -= {x.i for x in t.subtree}
+    return out
+
+
+def _speaker_from_token(
+    tok: Any, doc: Any, state: _State, lookup: dict[tuple[str, ...], Entity]
 ) -> tuple[str | None, bool]:
-    """Speaker for a speech verb, and whether it is a named person."""
-    subj = _subject(verb)
-    if subj is None:
-        return None, False
-    low = subj.lower_
+    """The name a source phrase stands for, and whether it is a named person."""
+    low = tok.lower_
     if low in _PRONOUNS_PERSON:
-        return state.last_person, state.last_person is not None
+        who = state.last_person or _last_person_before(doc, tok.idx, lookup)
+        return who, who is not None
     if low in _PRONOUNS_GROUP:
         return state.last_group or state.last_person, False
-    if subj.lemma_.lower() in _MESSAGE_NOUNS:
-        for child in subj.children:
+    if low in _AUTHOR:
+        return None, False
+    if low in _RELATIVES and tok.head.dep_ == "relcl" and tok.head.head is not tok:
+        return _speaker_from_token(tok.head.head, doc, state, lookup)
+    if tok.lemma_.lower() in _MESSAGE_NOUNS:
+        for child in tok.children:
             if child.dep_ == "poss":
                 return _speaker_from_token(child, doc, state, lookup)
             if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         return _speaker_from_token(obj, doc, state, lookup)
-    return _speaker_from_token(subj, doc, state, lookup)
-
-
-def source_of(verb: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
-    """The named source of a speech verb, without pronoun resolution."""
-    subj = _subject(verb)
-    if subj is None or subj.lower_ in _PRONOUNS_PERSON | _PRONOUNS_GROUP:
-        return None
-    return _speaker_from_token(subj, verb.doc, _State(), lookup)[0]
-
-
-def _speaker_from_token(
-    tok: Any, doc: Any, state: _State, lookup: dict[tuple[str, ...], Entity]
-) -> tuple[str | None, bool]:
-    if tok.lower_ in _PRONOUNS_PERSON:
-        return state.last_person, state.last_person is not None
     ent = _ent_at(tok)
     if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
         e = resolve(ent.text, lookup)
-        return (e.name if e else ent.text), ent.label_ == "PERSON"
+        return (e.name if e else _strip_the(ent.text)), ent.label_ == "PERSON"
     # A named person in the subject's own phrase is the speaker ("Kremlin
     # spokesman Dmitry Peskov"), but not one inside a relative clause or a
     # prepositional phrase ("Russia, whose intervention on behalf of Mr Assad").
@@ -188,16 +159,15 @@ def _speaker_from_token(
     if tok.pos_ == "PROPN":
         words = [t for t in tok.lefts if t.dep_ == "compound"] + [tok]
         return " ".join(t.text for t in words), True
-    return _np_text(tok, doc, lookup), False
+    return _np_text(tok, doc, lookup) or None, False
 
 
-def _own_tokens(tok: Any) -> set[int]:
-    """The subject phrase without relative clauses and prepositional phrases."""
-    out = {t.i for t in tok.subtree}
-    for t in tok.subtree:
-        if t.i != tok.i and t.dep_ in ("relcl", "acl", "prep"):
-            out -= {x.i for x in t.subtree}
-    return out
+def source_of(verb: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
+    """The named source of a speech verb, without pronoun resolution."""
+    subj = subject(verb)
+    if subj is None or subj.lower_ in _PRONOUNS_PERSON | _PRONOUNS_GROUP | _AUTHOR:
+        return None
+    return _speaker_from_token(subj, verb.doc, _State(), lookup)[0]
 
 
 def according_to(
@@ -220,9 +190,7 @@ def according_to(
     names = [
         e
         for e in doc.ents
-        if e.label_ in ("PERSON", "ORG", "FAC", "NORP", "GPE")
-        and all(t.i in ids for t in e)
-        and e.label_ != "NORP"
+        if e.label_ in ("PERSON", "ORG", "FAC", "GPE") and all(t.i in ids for t in e)
     ]
     if names:
         e = resolve(names[-1].text, lookup)
@@ -238,145 +206,87 @@ def _strip_the(text: str) -> str:
     return LEADING_DET.sub("", text)
 
 
-def _content(verb: Any) -> Any | None:
-    """The reported clause of a speech verb, if it has one."""
-    for child in verb.children:
-        if child.dep_ == "ccomp":
-            return child
-    # "…, officials said": the parser may hang "said" off the main clause.
-    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
-        return verb.head
-    return None
+def _pieces(a: Attribution, text: str) -> list[list[tuple[int, int]]]:
+    """A direct attribution's quotations as items: one sentence interrupted by
+    "he said" is one item; a quotation resumed after "he said." is another."""
+    if not a.direct:
+        return [list(a.content)]
+    out = [[a.content[0]]]
+    for prev, span in zip(a.content, a.content[1:], strict=False):
+        if _SENTENCE_END.search(text, prev[1], span[0]):
+            out.append([span])
+        else:
+            out[-1].append(span)
+    return out
 
 
-_SUBORDINATORS = frozenset(
-    {"just", "as", "because", "while", "when", "after", "before", "since", "although", "though"}
-)
+def _wording(a: Attribution, spans: list[tuple[int, int]], doc: Any) -> str:
+    """What the item shows: the quotation's words, or the reported clause."""
+    text: str = doc.text
+    if a.direct:
+        return " ".join(clean_quote(text[s:e]) for s, e in spans)
+    if a.cue is not None and a.cue_head is not None and doc[a.cue_head].lemma_ in _NAMING:
+        # "called him “a total stiff”" reads only with its verb
+        return " ".join(text[a.cue[0] : a.content[-1][1]].split())
+    out = " ".join(" ".join(text[s:e].split()) for s, e in a.content)
+    out = re.sub(r"^(?:that)\s+", "", out, flags=re.I)
+    return out[:1].upper() + out[1:]
 
 
-def _is_report_clause(head: Any) -> bool:
-    """A ccomp introduced by "just as", "because" ... is a parse error, not speech."""
-    first = min(head.subtree, key=lambda t: t.i)
-    return first.lower_ not in _SUBORDINATORS and not any(
-        c.dep_ == "mark" and c.lower_ not in ("that", "whether", "if") for c in head.children
-    )
-
-
-def _clause_text(head: Any, verb: Any) -> str:
-    skip = {t.i for t in verb.subtree} - {t.i for t in head.subtree}
-    if head.i == verb.head.i:  # parataxis: the clause is everything but the attribution
-        skip = {t.i for t in verb.subtree}
-    toks = [t for t in head.subtree if t.i not in skip]
-    if head.i == verb.head.i:
-        toks = [t for t in head.sent if t.i not in skip]
-    return _join(toks, verb)
-
-
-def _join(toks: list[Any], anchor: Any) -> str:
-    """Text of some tokens of one paragraph (the anchor's), in reading order."""
-    text = anchor.doc.text
-    lo = text.rfind("\n", 0, anchor.idx) + 1
-    hi = text.find("\n", anchor.idx)
-    hi = len(text) if hi < 0 else hi
-    toks = sorted((t for t in toks if lo <= t.idx < hi), key=lambda t: t.i)
-    while toks and (toks[0].lower_ == "that" or toks[0].is_punct):
-        toks = toks[1:]
-    while toks and toks[-1].is_punct:
-        toks = toks[:-1]
-    out = ""
-    for a, b in zip(toks, [*toks[1:], None], strict=True):
-        out += a.text
-        if b is not None and (a.whitespace_ or b.i != a.i + 1):
-            out += " "
-    out = re.sub(r"\s+([,.;:])", r"\1", out)
-    return re.sub(r",(\s*,)+", ",", out).strip(" ,")
+def _speaker(
+    a: Attribution, doc: Any, state: _State, lookup: dict[tuple[str, ...], Entity]
+) -> tuple[str | None, bool]:
+    if a.cue_head is not None and doc[a.cue_head].lower_ == "according":
+        speaker, named, _ = according_to(doc[a.cue_head], doc, lookup)
+        return speaker, named
+    if a.source_head is None:
+        return None, False
+    return _speaker_from_token(doc[a.source_head], doc, state, lookup)
 
 
 def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> list[_Said]:
     text = art.text
-    qspans = quote_spans(text)
-    paras = paragraphs(text)
-    events: list[tuple[int, str, Any]] = []  # (position, kind, payload)
-    for qs, qe in qspans:
-        events.append((qs, "direct", (qs, qe)))
-    for sent in doc.sents:
-        for tok in sent:
-            if (
-                tok.lemma_.lower() in REPORT_LEMMAS
-                and tok.pos_ == "VERB"
-                and not inside(qspans, tok.idx)
-            ):
-                events.append((tok.idx, "reported", tok))
-            if (
-                tok.lower_ == "according"
-                and tok.nbor(1).lower_ == "to"
-                and not inside(qspans, tok.idx)
-            ):
-                events.append((tok.idx, "according", tok))
-    events.sort(key=lambda e: e[0])
-
+    found = find_attributions(doc)
     state = _State()
+    speakers: list[str | None] = []
     out: list[_Said] = []
-    prev_direct: _Said | None = None
-    for pos, kind, payload in events:
-        speaker, named = None, False
-        if kind == "direct":
-            qs, qe = payload
-            words = clean_quote(text[qs:qe])
-            if len(words.split()) < MIN_QUOTE_WORDS:
-                continue
-            para = next(((ps, pe) for ps, pe in paras if ps <= qs < pe), (qs, qe))
-            para_end = max(para[1], qe)
-            verbs = _speech_verbs(doc, para[0], para_end, qspans)
-            # "say"-type verbs beat other speech verbs in the paragraph: in
-            # "X said rulers had asked people to stay “for their safety”" the
-            # speaker is X, not the rulers.
-            verbs = [v for v in verbs if v.lemma_.lower() in REPORT_LEMMAS] or verbs
-            if verbs:
-                verb = min(verbs, key=lambda v: min(abs(v.idx - qs), abs(v.idx - qe)))
-                speaker, named = _speaker(verb, doc, state, lookup)
-            elif (
-                prev_direct is not None and 0 <= qs - len(prev_direct.text) - prev_direct.pos < 400
-            ):
-                # A paragraph that is only a quote continues the previous speaker.
-                speaker = prev_direct.speaker
-            said = _Said(art.id, qs, words, True, None, speaker)
-            out.append(said)
-            prev_direct = said
-        elif kind == "reported":
-            verb = payload
-            head = _content(verb)
-            if head is None or inside(qspans, head.idx) or not _is_report_clause(head):
-                speaker, named = _speaker(verb, doc, state, lookup)
-            else:
-                clause = _clause_text(head, verb)
-                speaker, named = _speaker(verb, doc, state, lookup)
-                overlap = sum(
-                    1 for s, e in qspans if s >= head.sent.start_char and e <= head.sent.end_char
-                )
-                if speaker and not overlap and len(clause.split()) >= MIN_REPORTED_TOKENS:
-                    out.append(_Said(art.id, pos, clause, False, verb, speaker))
-        else:  # according to X
-            tok = payload
-            speaker, named, phrase = according_to(tok, doc, lookup)
-            if speaker is None:
-                continue
-            toks = [t for t in tok.sent if t.i not in phrase]
-            clause = _join(toks, tok)
-            clause = clause[:1].upper() + clause[1:]
-            if (
-                speaker
-                and len(clause.split()) >= MIN_REPORTED_TOKENS
-                and not any(s >= tok.sent.start_char and e <= tok.sent.end_char for s, e in qspans)
-            ):
-                out.append(_Said(art.id, pos, clause, False, None, speaker))
-        if kind != "direct" and speaker:
+    for a in found:
+        if a.continues is not None:
+            speaker: str | None = speakers[a.continues]
+            named = False
+        else:
+            speaker, named = _speaker(a, doc, state, lookup)
+        speakers.append(speaker)
+        if speaker and a.continues is None:
             if named:
                 state.last_person = speaker
             else:
                 state.last_group = speaker
-        elif kind == "direct" and out and out[-1].speaker and out[-1].pos == pos and named:
-            state.last_person = out[-1].speaker
+        for spans in _pieces(a, text):
+            words = _wording(a, spans, doc)
+            if a.direct and len(words.split()) >= MIN_QUOTE_WORDS:
+                out.append(_Said(art.id, spans[0][0], words, True, speaker))
+            elif not a.direct and speaker and len(words.split()) >= MIN_REPORTED_WORDS:
+                out.append(_Said(art.id, spans[0][0], words, False, speaker))
+
+    # Quotations no cue claimed: the speaker of the nearest attribution in
+    # the same paragraph, else nobody.
+    covered = [span for a in found for span in a.content]
+    for qs, qe in quote_spans(text):
+        if any(s <= qs and qe <= e for s, e in covered):
+            continue
+        words = clean_quote(text[qs:qe])
+        if len(words.split()) < MIN_QUOTE_WORDS:
+            continue
+        para = next(((ps, pe) for ps, pe in paragraphs(text) if ps <= qs < pe), (qs, qe))
+        near = [
+            (min(abs(a.content[0][0] - qe), abs(qs - a.content[-1][1])), i)
+            for i, a in enumerate(found)
+            if para[0] <= a.content[0][0] < para[1] and speakers[i]
+        ]
+        speaker = speakers[min(near)[1]] if near else None
+        out.append(_Said(art.id, qs, words, True, speaker))
+    out.sort(key=lambda s: s.pos)
     return out
 
 
@@ -384,26 +294,19 @@ def _norm(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
 
+def _contains(big: list[str], small: list[str]) -> bool:
+    return f" {' '.join(small)} " in f" {' '.join(big)} "
+
+
 def _same_quote(a: list[str], b: list[str]) -> bool:
     if not a or not b:
         return False
-    sa, sb = " ".join(a), " ".join(b)
-    if sa in sb or sb in sa:
+    if _contains(a, b) or _contains(b, a):
         return min(len(a), len(b)) >= MIN_QUOTE_WORDS
-    return SequenceMatcher(None, a, b).ratio() >= VARIANT_RATIO
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= VARIANT_RATIO
 
 
-def extract_quotes(
-    articles: Sequence[Article], docs: Sequence[Any], entities: Sequence[Entity]
-) -> list[Quote]:
-    """Direct quotes and reported speech of a story, one item per statement."""
-    lookup = name_lookup(entities)
-    order = [a.id for a in articles]
-    root = roots(articles)
-    sayings: list[_Said] = []
-    for art, doc in zip(articles, docs, strict=True):
-        sayings.extend(_article_sayings(art, doc, lookup))
-
+def _group(sayings: list[_Said]) -> list[list[_Said]]:
     groups: list[list[_Said]] = []
     for s in sayings:
         words = _norm(s.text)
@@ -422,22 +325,48 @@ def extract_quotes(
                 break
         else:
             groups.append([s])
+    return groups
+
+
+def extract_quotes(
+    articles: Sequence[Article], docs: Sequence[Any], entities: Sequence[Entity]
+) -> list[Quote]:
+    """Direct quotes and reported speech of a story, one item per statement."""
+    lookup = name_lookup(entities)
+    order = [a.id for a in articles]
+    rank = {a: i for i, a in enumerate(order)}
+    root = roots(articles)
+    sayings: list[_Said] = []
+    for art, doc in zip(articles, docs, strict=True):
+        sayings.extend(_article_sayings(art, doc, lookup))
 
     quotes: list[tuple[int, int, int, Quote]] = []
-    for g in groups:
-        main = max(g, key=lambda x: (len(x.text), -order.index(x.article_id)))
+    for g in _group(sayings):
+        main = max(g, key=lambda x: (len(x.text), -rank[x.article_id]))
+        main_words = _norm(main.text)
         said_by = Counter(x.speaker for x in g if x.speaker)
         speaker = said_by.most_common(1)[0][0] if said_by else None
-        variants: list[str] = []
+        details: list[QuoteVariant] = []
         for x in g:
-            if _norm(x.text) != _norm(main.text) and x.text not in variants:
-                variants.append(x.text)
+            if _norm(x.text) == main_words:
+                continue
+            same = next((d for d in details if d.text == x.text), None)
+            if same is None:
+                trimmed = _contains(main_words, _norm(x.text))
+                details.append(QuoteVariant(x.text, [x.article_id], trimmed))
+            else:
+                same.article_ids = ordered_ids([*same.article_ids, x.article_id], order)
         ids = ordered_ids([x.article_id for x in g], order)
-        first = min(g, key=lambda x: (order.index(x.article_id), x.pos))
+        first = min(g, key=lambda x: (rank[x.article_id], x.pos))
         q = Quote(
-            speaker=speaker, text=main.text, article_ids=ids, direct=main.direct, variants=variants
+            speaker=speaker,
+            text=main.text,
+            article_ids=ids,
+            direct=main.direct,
+            variants=[d.text for d in details],
+            variant_details=details,
         )
         support = len({root[i] for i in ids})
-        quotes.append((-support, order.index(first.article_id), first.pos, q))
+        quotes.append((-support, rank[first.article_id], first.pos, q))
     quotes.sort(key=lambda t: t[:3])
     return [q for *_, q in quotes]
