@@ -23,13 +23,7 @@ import numpy as np
 from parallax import nlp
 from parallax.brief import build_briefing
 from parallax.cluster import HotStory, StoryIndex
-from parallax.dedup import (
-    DuplicateIndex,
-    shingles,
-    signature,
-    signature_bytes,
-    signature_from_bytes,
-)
+from parallax.dedup import DuplicateIndex, fingerprint, signature_bytes
 from parallax.enrich import Enrichment, enrich
 from parallax.export import briefing_json
 from parallax.extract import ExtractionError, extract
@@ -114,7 +108,7 @@ class Pipeline:
             story.keys.update(row.keywords or [])
         self.duplicates = DuplicateIndex(load_text=self.store.text_of)
         for article_id, sig, original in self.store.recent_minhashes(window_start(DEDUP_DAYS)):
-            self.duplicates.add(article_id, signature_from_bytes(sig), duplicate_of=original)
+            self.duplicates.add_stored(article_id, sig, duplicate_of=original)
 
     # --- the run -------------------------------------------------------------
 
@@ -210,11 +204,10 @@ class Pipeline:
 
     def _place(self, article: Article, enrichment: Enrichment) -> tuple[HotStory, bytes]:
         """Dedup, then cluster: a syndicated copy follows its original into its story."""
-        grams = shingles(article.text)
-        sig = signature(grams)
-        match = self.duplicates.find(sig, grams)
+        fp = fingerprint(article.text)
+        match = self.duplicates.find(fp)
         article.duplicate_of = match.original if match else None
-        self.duplicates.add(article.id, sig, grams, article.duplicate_of)
+        self.duplicates.add(article.id, fp, article.duplicate_of)
         original = self.store.article(match.original) if match else None
         story = self.index.assign(
             article.id,
@@ -225,7 +218,7 @@ class Pipeline:
             join=original.story_id if original else None,
         )
         article.story_id = story.id
-        return story, signature_bytes(sig)
+        return story, signature_bytes(fp)
 
     def _nlp_record(self, article_id: str, enrichment: Enrichment, sig: bytes) -> StoredNLP:
         return StoredNLP(

@@ -101,12 +101,40 @@ REPORTING_CREDIT = re.compile(
 )
 """Wire sign-offs ("Reporting by ...; Editing by ...") close an article; they are credits."""
 
-WIRE_AGENCIES = _any(
-    r"^(?:the )?(?:press association|pa(?: media| wire)?|associated press|ap|reuters|"
+_AGENCY = (
+    r"(?:the )?(?:press association|pa(?: media| wire)?|associated press|ap|reuters|"
     r"agence france[- ]presse|afp|bloomberg|dpa|efe|ansa|anadolu(?: agency)?|xinhua|"
-    r"kyodo|canadian press|australian associated press|aap|upi)$",
+    r"kyodo|canadian press|australian associated press|aap|upi|pti|ians)"
 )
+WIRE_AGENCIES = re.compile(f"^{_AGENCY}$", _I)
 """Bylines naming a news agency: the agency is the source as much as the author."""
+
+AGENCY_AT_END = re.compile(rf"(?<=\S)\s+({_AGENCY})$", _I)
+"""An agency run on after a name, as author tags print it: "JANE DOE Associated Press"."""
+
+AUTHOR_ROLES = _wordset(
+    """
+    writer writers editor editors reporter reporters correspondent correspondents columnist
+    contributor contributors producer journalist photographer critic analyst presenter
+    """
+)
+"""Job titles that author tags append to a name ("Jane Doe, Staff writer")."""
+
+ROLE_QUALIFIERS = _wordset(
+    """
+    senior chief staff national political politics sports sport auto business security
+    science health news special contributing associate deputy managing executive
+    investigative foreign digital technology tech world economics legal is a an the
+    """
+)
+"""Words that go before a job title: "Senior Political Correspondent"."""
+
+TEAM_WORDS = _wordset(
+    """
+    staff desk bureau team editorial newsroom wire services reports agencies admin
+    """
+)
+"""An author tag with one of these credits a desk, not a person ("News Desk", "HNN Staff")."""
 
 OUTLET_WORDS = _wordset(
     """

@@ -31,6 +31,7 @@ import ftfy
 from parallax.extract import rules
 from parallax.extract.dates import parse_date
 from parallax.extract.errors import ExtractionError
+from parallax.extract.names import name_like
 from parallax.model import Document, Extracted
 
 MAX_TEXT_CHARS = 5_000_000
@@ -44,6 +45,21 @@ CAPTION_MIN_WORDS = 7
 """A line without closing punctuation and at least this many words is a caption or
 a repeated standfirst; shorter ones are subheadings, which are kept.  Subheadings
 in news copy run 2-6 words; captions describe a scene and run longer."""
+
+CAPTION_MAX_WORDS = 35
+"""Captions describe one scene in a clause or two; a longer line without closing
+punctuation is a paragraph whose end was lost, not a caption."""
+
+HEADLINE_MIN_WORDS = 3
+HEADLINE_MAX_WORDS = 25
+HEADLINE_CONTEXT = 5
+"""The headline is looked for among the lines above the body, by its overlap with
+the body's first HEADLINE_CONTEXT paragraphs."""
+
+HEADLINE_SHARE = 0.34
+"""Share of a headline's content words found in the opening paragraphs.  News
+headlines name the story's actors and act (two of three words or more); a menu
+or banner line shares a word with the article by chance at most."""
 
 ABOVE_HEADLINE_WORDS = 6
 """Sentences shorter than this above the headline are app slogans ("One app."),
@@ -62,12 +78,16 @@ two such sentences is also required (see ``_continues``)."""
 _TERMINAL = ".!?…:;,"
 _CLOSERS = "\"'”’»)]*"
 _OPENERS = "\"'“‘«"
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9]{2})[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])")
+"""A full stop after a word (not an initial or "Mr.") and before a capital: the
+line holds one more sentence."""
+_INLINE_TEASER = re.compile(r"^[^:|–—]{2,30}\s*[:|–—]\s*\S")
+"""'Read more: <headline>' is one teaser, not the heading of a list."""
 _LIST_ITEM = re.compile(r"^(?:[•·▪‣◦*–—-]|\d{1,2}[.)])\s+\w")
 _STRAY_A = re.compile(r"(?<=[^\w\s])Â|Â(?=[\s\u00a0]|$)")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'’.-]*|[A-Z]\.|(?:al|el|bin|ibn)-[A-Z][\w'-]*)$")
 
 
 def repair(text: str) -> str:
@@ -155,18 +175,12 @@ def _date_of(line: Line) -> datetime | None:
     return parse_date(line.text) if len(leftover) <= 1 else None
 
 
-def _name_like(text: str) -> bool:
-    tokens = text.split()
-    if not 2 <= len(tokens) <= 4 or any(ch.isdigit() for ch in text):
-        return False
-    names = [t for t in tokens if t.lower() not in rules.NAME_PARTICLES]
-    return len(names) >= 2 and all(_NAME_TOKEN.match(t) for t in names)
-
-
 def _outlet_like(text: str) -> bool:
     tokens = text.split()
     if not 1 <= len(tokens) <= 5 or any(ch.isdigit() for ch in text):
         return False
+    if len(tokens) == 1 and text.lower() in rules.SECTIONS:
+        return False  # "News" in a menu is a section, not an outlet
     capitalised = all(t[0].isupper() or t.lower() in ("the", "of", "and") for t in tokens)
     return capitalised and any(t.lower().strip(".") in rules.OUTLET_WORDS for t in tokens)
 
@@ -184,10 +198,10 @@ def _byline_of(text: str) -> str | None:
         return None
     # "By Jane Doe, Defence Editor" / "By Jane Doe in Beirut": the name comes first.
     name = re.split(r"\s*(?:,|\||–|—|\s-\s|\sin\s)\s*", match.group("name"))[0].strip()
-    if rules.WIRE_AGENCIES.match(name) or _name_like(name) or _outlet_like(name):
+    if rules.WIRE_AGENCIES.match(name) or name_like(name) or _outlet_like(name):
         return name
     parts = re.split(r"\s+and\s+|\s*&\s*", name)
-    return name if all(_name_like(p) for p in parts) else None
+    return name if all(name_like(p) for p in parts) else None
 
 
 # --- the passes -------------------------------------------------------------------
@@ -259,16 +273,68 @@ def _take_meta(line: Line, out: Cleaned, repeated: set[str]) -> bool:
         out.source = out.source or text
         line.drop("outlet", "meta")
         return True
-    section = _section_of(text)
-    if section is not None:
-        out.section = out.section or section
+    if _section_of(text) is not None:
         line.drop("section", "meta")
         return True
-    if _name_like(text):
-        out.author = out.author or text
+    if _bare_name(text):
         line.drop("author", "meta")
         return True
     return False
+
+
+def _bare_name(text: str) -> bool:
+    """A name on its own line, as pages print the author without "By"."""
+    words = {w.lower() for w in text.split()}
+    return name_like(text) and not words & (rules.SECTIONS | rules.OUTLET_WORDS)
+
+
+def _nearest(lines: list[Line], reason: str, title_at: int) -> str | None:
+    """The text of the ``reason`` line nearest the headline.
+
+    Menus list sections and a page can print several names; the section label
+    and the author sit next to the headline.
+    """
+    found = [
+        (abs(i - title_at), line.text) for i, line in enumerate(lines) if line.reason == reason
+    ]
+    return min(found)[1] if found else None
+
+
+def _headline_like(line: Line, repeated: set[str]) -> bool:
+    return (
+        HEADLINE_MIN_WORDS <= line.words <= HEADLINE_MAX_WORDS
+        and not line.text.rstrip(_CLOSERS).endswith(".")
+        and line.text not in repeated
+        and not _is_promo(line)
+        and not _is_credit(line)
+        and _date_of(line) is None
+        and _byline_of(line.text) is None
+        and not _outlet_like(line.text)
+        and _section_of(line.text) is None
+    )
+
+
+def _headline_at(header: list[Line], opening: list[Line], repeated: set[str]) -> int:
+    """Index of the headline in ``header``, -1 when there is none.
+
+    A headline says what the article is about, so its words recur in the
+    opening paragraphs; menus, slogans and banners above it share none.  A line
+    signed by a byline or dateline right below it is one too.  The first such
+    line wins: photo captions, which also name the article's people, come
+    after the headline.
+    """
+    vocabulary = set().union(*(_content(line.text) for line in opening))
+    for i, line in enumerate(header):
+        if not _headline_like(line, repeated):
+            continue
+        words = _content(line.text)
+        after = header[i + 1] if i + 1 < len(header) else None
+        signed = after is not None and (
+            _date_of(after) is not None or rules.BYLINE.match(after.text) is not None
+        )
+        if signed or (words and len(words & vocabulary) / len(words) >= HEADLINE_SHARE):
+            return i
+    return -1
 
 
 def _header(lines: list[Line], out: Cleaned) -> int:
@@ -283,29 +349,7 @@ def _header(lines: list[Line], out: Cleaned) -> int:
     )
     header = lines[:start]
     repeated = {t for t, n in Counter(line.text for line in header).items() if n > 1}
-    # The headline precedes the article: the search stops at the first sentence
-    # that is not banner copy.
-    first_text = next(
-        (
-            i
-            for i, line in enumerate(header)
-            if line.sentence and line.words >= ABOVE_HEADLINE_WORDS and not _is_promo(line)
-        ),
-        len(header),
-    )
-    title_at = next(
-        (
-            i
-            for i, line in enumerate(header[:first_text])
-            if line.words >= 4
-            and not line.text.rstrip(_CLOSERS).endswith(".")
-            and not _is_promo(line)
-            and not _is_credit(line)
-            and _date_of(line) is None
-            and _byline_of(line.text) is None
-        ),
-        -1,
-    )
+    title_at = _headline_at(header, lines[start : start + HEADLINE_CONTEXT], repeated)
     for i, line in enumerate(header):
         if i == title_at:
             out.title = line.text
@@ -319,6 +363,9 @@ def _header(lines: list[Line], out: Cleaned) -> int:
             line.drop("above headline")
         elif not line.sentence:
             line.drop("caption" if line.words >= CAPTION_MIN_WORDS else "header")
+    section = _nearest(header, "section", title_at)
+    out.section = _section_of(section) if section else None
+    out.author = out.author or _nearest(header, "author", title_at)
     return start
 
 
@@ -334,7 +381,7 @@ def _captions(lines: list[Line]) -> None:
             line.drop("caption")
         elif (
             not line.sentence
-            and line.words >= CAPTION_MIN_WORDS
+            and CAPTION_MIN_WORDS <= line.words <= CAPTION_MAX_WORDS
             and not line.text.startswith(tuple(_OPENERS))
         ):
             line.drop("caption")
@@ -360,16 +407,17 @@ def _body(lines: list[Line], start: int, out: Cleaned) -> None:
 def _continues(after: list[Line], vocabulary: set[str]) -> bool:
     """True when two related sentences follow each other: the article goes on.
 
-    A teaser list alternates headlines (no closing punctuation) with standfirsts,
-    so its sentences never come two in a row; a short subheading between two
-    article paragraphs does not break the run.
+    A teaser list alternates headlines (no closing punctuation) with one-sentence
+    standfirsts, so its sentences never come two in a row; an article paragraph
+    often holds two by itself.  A short subheading between two article
+    paragraphs does not break the run.
     """
     run = 0
     seen = set(vocabulary)
     for line in after:
         if line.sentence and line.words >= 8 and _related(line.text, seen):
             seen |= _content(line.text)
-            run += 1
+            run += len(_SENTENCE_END.findall(line.text)) + 1
             if run >= 2:
                 return True
         elif line.sentence or line.words >= CAPTION_MIN_WORDS:
@@ -384,7 +432,10 @@ def _tail(lines: list[Line], start: int) -> None:
         # Paywall copy and teaser headings end the article; an ad slot or a
         # share button does not.
         marker = (line.reason == "banner" and rules.PAYWALL.search(line.text)) or (
-            line.words <= 8 and not line.sentence and rules.TEASER_HEADING.search(line.text)
+            line.words <= 8
+            and not line.sentence
+            and rules.TEASER_HEADING.search(line.text)
+            and not _INLINE_TEASER.match(line.text)
         )
         if marker and not _continues(lines[i + 1 :], vocabulary):
             for rest in lines[i:]:
