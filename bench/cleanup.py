@@ -225,6 +225,14 @@ BANNERS = (
     "Join {n},000 readers who get the daily email",
     "Your news, your way. Personalise your feed",
     "This article is for subscribers only",
+    "Want more stories like this? Get the weekend edition",
+    "Don't miss out on the headlines",
+    "Stay informed with our breaking news emails",
+    "Log in or create an account",
+    "Sign in to save articles for later",
+    "Read the digital edition",
+    "Get unlimited stories for 99p",
+    "Want to read more? Join today",
 )
 TEASER_HEADINGS = (
     "Related stories",
@@ -244,6 +252,11 @@ TEASER_HEADINGS = (
     "More stories",
     "Editor's picks",
     "Top Stories",
+    "In other news",
+    "Also in {section}",
+    "Around the web",
+    "Related coverage",
+    "Catch up",
 )
 INLINE_TEASER = (
     "Read more: {title}",
@@ -273,6 +286,8 @@ CREDITS = (
     " (AP Photo/{photographer})",
     " Credit: Shutterstock",
     " Image: EPA",
+    " [Getty]",
+    " - Photo: AP",
 )
 CREDIT_LINES = (
     "Image source, Getty Images",
@@ -280,6 +295,9 @@ CREDIT_LINES = (
     "Image copyright Reuters",
     "Credit: PA Media",
     "Picture by {photographer}",
+    "Getty Images",
+    "{photographer}/Reuters",
+    "Photo illustration: {photographer}",
 )
 SOCIAL = (
     "Share",
@@ -304,6 +322,14 @@ SOCIAL = (
     "{n} min read",
     "Follow {outlet} on Twitter",
     "Print",
+    "Share via Email",
+    "Share this with Facebook",
+    "Reply",
+    "Bookmark",
+    "Gift this article",
+    "Most commented",
+    "{n} reactions",
+    "Add to saved stories",
 )
 ADS = (
     "Advertisement",
@@ -313,6 +339,10 @@ ADS = (
     "Article continues below",
     "Skip advert",
     "Promoted",
+    "Advertisement - scroll to continue",
+    "AD",
+    "Paid content",
+    "Content from our partners",
 )
 FOOTER = (
     "© {year} {outlet}",
@@ -323,6 +353,10 @@ FOOTER = (
     "Contact us",
     "Back to top",
     "Terms and conditions",
+    "About us",
+    "Accessibility statement",
+    "Manage cookies",
+    "Work for us",
 )
 
 

@@ -1,49 +1,146 @@
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from numpy.typing import NDArray
 
-from parallax.cluster import StoryIndex, story_id_for
+from parallax.cluster import Item, StoryIndex, story_id_for, terms
+from parallax.cluster.index import NEAREST
 from parallax.nlp import EMBEDDING_DIM
 
+DAY = datetime(2026, 10, 14, tzinfo=UTC)
 
-def vec(seed: int, noise: float = 0.0, base: int | None = None) -> np.ndarray:
+
+def vec(seed: int, noise: float = 0.0, base: int | None = None) -> NDArray[np.float32]:
     rng = np.random.default_rng(seed)
     v = np.random.default_rng(base if base is not None else seed).normal(size=EMBEDDING_DIM)
     v = v + noise * rng.normal(size=EMBEDDING_DIM)
     return (v / np.linalg.norm(v)).astype(np.float32)
 
 
-DAY = datetime(2026, 10, 14, tzinfo=UTC)
+def blend(a: NDArray[np.float32], b: NDArray[np.float32], t: float) -> NDArray[np.float32]:
+    """A unit vector a fraction ``t`` of the way from ``a`` to ``b``."""
+    v = (1 - t) * a + t * b
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def item(
+    article_id: str,
+    embedding: NDArray[np.float32],
+    keys: set[str] | None = None,
+    text: str = "",
+    when: datetime | None = DAY,
+) -> Item:
+    return Item(article_id, text, embedding, frozenset(keys or ()), terms(text, ""), when)
 
 
 def test_similar_articles_join_and_different_ones_start_stories() -> None:
     index = StoryIndex()
-    a = index.assign("a", "Dam breaks", vec(1, base=100), {"tashqar"}, DAY)
-    b = index.assign("b", "Dam toll rises", vec(2, 0.3, base=100), {"tashqar"}, DAY)
-    c = index.assign("c", "Rates held", vec(3), {"central bank"}, DAY)
+    a = index.assign(item("a", vec(1, base=100), {"tashqar"})).story
+    b = index.assign(item("b", vec(2, 0.3, base=100), {"tashqar"})).story
+    c = index.assign(item("c", vec(3), {"central bank"})).story
     assert a.id == b.id == story_id_for("a") and a.count == 2
     assert c.id != a.id and c.created and len(index) == 2
 
 
 def test_time_gap_separates_otherwise_similar_articles() -> None:
     index = StoryIndex()
-    first = index.assign("a", "Dam", vec(1, base=100), set(), DAY)
-    later = index.assign("b", "Dam", vec(2, 0.1, base=100), set(), DAY + timedelta(days=30))
+    first = index.assign(item("a", vec(1, base=100))).story
+    later = index.assign(item("b", vec(2, 0.1, base=100), when=DAY + timedelta(days=30))).story
     assert later.id != first.id
 
 
 def test_join_overrides_scoring_for_syndicated_copies() -> None:
     index = StoryIndex()
-    wire = index.assign("w", "Dam", vec(1), set(), DAY)
-    copy = index.assign("c", "Other headline", vec(9), set(), DAY, join=wire.id)
+    wire = index.assign(item("w", vec(1))).story
+    copy = index.assign(item("c", vec(9)), join=wire.id).story
     assert copy.id == wire.id
 
 
 def test_quiet_stories_leave_the_index() -> None:
     index = StoryIndex()
-    index.assign("old", "Old", vec(1), set(), DAY)
-    index.assign("new", "New", vec(2), set(), DAY + timedelta(days=10))
-    index.evict_quiet(timedelta(days=3))
+    index.assign(item("old", vec(1)))
+    index.assign(item("new", vec(2), when=DAY + timedelta(days=10)))
+    assert index.evict_quiet(timedelta(days=3)) == [story_id_for("old")]
     assert len(index) == 1 and index.get(story_id_for("new")) is not None
+
+
+def test_candidates_are_near_or_share_a_rare_word_not_the_whole_index() -> None:
+    index = StoryIndex()
+    for i in range(200):
+        index.assign(item(f"filler{i}", vec(1000 + i), text=f"filler report number{i}"))
+    target = index.assign(item("t", vec(5), text="Quarrytown landslide buries road")).story
+    probe = item("p", vec(6), text="Landslide near Quarrytown")
+    found = index.candidates(probe, index.frequency.weights(probe.words))
+    assert target.id in found
+    assert len(found) <= NEAREST + 2
+
+
+def test_shared_rare_words_decide_between_equally_close_stories() -> None:
+    base = vec(1)
+    index = StoryIndex()
+    flood = index.assign(item("f", blend(base, vec(2), 0.45), text="Karst valley flood")).story
+    fire = index.assign(item("g", blend(base, vec(3), 0.45), text="Warehouse fire downtown")).story
+    assert flood.id != fire.id
+    probe = index.assign(item("p", base, text="Karst valley flood waters rise")).story
+    assert probe.id == flood.id
+
+
+def test_a_chain_of_small_steps_does_not_become_one_story() -> None:
+    # Each article is close to the one before it, but the last has nothing in
+    # common with the first: single-link clustering would make one story.
+    start, end = vec(1), vec(2)
+    index = StoryIndex()
+    stories = [
+        index.assign(item(f"a{i}", blend(start, end, i / 11))).story.id for i in range(12)
+    ]
+    assert len(set(stories)) > 1
+    assert stories[0] != stories[-1]
+
+
+def test_late_evidence_merges_two_stories_into_the_older() -> None:
+    # Two reports of one event that start far enough apart to found two
+    # stories; articles in between show they are one.
+    left, right = vec(1), vec(2)
+    index = StoryIndex()
+    first = index.assign(item("a", blend(left, right, 0.15))).story
+    second = index.assign(item("b", blend(left, right, 0.85))).story
+    assert first.id != second.id
+    merged: list[str] = []
+    for i in range(3):
+        done = index.assign(item(f"m{i}", blend(left, right, 0.5), text="bridge"))
+        merged += done.merged
+    assert merged == [second.id]
+    assert index.get(second.id) is None
+    survivor = index.get(first.id)
+    assert survivor is not None and {m.id for m in survivor.members} >= {"a", "b"}
+
+
+def test_a_story_of_two_separate_groups_splits_and_the_larger_keeps_its_id() -> None:
+    index = StoryIndex()
+    story = index.assign(item("a0", vec(1, base=1))).story
+    for i in range(1, 4):
+        index.assign(item(f"a{i}", vec(10 + i, 0.2, base=1)))
+    index.assign(item("b0", vec(20, 0.2, base=2)), join=story.id)
+    done = index.assign(item("b1", vec(21, 0.2, base=2)), join=story.id)
+    assert done.split is not None
+    assert done.story.id == story_id_for("a0")
+    assert {m.id for m in done.story.members} == {"a0", "a1", "a2", "a3"}
+    assert done.split.id == story_id_for("b0")
+    assert {m.id for m in done.split.members} == {"b0", "b1"}
+    assert index.get(done.split.id) is done.split
+
+
+def test_a_cohesive_story_does_not_split() -> None:
+    index = StoryIndex()
+    for i in range(9):
+        done = index.assign(item(f"a{i}", vec(i, 0.4, base=1)))
+        assert done.split is None and done.story.id == story_id_for("a0")
+
+
+def test_terms_fold_plurals_and_drop_stop_words() -> None:
+    assert terms("The strikes", "Dockworkers' strike at the port") == Counter(
+        {"strike": 3, "dockworker": 1, "port": 1}
+    )

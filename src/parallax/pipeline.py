@@ -22,20 +22,23 @@ import numpy as np
 
 from parallax import nlp
 from parallax.brief import build_briefing
-from parallax.cluster import HotStory, StoryIndex
+from parallax.cluster import Assignment, Item, StoryIndex, from_members, terms
+from parallax.cluster.terms import LEAD_CHARS
 from parallax.dedup import DuplicateIndex, fingerprint, signature_bytes
-from parallax.enrich import Enrichment, enrich
+from parallax.enrich import KEY_LABELS, Enrichment, enrich, entity_key
 from parallax.export import briefing_json
 from parallax.extract import ExtractionError, extract
 from parallax.ingest import IngestError
 from parallax.model import Article, Document, Story
-from parallax.store import Store, StoredNLP, now, window_start
+from parallax.store import Store, StoredNLP, Writer, now, window_start
 
 log = logging.getLogger(__name__)
 
 BATCH = 32
 HOT_DAYS = 3.0
 """Stories updated within this many days are loaded into the clustering index."""
+WORD_SAMPLE = 2000
+"""Newest articles whose words seed clustering's document frequencies when a pipeline starts."""
 DEDUP_DAYS = 14.0
 """Syndicated copies appear within days of the original; older ones are not checked."""
 
@@ -90,25 +93,32 @@ class Pipeline:
         self.refresh(self.store.dirty_stories())  # finish the briefings a killed run left
 
     def _load_indexes(self) -> None:
-        self.index = StoryIndex()
-        for row in self.store.hot_stories(window_start(HOT_DAYS)):
-            centroid = np.frombuffer(row.centroid, dtype=np.float32)
-            self.index.load(
-                HotStory(
-                    id=row.id,
-                    title=row.title,
-                    total=centroid * max(1, row.n_articles),
-                    count=row.n_articles,
-                    first=row.first_published,
-                    last=row.last_published,
-                )
-            )
-            story = self.index.get(row.id)
-            assert story is not None
-            story.keys.update(row.keywords or [])
+        self.index = self._load_stories()
         self.duplicates = DuplicateIndex(load_text=self.store.text_of)
         for article_id, sig, original in self.store.recent_minhashes(window_start(DEDUP_DAYS)):
             self.duplicates.add_stored(article_id, sig, duplicate_of=original)
+
+    def _load_stories(self) -> StoryIndex:
+        """The clustering index as the database left it: hot stories with their members."""
+        index = StoryIndex()
+        for title, lead in self.store.recent_leads(WORD_SAMPLE, LEAD_CHARS):
+            index.count_words(terms(title, lead))
+        titles = {row.id: row.title for row in self.store.hot_stories(window_start(HOT_DAYS))}
+        members: dict[str, list[Item]] = {}
+        for row in self.store.hot_members(list(titles), LEAD_CHARS):
+            keys = {entity_key(text) for text, label in row.entities if label in KEY_LABELS}
+            members.setdefault(row.story_id, []).append(
+                Item(
+                    row.id,
+                    row.title or "",
+                    np.frombuffer(row.embedding, dtype=np.float32),
+                    frozenset(keys),
+                    terms(row.title or "", row.lead),
+                    row.published,
+                )
+            )
+        index.load(from_members(sid, titles[sid], items) for sid, items in members.items())
+        return index
 
     # --- the run -------------------------------------------------------------
 
@@ -140,17 +150,10 @@ class Pipeline:
         try:
             with self.store.writer() as writer:
                 for item, enrichment in zip(pending, enriched, strict=True):
-                    story, sig = self._place(item.article, enrichment)
+                    placed, sig = self._place(item.article, enrichment)
                     writer.add_article(item.article, item.content_hash, item.feed_id)
                     writer.add_nlp(self._nlp_record(item.article.id, enrichment, sig))
-                    writer.save_story(
-                        Story(id=story.id, title=story.title, updated=now()),
-                        centroid=story.centroid().astype(np.float32).tobytes(),
-                        keywords=story.top_keys(),
-                        first_published=story.first,
-                        last_published=story.last,
-                    )
-                    report.stories.add(story.id)
+                    self._save_placement(writer, placed, report)
                     report.new_ids.append(item.article.id)
                     report.imported += 1
                     report.syndicated += item.article.duplicate_of is not None
@@ -202,23 +205,46 @@ class Pipeline:
                 feed_id,
             )
 
-    def _place(self, article: Article, enrichment: Enrichment) -> tuple[HotStory, bytes]:
+    def _place(self, article: Article, enrichment: Enrichment) -> tuple[Assignment, bytes]:
         """Dedup, then cluster: a syndicated copy follows its original into its story."""
         fp = fingerprint(article.text)
         match = self.duplicates.find(fp)
         article.duplicate_of = match.original if match else None
         self.duplicates.add(article.id, fp, article.duplicate_of)
         original = self.store.article(match.original) if match else None
-        story = self.index.assign(
-            article.id,
-            article.title or "",
-            enrichment.embedding,
-            enrichment.entity_keys(),
-            article.published,
+        title = article.title or ""
+        placed = self.index.assign(
+            Item(
+                article.id,
+                title,
+                enrichment.embedding,
+                frozenset(enrichment.entity_keys()),
+                terms(title, article.text),
+                article.published,
+            ),
             join=original.story_id if original else None,
         )
-        article.story_id = story.id
-        return story, signature_bytes(fp)
+        split_off = placed.split and article.id in {m.id for m in placed.split.members}
+        article.story_id = placed.split.id if placed.split and split_off else placed.story.id
+        return placed, signature_bytes(fp)
+
+    def _save_placement(self, writer: Writer, placed: Assignment, report: Report) -> None:
+        """Write an assignment and the repairs it set off: merges, a split, the stories' state."""
+        for absorbed in placed.merged:
+            writer.merge_story(absorbed, placed.story.id)
+            report.stories.discard(absorbed)
+        if placed.split is not None:
+            writer.split_story([m.id for m in placed.split.members], placed.split.id)
+        for story in (placed.story, placed.split):
+            if story is not None:
+                writer.save_story(
+                    Story(id=story.id, title=story.title, updated=now()),
+                    centroid=story.centroid().astype(np.float32).tobytes(),
+                    keywords=story.top_keys(),
+                    first_published=story.first,
+                    last_published=story.last,
+                )
+                report.stories.add(story.id)
 
     def _nlp_record(self, article_id: str, enrichment: Enrichment, sig: bytes) -> StoredNLP:
         return StoredNLP(

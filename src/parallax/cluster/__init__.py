@@ -1,5 +1,15 @@
-"""Story assignment: an index of hot stories and the rule that picks one."""
+"""Story assignment: an index of hot stories, the rule that picks one, and repairs."""
 
-from parallax.cluster.index import HotStory, StoryIndex, story_id_for
+from parallax.cluster.index import Assignment, StoryIndex
+from parallax.cluster.story import HotStory, Item, from_members, story_id_for
+from parallax.cluster.terms import terms
 
-__all__ = ["HotStory", "StoryIndex", "story_id_for"]
+__all__ = [
+    "Assignment",
+    "HotStory",
+    "Item",
+    "StoryIndex",
+    "from_members",
+    "story_id_for",
+    "terms",
+]

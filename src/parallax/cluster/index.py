@@ -1,72 +1,89 @@
 """Streaming clustering: each new article joins a hot story or starts one.
 
-Only *hot* stories (ones that took an article within the window) are held in
-the index, so the cost of assigning an article depends on how much news is
-live, not on the size of the archive.  Quiet stories leave the index but stay
-in the database, searchable.
+Only *hot* stories (ones that took an article recently) are held here, and an
+article is compared only with the few hot stories an index proposes: the
+nearest centroids in a matrix of hot stories, and the stories that share one of
+its rare words or named entities (an inverted index).  The cost of one
+assignment therefore depends on how much news is live, never on the size of
+the archive.  Quiet stories leave the index but stay in the database.
+
+Each candidate is scored on four signals (lead-embedding cosine to the story
+centroid, TF-IDF cosine of title and lead, shared named entities, distance in
+time) and must also be supported by several of the story's members, not only
+by its centroid: that keeps a chain of each-slightly-different articles from
+walking a story off its subject.  Late evidence repairs early decisions: two
+stories an article bridges merge when they turn out to be one, and a story
+whose members fall into two separate groups splits (see ``repair``).
+
+Every constant below names the measurement that set it; the figures come from
+``bench/clustering.py`` on its *tuning* half (BASIL events + BBC distractors).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
+import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
-from numpy.typing import NDArray
 
+from parallax.cluster.repair import SPLIT_FROM, belong_together, split_groups
+from parallax.cluster.story import TOP_KEYS, HotStory, Item, from_members, story_id_for
+from parallax.cluster.terms import DocumentFrequency, cosine
 from parallax.nlp import EMBEDDING_DIM
 
-# Weights and threshold of the assignment score (see ``StoryIndex.score``):
-# cosine of the article's lead embedding to the story centroid, plus the share
-# of the article's named actors and places the story already has.  On the five
-# seed articles (one event) lead-to-centroid cosines run 0.55-0.75, while
-# unrelated BBC articles on the same broad topic stay under 0.45.
-W_COSINE = 0.8
-W_ENTITIES = 0.2
-THRESHOLD = 0.5
+W_COSINE = 0.6
+W_TERMS = 0.3
+W_ENTITIES = 0.1
+W_TIME = 0.1
+THRESHOLD = 0.45
+
+MEMBER_FLOOR = 0.3
+SUPPORT = 0.5
 
 MAX_GAP = timedelta(days=4)
 """An article more than this before or after a story's dated articles is not
 news of the same event, however similar the wording (a story's anniversary)."""
 
-TOP_KEYS = 40
-"""Entity keys kept per story: enough for overlap, bounded for memory."""
+NEAREST = 8
+"""Candidates taken from the centroid matrix."""
+QUERY_TERMS = 12
+"""An article's rarest words and entities looked up in the inverted index."""
+COMMON_POSTING = 64
+"""A word found in more hot stories than this names no particular story; skip it."""
+RECHECK = 1.5
+"""A story is checked for a split again once it has grown by half since the last check."""
 
 
-def story_id_for(article_id: str) -> str:
-    """A story's id derives from its first article, so rebuilding gives the same ids."""
-    return "s" + hashlib.sha1(article_id.encode()).hexdigest()[:11]
+@dataclass(frozen=True, slots=True)
+class Match:
+    story: str
+    score: float
+    supported: bool
 
 
 @dataclass(slots=True)
-class HotStory:
-    id: str
-    title: str
-    total: NDArray[np.float32]
-    """Sum of member embeddings; its direction is the centroid."""
-    count: int
-    keys: Counter[str] = field(default_factory=Counter)
-    first: datetime | None = None
-    last: datetime | None = None
-    created: bool = False
+class Assignment:
+    """Where an article went, and the repairs its arrival set off."""
 
-    def centroid(self) -> NDArray[np.float32]:
-        norm = float(np.linalg.norm(self.total))
-        return self.total / norm if norm else self.total
-
-    def top_keys(self) -> list[str]:
-        return [k for k, _ in self.keys.most_common(TOP_KEYS)]
+    story: HotStory
+    merged: list[str] = field(default_factory=list)
+    """Ids of stories folded into ``story`` (they become its aliases)."""
+    split: HotStory | None = None
+    """A story split off ``story``: its members move to it."""
 
 
 class StoryIndex:
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
+        self.frequency = DocumentFrequency()
         self._stories: dict[str, HotStory] = {}
+        self._postings: dict[str, set[str]] = {}
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
         self._matrix = np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        self._born = 0
 
     def __len__(self) -> int:
         return len(self._stories)
@@ -74,11 +91,23 @@ class StoryIndex:
     def get(self, story_id: str) -> HotStory | None:
         return self._stories.get(story_id)
 
-    def load(self, story: HotStory) -> None:
-        self._stories[story.id] = story
+    def load(self, stories: Iterable[HotStory]) -> None:
+        """Put stored stories back in the index, oldest first (the order merges respect).
+
+        Their words are not counted here: ``count_words`` counts recent articles,
+        hot or not.
+        """
+        for story in stories:
+            self._born += 1
+            story.born = self._born
+            self._insert(story)
         self._rebuild()
 
-    def evict_quiet(self, quiet_for: timedelta) -> None:
+    def count_words(self, words: Iterable[str]) -> None:
+        """Count an article outside the hot stories in the document frequencies."""
+        self.frequency.add(words)
+
+    def evict_quiet(self, quiet_for: timedelta) -> list[str]:
         """Drop stories with no article for ``quiet_for`` from the index (not from storage).
 
         Quiet is measured against the newest article seen, not the wall clock,
@@ -86,68 +115,164 @@ class StoryIndex:
         """
         latest = max((s.last for s in self._stories.values() if s.last), default=None)
         if latest is None:
-            return
+            return []
         quiet = [s.id for s in self._stories.values() if s.last and s.last < latest - quiet_for]
         for story_id in quiet:
-            del self._stories[story_id]
+            self._remove(story_id)
         if quiet:
             self._rebuild()
+        return quiet
 
-    def score(
-        self, embedding: NDArray[np.float32], keys: set[str], when: datetime | None
-    ) -> list[tuple[float, str]]:
-        """(score, story id) of every hot story that could take this article, best first."""
-        if not self._ids:
-            return []
-        cosines = self._matrix @ embedding
-        ranked: list[tuple[float, str]] = []
-        for i in np.argsort(-cosines)[:20]:
-            story = self._stories[self._ids[int(i)]]
-            if not _within_gap(story, when):
+    # --- scoring -------------------------------------------------------------
+
+    def candidates(self, item: Item, weights: dict[str, float]) -> set[str]:
+        """Hot stories worth scoring: nearest centroids, and stories sharing a rare term."""
+        found: set[str] = set()
+        if self._ids:
+            cosines = self._matrix @ item.embedding
+            nearest = np.argpartition(-cosines, min(NEAREST, len(self._ids) - 1))[:NEAREST]
+            found.update(self._ids[int(i)] for i in nearest)
+        rare = heapq.nlargest(
+            QUERY_TERMS, [*weights, *(_key(k) for k in item.keys)], key=self.frequency.idf
+        )
+        for term in rare:
+            posting = self._postings.get(term, ())
+            if len(posting) <= COMMON_POSTING:
+                found.update(posting)
+        return found
+
+    def score(self, item: Item) -> list[Match]:
+        """Every candidate story that could take this article, best first."""
+        weights = self.frequency.weights(item.words)
+        matches = []
+        for story_id in self.candidates(item, weights):
+            story = self._stories[story_id]
+            gap = story.gap(item.when)
+            if gap > MAX_GAP:
                 continue
-            overlap = len(keys & story.keys.keys()) / max(1, min(len(keys), TOP_KEYS))
-            ranked.append((W_COSINE * float(cosines[i]) + W_ENTITIES * overlap, story.id))
-        ranked.sort(reverse=True)
-        return ranked
+            cos = float(story.centroid() @ item.embedding)
+            lexical = cosine(weights, self._story_weights(story))
+            shared = len(item.keys & story.keys.keys()) / max(1, min(len(item.keys), TOP_KEYS))
+            score = (
+                W_COSINE * cos
+                + W_TERMS * lexical
+                + W_ENTITIES * shared
+                - W_TIME * (gap / MAX_GAP)
+            )
+            matches.append(Match(story_id, score, self._supported(story, item)))
+        matches.sort(key=lambda m: m.score, reverse=True)
+        return matches
 
-    def assign(
-        self,
-        article_id: str,
-        title: str,
-        embedding: NDArray[np.float32],
-        keys: set[str],
-        when: datetime | None,
-        join: str | None = None,
-    ) -> HotStory:
-        """Put the article in the best hot story above threshold, or in a new one.
+    def _supported(self, story: HotStory, item: Item) -> bool:
+        """Enough members, not only the centroid, resemble the article."""
+        close = int(np.count_nonzero(story.vectors() @ item.embedding >= MEMBER_FLOOR))
+        return close >= max(1.0, SUPPORT * story.count)
+
+    def _story_weights(self, story: HotStory) -> dict[str, float]:
+        # Document frequencies drift slowly; re-weigh a story when it changed
+        # or when the article count grew by a tenth since it was last weighed.
+        if story._weights is None or self.frequency.documents > 1.1 * story._weights_at:
+            story._weights = self.frequency.weights(story.words)
+            story._weights_at = self.frequency.documents
+        return story._weights
+
+    # --- assignment ----------------------------------------------------------
+
+    def assign(self, item: Item, join: str | None = None) -> Assignment:
+        """Put the article in the best supported hot story above threshold, or a new one.
 
         ``join`` names a story the article must go to when it is still hot: a
         syndicated copy belongs with its original whatever its new headline says.
+        Then the repairs the article's arrival calls for: the other stories it
+        also fits merge into one when their members agree, and the story it
+        joined splits when its members have fallen into two groups.
         """
+        self.frequency.add([*item.words, *(_key(k) for k in item.keys)])
+        matches = self.score(item)
+        accepted = [m.story for m in matches if m.score >= self.threshold and m.supported]
         if join is not None and join in self._stories:
-            chosen: str | None = join
-        else:
-            ranked = self.score(embedding, keys, when)
-            chosen = ranked[0][1] if ranked and ranked[0][0] >= self.threshold else None
-        if chosen is not None:
-            story = self._stories[chosen]
-            story.total = story.total + embedding
-            story.count += 1
+            accepted = [join, *(s for s in accepted if s != join)]
+        if accepted:
+            story = self._stories[accepted[0]]
             story.created = False
+            story.add(item)
+            self._index_item(story.id, item)
+            self._update_row(story.id)
         else:
-            story = HotStory(
-                id=story_id_for(article_id),
-                title=title,
-                total=embedding.copy(),
-                count=1,
-                created=True,
-            )
-            self._stories[story.id] = story
-        story.keys.update(keys)
-        if when is not None:
-            story.first = min(story.first or when, when)
-            story.last = max(story.last or when, when)
-        self._rebuild_row(story.id)
+            story = self._new_story(story_id_for(item.id), [item])
+        done = Assignment(story)
+        for other_id in accepted[1:]:
+            other = self._stories.get(other_id)
+            if other is not None and belong_together(done.story, other):
+                self._merge(done, other)
+        self._maybe_split(done)
+        return done
+
+    def _merge(self, done: Assignment, other: HotStory) -> None:
+        """Fold the younger story into the older, whose id survives."""
+        survivor, absorbed = sorted((done.story, other), key=lambda s: s.born)
+        self._remove(absorbed.id)
+        self._remove(survivor.id)
+        for member in absorbed.members:
+            survivor.add(member)
+        self._insert(survivor)
+        self._rebuild()
+        done.merged.append(absorbed.id)
+        done.story = survivor
+
+    def _maybe_split(self, done: Assignment) -> None:
+        story = done.story
+        if story.count < max(SPLIT_FROM, RECHECK * story.checked):
+            return
+        story.checked = story.count
+        groups = split_groups(story)
+        if groups is None:
+            return
+        larger, smaller = groups
+        self._remove(story.id)
+        story.members = []
+        story.total = np.zeros_like(story.total)
+        story.keys.clear()
+        story.words.clear()
+        story.first = story.last = None
+        for member in larger:
+            story.add(member)
+        story.checked = story.count
+        self._insert(story)
+        # The part's id derives from its first article, as every story's does;
+        # only the story's own founder cannot lend it (that id stays put).
+        founder = next(m for m in smaller if story_id_for(m.id) != story.id)
+        done.split = self._new_story(story_id_for(founder.id), smaller)
+        done.split.checked = done.split.count
+        self._rebuild()
+
+    def _new_story(self, story_id: str, members: list[Item]) -> HotStory:
+        self._born += 1
+        story = from_members(story_id, members[0].title, members, born=self._born)
+        story.created = True
+        self._insert(story)
+        return story
+
+    # --- bookkeeping ---------------------------------------------------------
+
+    def _insert(self, story: HotStory) -> None:
+        self._stories[story.id] = story
+        for item in story.members:
+            self._index_item(story.id, item)
+        self._update_row(story.id)
+
+    def _index_item(self, story_id: str, item: Item) -> None:
+        for term in [*item.words, *(_key(k) for k in item.keys)]:
+            self._postings.setdefault(term, set()).add(story_id)
+
+    def _remove(self, story_id: str) -> HotStory:
+        story = self._stories.pop(story_id)
+        for term in [*story.words, *(_key(k) for k in story.keys)]:
+            posting = self._postings.get(term)
+            if posting is not None:
+                posting.discard(story_id)
+                if not posting:
+                    del self._postings[term]
         return story
 
     def _rebuild(self) -> None:
@@ -159,7 +284,7 @@ class StoryIndex:
             else np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         )
 
-    def _rebuild_row(self, story_id: str) -> None:
+    def _update_row(self, story_id: str) -> None:
         row = self._rows.get(story_id)
         if row is not None:
             self._matrix[row] = self._stories[story_id].centroid()
@@ -169,7 +294,6 @@ class StoryIndex:
             self._matrix = np.vstack([self._matrix, self._stories[story_id].centroid()])
 
 
-def _within_gap(story: HotStory, when: datetime | None) -> bool:
-    if when is None or story.first is None or story.last is None:
-        return True
-    return story.first - MAX_GAP <= when <= story.last + MAX_GAP
+def _key(entity: str) -> str:
+    """Entity keys share the inverted index with words, set apart by a prefix."""
+    return "@" + entity

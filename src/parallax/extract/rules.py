@@ -34,6 +34,8 @@ _PAYWALL = (
     r"\bone (?:app|membership)\b",
     r"\bfree (?:trial|for \d+)|\b(?:\w+|\d+) (?:days?|weeks?|months?) free\b",
     r"\bsubscribe (?:now|today|here|to (?:our|the))\b|\bsubscribers? only\b",
+    r"\bcancel (?:at )?any ?time\b|\bunlimited (?:digital )?access\b",
+    r"\bsupport (?:independent|quality|our|local) journalism\b",
     r"\bnewsletters?\b.{0,40}\b(?:sign|subscribe|inbox|email)|\b(?:sign|subscribe)\b.{0,40}\bnewsletters?\b",
 )
 
@@ -48,6 +50,8 @@ PROMO_STRONG = _any(
     r"^\d+\s+comments?$|^comments?\s*\(\d+\)$|^comments?$",
     r"\b(?:view|show|read|load|add|leave|post|join) (?:\d+ |a |all |the |your )?comments?\b",
     r"\bfollow us on\b|\bfollow @\w+",
+    r"^follow\b.{1,40}\bon (?:twitter|x|facebook|instagram|tiktok|threads|linkedin|youtube)$",
+    r"^[\d.,]+k?\s+(?:shares?|likes?|reactions?|replies|views|comments?)$",
     # furniture
     r"^advertisement$|^(?:sponsored|promoted|paid)(?: content| post| partner)?$",
     r"\bstory continues below\b|\bskip (?:ad|advert|advertisement)\b",
@@ -88,7 +92,8 @@ PHOTO_CREDIT = _any(
     r"\((?:[^()]*\b(?:Getty|AFP|AP|Reuters|PA|EPA|Shutterstock|Alamy|Bloomberg|Pool|"
     r"Photo|Photograph|Picture|Image|File|Handout|Courtesy|Supplied|Credit)\b[^()]*)\)$",
     r"\b(?:Picture|Photo|Photograph|Image|Pic|Credit|Illustration|Video|Footage)s?\s*:\s*[^.!?]{1,60}$",
-    r"[|/]\s*(?:Getty(?: Images)?|Reuters|AFP|AP|PA(?: Wire| Media)?|EPA|Shutterstock|Alamy)$",
+    r"[|/,]\s*(?:Getty(?: Images)?|Reuters|AFP|AP|PA(?: Wire| Media)?|EPA|Shutterstock|Alamy)$",
+    r"^(?:Picture|Photo|Photograph|Image|Pic)s? (?:by|courtesy of|source|copyright)\b[^.!?]{1,60}$",
     flags=0,
 )
 """Line endings that credit a photo: "(AFP via Getty Images)", "Picture: PA", "| Reuters"."""

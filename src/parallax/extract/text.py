@@ -50,6 +50,10 @@ CAPTION_MAX_WORDS = 35
 """Captions describe one scene in a clause or two; a longer line without closing
 punctuation is a paragraph whose end was lost, not a caption."""
 
+LABEL_WORDS = 2
+"""Lines this short are labels and buttons; from three words on, a line without
+closing punctuation reads as a headline."""
+
 HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 25
 HEADLINE_CONTEXT = 5
@@ -74,6 +78,10 @@ RELATED_SHARE = 0.2
 (prefix-matched) occurs in the body above it.  Teaser standfirsts of other
 stories score 0-0.3, continuing paragraphs 0.25-1; the overlap is why a run of
 two such sentences is also required (see ``_continues``)."""
+
+RELATED_WORDS = 5
+"""...or when it shares this many content words with it: a long paragraph brings
+many new words, so its share can be low while it plainly goes on with the story."""
 
 _TERMINAL = ".!?…:;,"
 _CLOSERS = "\"'”’»)]*"
@@ -153,7 +161,8 @@ def _content(text: str) -> set[str]:
 
 def _related(text: str, vocabulary: set[str]) -> bool:
     words = _content(text)
-    return bool(words) and len(words & vocabulary) / len(words) >= RELATED_SHARE
+    shared = len(words & vocabulary)
+    return shared >= RELATED_WORDS or (bool(words) and shared / len(words) >= RELATED_SHARE)
 
 
 def _is_promo(line: Line) -> bool:
@@ -400,6 +409,10 @@ def _body(lines: list[Line], start: int, out: Cleaned) -> None:
             pass
         elif line.text in seen and line.words >= 3:
             line.drop("repeated")
+        elif line.words == 1 and not line.sentence:
+            # One word on its own line in the body is a button or a label
+            # ("Save", "Print", "Advertisement"), never a sentence of the article.
+            line.drop("button")
         seen.add(line.text)
     _captions(lines[start:])
 
@@ -409,8 +422,8 @@ def _continues(after: list[Line], vocabulary: set[str]) -> bool:
 
     A teaser list alternates headlines (no closing punctuation) with one-sentence
     standfirsts, so its sentences never come two in a row; an article paragraph
-    often holds two by itself.  A short subheading between two article
-    paragraphs does not break the run.
+    often holds two by itself.  A label of a word or two ("Analysis", "Share")
+    between two paragraphs does not break the run; a headline does.
     """
     run = 0
     seen = set(vocabulary)
@@ -420,13 +433,15 @@ def _continues(after: list[Line], vocabulary: set[str]) -> bool:
             run += len(_SENTENCE_END.findall(line.text)) + 1
             if run >= 2:
                 return True
-        elif line.sentence or line.words >= CAPTION_MIN_WORDS:
+        elif line.sentence or line.words > LABEL_WORDS:
             run = 0
     return False
 
 
-def _tail(lines: list[Line], start: int) -> None:
-    vocabulary: set[str] = set()
+def _tail(lines: list[Line], start: int, title: str | None) -> None:
+    # The headline names the story's topic: a paragraph that follows it up is
+    # related to the article even when the paragraphs above did not use its words.
+    vocabulary: set[str] = _content(title or "")
     for i in range(start, len(lines)):
         line = lines[i]
         # Paywall copy and teaser headings end the article; an ad slot or a
@@ -446,13 +461,26 @@ def _tail(lines: list[Line], start: int) -> None:
             vocabulary |= _content(line.text)
 
 
+def _after_last_sentence(lines: list[Line], start: int) -> None:
+    """Drop what follows the article's last sentence but is no sentence itself.
+
+    An article ends on a sentence; after it a page only has buttons, footer
+    links and headlines of other stories.
+    """
+    body = [line for line in lines[start:] if line.kind == "body"]
+    last = max((i for i, line in enumerate(body) if line.sentence), default=len(body))
+    for line in body[last + 1 :]:
+        line.drop("after the article")
+
+
 def clean(body: str) -> Cleaned:
     """Label every line of a paste and gather the metadata the page furniture states."""
     lines = _split(repair(body))
     out = Cleaned(lines=lines)
     start = _header(lines, out)
     _body(lines, start, out)
-    _tail(lines, start)
+    _tail(lines, start, out.title)
+    _after_last_sentence(lines, start)
     return out
 
 

@@ -128,6 +128,19 @@ class HotRow:
     last_published: datetime | None
 
 
+@dataclass(slots=True)
+class MemberRow:
+    """An article of a hot story, as the clustering index is rebuilt from it."""
+
+    story_id: str
+    id: str
+    title: str | None
+    lead: str
+    published: datetime | None
+    embedding: bytes
+    entities: list[list[str]]
+
+
 class DatabaseError(RuntimeError):
     """The database cannot be opened or migrated; the message says what to do."""
 
@@ -257,8 +270,16 @@ class Store:
         return [StoryRow(**r._mapping) for r in rows]
 
     def story(self, story_id: str) -> StoryRow | None:
+        """The story with this id, or the one it was merged into, or a unique id prefix."""
         with self.engine.connect() as conn:
             row = conn.execute(_story_columns().where(t.stories.c.id == story_id)).first()
+            if row is None:  # a merged story's id leads to the story that absorbed it
+                survivor = select(t.story_aliases.c.story_id).where(
+                    t.story_aliases.c.alias == story_id
+                )
+                row = conn.execute(
+                    _story_columns().where(t.stories.c.id == survivor.scalar_subquery())
+                ).first()
             if row is None:  # accept a unique prefix, as git does for commits
                 rows = conn.execute(
                     _story_columns().where(t.stories.c.id.startswith(story_id)).limit(2)
@@ -298,6 +319,41 @@ class Store:
                 ).where(c.updated >= since, c.centroid.is_not(None))
             ).all()
         return [HotRow(**r._mapping) for r in rows]
+
+    def hot_members(self, story_ids: Sequence[str], lead_chars: int) -> list[MemberRow]:
+        """The articles of these stories with what the clustering index keeps of each,
+        stories oldest first and articles in arrival order."""
+        a, n, s = t.articles.c, t.article_nlp.c, t.stories.c
+        if not story_ids:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    a.story_id,
+                    a.id,
+                    a.title,
+                    func.substr(a.text, 1, lead_chars).label("lead"),
+                    a.published,
+                    n.embedding,
+                    n.entities,
+                )
+                .join(t.article_nlp, n.article_id == a.id)
+                .join(t.stories, s.id == a.story_id)
+                .where(a.story_id.in_(list(story_ids)))
+                .order_by(s.created, s.id, a.rowid)
+            ).all()
+        return [MemberRow(*r) for r in rows]
+
+    def recent_leads(self, limit: int, lead_chars: int) -> list[tuple[str, str]]:
+        """(title, lead) of the newest articles, to count word frequencies from."""
+        a = t.articles.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(func.coalesce(a.title, ""), func.substr(a.text, 1, lead_chars))
+                .order_by(a.rowid.desc())
+                .limit(limit)
+            ).all()
+        return [(r[0], r[1]) for r in rows]
 
     def dirty_stories(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -436,6 +492,25 @@ class Writer:
             update(t.articles).where(t.articles.c.story_id == from_story).values(story_id=to_story)
         )
         self.conn.execute(t.stories.delete().where(t.stories.c.id == from_story))
+
+    def merge_story(self, absorbed: str, into: str) -> None:
+        """Fold one story into another; the absorbed id (and its own aliases) lead to it."""
+        aliases = t.story_aliases
+        self.conn.execute(
+            update(aliases).where(aliases.c.story_id == absorbed).values(story_id=into)
+        )
+        self.conn.execute(insert(aliases).values(alias=absorbed, story_id=into, merged=now()))
+        self.move_articles(absorbed, into)
+
+    def split_story(self, article_ids: Sequence[str], new_story: str) -> None:
+        """Move articles to a story split off theirs (saved next with ``save_story``).
+
+        The new id may be one an earlier merge retired: it is a story again, not an alias.
+        """
+        self.conn.execute(t.story_aliases.delete().where(t.story_aliases.c.alias == new_story))
+        self.conn.execute(
+            update(t.articles).where(t.articles.c.id.in_(list(article_ids))).values(story_id=new_story)
+        )
 
     def save_story(
         self,

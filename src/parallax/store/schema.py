@@ -90,6 +90,22 @@ stories = Table(
     Index("ix_stories_updated", "updated"),
 )
 
+# Migration 0003: when two stories merge, the absorbed story's id stays here,
+# pointing at the survivor, so links and follows made to it keep working.
+story_aliases = Table(
+    "story_aliases",
+    metadata,
+    Column("alias", String(32), primary_key=True),
+    Column(
+        "story_id",
+        String(32),
+        ForeignKey("stories.id", deferrable=True, initially="DEFERRED"),
+        nullable=False,
+    ),
+    Column("merged", UTCDateTime, nullable=False),
+    Index("ix_story_aliases_story", "story_id"),
+)
+
 articles = Table(
     "articles",
     metadata,
