@@ -30,6 +30,12 @@ SLASH_ID = "reuters/2024/12/militias"
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"
+XSS_LINK = '<a href="javascript:alert(1)">click me</a>'
+XSS_CSS = (
+    '<style>body{display:none}</style><p style="background:url(javascript:alert(1))">styled</p>'
+)
+XSS_ATTR = '" onmouseover="alert(1)" x="'
+"""Breaks out of an attribute if a value were inserted unescaped."""
 
 
 def _article(id: str, source: str | None, title: str, text: str, **kw: Any) -> Article:
@@ -46,6 +52,7 @@ SYRIA_ARTICLES = [
         url="https://pa.example/militias",
         author="PA Reporter",
         published=DAY,
+        section="World",
     ),
     _article(
         "es-1",
@@ -65,6 +72,7 @@ SYRIA_ARTICLES = [
         url="https://guardian.example/syria",
         author="Martin Chulov",
         published=DAY + timedelta(hours=2),
+        section="world",
     ),
     _article(
         "mail-1",
@@ -206,7 +214,9 @@ EMPTY_BRIEFING: dict[str, Any] = {
 }
 
 HOSTILE_BRIEFING: dict[str, Any] = {
-    "summary": [{"text": f"Hostile {XSS_IMG} summary.", "article_ids": ["evil-1"]}],
+    "summary": [
+        {"text": f"Hostile {XSS_IMG} summary {XSS_LINK} {XSS_ATTR}.", "article_ids": ["evil-1"]}
+    ],
     "entities": [{"name": XSS_SCRIPT, "type": "ORG", "aliases": [XSS_IMG], "article_ids": []}],
     "quotes": [{"speaker": XSS_SCRIPT, "text": XSS_IMG, "article_ids": ["evil-1"]}],
     "quantities": [
@@ -277,7 +287,11 @@ def build_store(path: Path) -> Store:
         store,
         "s2pending",
         "Storm closes ports",
-        [_article("bbc-1", "BBC", "Storm closes ports", "Ports closed on Monday.")],
+        [
+            _article(
+                "bbc-1", "BBC", "Storm closes ports", "Ports closed on Monday.", section="UK news"
+            )
+        ],
         None,
         NOW - timedelta(hours=5),
     )
@@ -297,16 +311,17 @@ def build_store(path: Path) -> Store:
             _article(
                 "evil-1",
                 XSS_IMG,
-                f"Evil {XSS_SCRIPT} title",
-                f"Body {XSS_SCRIPT} and {XSS_IMG}\n\nSecond paragraph.",
+                f"Evil {XSS_SCRIPT} title {XSS_ATTR}",
+                f"Body {XSS_SCRIPT} and {XSS_IMG}\n\n{XSS_LINK} {XSS_CSS}\n\nSecond paragraph.",
                 url="javascript:alert(1)",
                 author=XSS_IMG,
+                section=XSS_CSS,
             ),
             _article(
                 "evil-2",
                 "Data Outlet",
-                "Data URL",
-                "text",
+                f"Data URL {XSS_LINK}",
+                f"text {XSS_CSS}",
                 url="data:text/html,<script>alert(1)</script>",
                 duplicate_of="evil-1",
             ),

@@ -21,10 +21,11 @@ def test_story_list(client: TestClient) -> None:
     r = client.get("/api/stories")
     assert r.status_code == 200
     body = r.json()
-    assert body["limit"] == 50 and body["offset"] == 0 and body["next_offset"] is None
-    stories = body["stories"]
-    assert [s["id"] for s in stories] == ["s1syria", "s2pending", "s3empty", "s4hostile"]
-    first = stories[0]
+    assert body["limit"] == 50 and body["next_cursor"] is None
+    assert body["as_of"].endswith("+00:00")
+    stories = {s["id"]: s for s in body["stories"]}
+    assert set(stories) == {"s1syria", "s2pending", "s3empty", "s4hostile"}
+    first = stories["s1syria"]
     assert first["title"] == "Iran-backed militias enter Syria"
     assert first["n_articles"] == 5
     assert first["n_sources"] == 5
@@ -35,19 +36,73 @@ def test_story_list(client: TestClient) -> None:
     assert "Daily Mail" in first["outlets"]
     assert first["url"] == "/api/stories/s1syria"
     assert first["updated"].endswith("+00:00")
-    pending = stories[1]
+    pending = stories["s2pending"]
     assert pending["conflict"] is False and pending["summary"] is None
     assert pending["briefed"] is False
 
 
-def test_story_list_paging(client: TestClient) -> None:
-    body = client.get("/api/stories", params={"limit": 2, "offset": 1}).json()
-    assert [s["id"] for s in body["stories"]] == ["s2pending", "s3empty"]
-    assert body["next_offset"] == 3
+def test_story_list_cursor_walks_every_story_once(client: TestClient) -> None:
+    everything = [s["id"] for s in client.get("/api/stories").json()["stories"]]
+    seen: list[str] = []
+    cursor = None
+    for _ in range(10):
+        params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        body = client.get("/api/stories", params=params).json()
+        seen += [s["id"] for s in body["stories"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == everything
     assert client.get("/api/stories", params={"limit": 0}).status_code == 422
     assert client.get("/api/stories", params={"limit": 1000}).status_code == 422
-    bad = client.get("/api/stories", params={"offset": "x"})
-    assert bad.status_code == 422 and "detail" in bad.json()
+    bad = client.get("/api/stories", params={"cursor": "not-a-cursor"})
+    assert bad.status_code == 400 and "detail" in bad.json()
+
+
+def test_story_list_filters(client: TestClient) -> None:
+    def ids(**params: str) -> set[str]:
+        r = client.get("/api/stories", params=params)
+        assert r.status_code == 200, r.text
+        return {s["id"] for s in r.json()["stories"]}
+
+    assert ids(outlet="Daily Mail") == {"s1syria"}
+    assert ids(outlet="BBC") == {"s2pending"}
+    assert ids(outlet="ap.example") == {"s3empty"}  # an outlet known only by its host
+    assert ids(outlet="Nobody") == set()
+    assert ids(topic="world") == {"s1syria"}
+    assert ids(topic="no-such-topic") == set()
+    # Dates: s1syria's reports are from December 2024.
+    assert "s1syria" in ids(**{"from": "2024-12-01", "to": "2024-12-31"})
+    assert "s1syria" not in ids(**{"from": "2025-01-01"})
+    assert ids(**{"to": "2024-11-30"}) == set()
+    assert client.get("/api/stories", params={"from": "yesterday"}).status_code == 400
+
+
+def test_conditional_get_and_cache_headers(client: TestClient) -> None:
+    r = client.get("/api/stories/s1syria")
+    etag = r.headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert r.headers["cache-control"] == "public, max-age=30, stale-while-revalidate=30"
+    again = client.get("/api/stories/s1syria", headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    weak = client.get("/api/stories/s1syria", headers={"if-none-match": f'"x", W/{etag}'})
+    assert weak.status_code == 304
+    other = client.get("/api/stories/s1syria", headers={"if-none-match": '"stale"'})
+    assert other.status_code == 200 and other.json()["id"] == "s1syria"
+    # A different document has a different tag.
+    assert client.get("/api/stories/s2pending").headers["etag"] != etag
+    # Credentials make the response personal: no shared cache may keep it.
+    client.cookies.set("anything", "1")
+    assert client.get("/api/stories").headers["cache-control"] == "private, no-cache"
+    client.cookies.clear()
+    # Pages are revalidated every time; errors are not tagged.
+    # (a page holding a form token is not kept at all: auth.py makes it no-store).
+    page = client.get("/stories/s1syria")
+    assert page.headers["cache-control"] in ("private, no-cache", "private, no-store")
+    revalidated = client.get("/stories/s1syria", headers={"if-none-match": page.headers["etag"]})
+    assert revalidated.status_code == 304
+    assert "etag" not in client.get("/api/stories/nope").headers
 
 
 def test_story_document_is_the_export(client: TestClient, web_store: Store) -> None:
@@ -96,7 +151,51 @@ def test_search(client: TestClient) -> None:
     hit = body["results"][0]
     assert hit["story_id"] == "s1syria"
     assert "Araghchi" in hit["snippet"]
-    assert client.get("/api/search").json() == {"query": "", "results": []}
+    assert [s["id"] for s in body["stories"]] == ["s1syria"]
+    assert client.get("/api/search").json() == {
+        "query": "",
+        "results": [],
+        "stories": [],
+        "next_cursor": None,
+    }
+
+
+def test_search_filters_and_cursor(client: TestClient) -> None:
+    def ids(**params: str) -> list[str]:
+        r = client.get("/api/search", params={"q": "fighters"} | params)
+        assert r.status_code == 200, r.text
+        return [hit["id"] for hit in r.json()["results"]]
+
+    everyone = ids()
+    assert {"pa-1", "mail-1", "guardian-1"} <= set(everyone)
+    assert ids(outlet="Daily Mail") == ["mail-1"]
+    # guardian-1 was published at 11:00 on 11 Dec 2024, mail-1 at 12:00.
+    assert "mail-1" in ids(**{"from": "2024-12-11", "to": "2024-12-11"})
+    assert ids(**{"from": "2024-12-12"}) == []
+    walked: list[str] = []
+    cursor = None
+    for _ in range(10):
+        params = {"q": "fighters", "limit": "2"} | ({"cursor": cursor} if cursor else {})
+        body = client.get("/api/search", params=params).json()
+        walked += [hit["id"] for hit in body["results"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert walked == everyone
+    assert client.get("/api/search", params={"q": "x", "cursor": "!!"}).status_code == 400
+
+
+def test_topics_outlets_and_entities(client: TestClient) -> None:
+    topics = client.get("/api/topics").json()
+    world = next(tp for tp in topics if tp["slug"] == "world")
+    assert world["articles"] == 2 and sorted(world["sections"]) == ["World", "world"]
+    outlets = {o["name"]: o for o in client.get("/api/outlets").json()}
+    assert outlets["Reuters"]["articles"] == 1
+    entity = client.get("/api/entities/Araqchi").json()  # an alias finds it
+    assert entity["name"] == "Abbas Araghchi"
+    assert "Araqchi" in entity["aliases"]
+    assert [s["id"] for s in entity["stories"]] == ["s1syria"]
+    assert client.get("/api/entities/Nobody%20Anywhere").status_code == 404
 
 
 def test_feeds(client: TestClient) -> None:
@@ -119,9 +218,15 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
         "/api/articles/{article_id}",
         "/api/search",
         "/api/feeds",
+        "/api/topics",
+        "/api/outlets",
+        "/api/entities/{name}",
     ]:
         assert path in paths, path
         assert paths[path]["get"]["summary"]
+    assert paths["/api/feeds"]["post"]["summary"] and paths["/api/feeds"]["delete"]["summary"]
+    cursor = {p["name"] for p in paths["/api/stories"]["get"]["parameters"]}
+    assert {"cursor", "limit", "topic", "outlet", "from", "to"} <= cursor
     assert "/" not in paths and "/stories/{story_id}" not in paths  # HTML pages stay out
     components = schema["components"]["schemas"]
     assert {"StoryList", "StoryDocument", "ArticleDocument", "Feeds"} <= set(components)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -52,14 +54,13 @@ def assert_headings_in_order(html: str) -> None:
         assert after <= before + 1, f"heading level jumps from h{before} to h{after}: {levels}"
 
 
-def test_front_page_lists_stories_newest_first(client: TestClient) -> None:
+def test_front_page_cards(client: TestClient) -> None:
     r = client.get("/")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     html = r.text
-    titles = ["Iran-backed militias enter Syria", "Storm closes ports", "Quiet story"]
-    positions = [html.index(t) for t in titles]
-    assert positions == sorted(positions)
+    for title in ["Iran-backed militias enter Syria", "Storm closes ports", "Quiet story"]:
+        assert title in html
     assert 'href="/stories/s1syria"' in html
     # Summary line is the first summary sentence only.
     assert "Iran-backed Iraqi militias crossed into Syria to support President Assad." in html
@@ -68,14 +69,54 @@ def test_front_page_lists_stories_newest_first(client: TestClient) -> None:
     for name, letters in [("The Guardian", "Gu"), ("Daily Mail", "DM"), ("Reuters", "Re")]:
         assert name in html
         assert f">{letters}</span>" in html
+    assert 'href="/outlets/Daily%20Mail"' in html
     assert "5 articles" in html
     assert "4 independent outlets" in html  # the Standard's copy of PA does not count
     assert "Outlets disagree on figures" in html
     assert "3 hours ago" in html
+    assert 'href="/topics/world"' in html  # "World" and "world" are one topic
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[^"]+"', html)
     assert_headings_in_order(html)
     tags = outline(html).tags
     assert {"header", "nav", "main", "article"} <= tags
+
+
+def test_front_page_ranks_by_outlets_recency_and_growth(web_store: Store) -> None:
+    from .conftest import NOW, _article, add_story
+
+    def report(i: int, outlet: str, hours_ago: float) -> Any:
+        return _article(
+            f"r{outlet}{i}",
+            outlet,
+            "t",
+            f"text {outlet} {i}",
+            published=NOW - timedelta(hours=hours_ago),
+        )
+
+    # Same age, more independent outlets: ranks higher.
+    add_story(
+        web_store, "wide", "Wide story", [report(i, f"O{i}", 30) for i in range(4)], None, NOW
+    )
+    add_story(web_store, "narrow", "Narrow story", [report(0, "Solo", 30)], None, NOW)
+    # One outlet, but fresh: 30 hours of decay (2.5 half-lives) outweigh 4 outlets.
+    add_story(web_store, "fresh", "Fresh story", [report(0, "Quick", 1)], None, NOW)
+    html = TestClient(create_app(web_store)).get("/").text
+    order = [html.index(t) for t in ["Fresh story", "Wide story", "Narrow story"]]
+    assert order == sorted(order)
+
+
+def test_front_page_filters(client: TestClient) -> None:
+    html = client.get("/", params={"outlet": "BBC"}).text
+    assert "Storm closes ports" in html and "Iran-backed militias" not in html
+    assert "Clear filters" in html
+    html = client.get("/", params={"topic": "world", "from": "", "to": ""}).text
+    assert "Iran-backed militias" in html and "Storm closes ports" not in html
+    assert "<h1" in html and ">World</h1>" in html
+    html = client.get("/", params={"from": "2030-01-01"}).text
+    assert "No story matches these filters" in html
+    bad = client.get("/", params={"from": "soon"})
+    assert bad.status_code == 400 and "must be a date" in bad.text
+    assert client.get("/", params={"cursor": "garbage"}).status_code == 400
 
 
 def test_front_page_flags_only_conflicting_stories(client: TestClient) -> None:
@@ -92,19 +133,16 @@ def test_front_page_paging(web_store: Store) -> None:
         add_story(web_store, f"extra{i:02d}", f"Extra story {i:02d}", [], None, NOW)
     client = TestClient(create_app(web_store))
     first = client.get("/").text
-    assert 'href="/?page=2"' in first
-    assert "Newer stories" not in first
-    second = client.get("/?page=2")
+    more = re.search(r'<a rel="next" href="([^"]+)" data-more="stories">', first)
+    assert more is not None
+    next_href = more.group(1).replace("&amp;", "&")
+    assert next_href.startswith("/?cursor=")
+    second = client.get(next_href)
     assert second.status_code == 200
-    assert "Older stories" not in second.text
-    assert 'href="/"' in second.text and "Newer stories" in second.text
+    assert 'rel="next"' not in second.text  # 29 stories: the second page is the last
+    titles = re.findall(r'class="story-card-title"><a href="[^"]+">([^<]+)<', first + second.text)
+    assert len(titles) == len(set(titles)) == 29
     assert "Hostile" in second.text  # the oldest story is on the last page
-    empty = client.get("/?page=9")
-    assert empty.status_code == 200
-    assert "No stories on this page" in empty.text
-    bad = client.get("/?page=0")
-    assert bad.status_code == 400
-    assert "text/html" in bad.headers["content-type"]
 
 
 def test_front_page_when_empty(tmp_path: object) -> None:
@@ -144,11 +182,20 @@ def test_story_page_summary_cites_articles(client: TestClient) -> None:
     html = client.get("/stories/s1syria").text
     summary = section(html, "h-summary")
     # Articles are numbered in story order: pa-1 [1], es-1 [2], guardian-1 [3], mail-1 [4] ...
-    assert '<a href="/articles/pa-1" title="Press Association"' in summary
-    assert '<a href="/articles/guardian-1" title="The Guardian"' in summary
-    assert f'<a href="{SLASH_HREF}" title="Reuters"' in summary
+    for href, outlet, n in [
+        ("/articles/pa-1", "Press Association", 1),
+        ("/articles/guardian-1", "The Guardian", 3),
+        (SLASH_HREF, "Reuters", 5),
+    ]:
+        assert re.search(
+            rf'<a href="{re.escape(href)}\?s=\d+#cited" aria-label="Source {n}: {outlet}"', summary
+        ), href
     assert "[1]</a>" in summary and "[3]</a>" in summary and "[5]</a>" in summary
     assert "<sup" in summary
+    # Each citation reveals its outlet and the sentence it rests on.
+    pop = summary[summary.index('aria-label="Source 4: Daily Mail"') :]
+    pop = pop[: pop.index("</span></span>")]
+    assert "<strong>Daily Mail</strong> At least 300 fighters crossed at Bou Kamal" in pop
     # Every citation in the page resolves to an article page that exists.
     hrefs = {
         a["href"] for a in outline(html).links if (a.get("href") or "").startswith("/articles/")
@@ -157,6 +204,21 @@ def test_story_page_summary_cites_articles(client: TestClient) -> None:
     for href in hrefs:
         assert href is not None
         assert client.get(href).status_code == 200, href
+
+
+def test_citation_opens_the_article_at_its_sentence(client: TestClient) -> None:
+    html = client.get("/stories/s1syria").text
+    href = re.search(r'<a href="(/articles/guardian-1\?s=\d+)#cited"', html)
+    assert href is not None
+    article = client.get(href.group(1)).text
+    cited = re.search(r'<mark id="cited">([^<]+)</mark>', article)
+    assert cited is not None
+    # The summary sentence is about militias crossing; the Guardian's sentence
+    # on fighters entering Syria shares the most words with it.
+    assert cited.group(1).startswith("Hundreds of fighters entered Syria")
+    assert 'href="#cited"' in article
+    plain = client.get("/articles/guardian-1").text
+    assert "<mark" not in plain
 
 
 def test_story_page_quotes_entities_timeline_framing(client: TestClient) -> None:
@@ -317,9 +379,15 @@ def test_static_stylesheet(client: TestClient) -> None:
     assert "@import" not in css and "url(http" not in css  # no external assets
 
 
-def test_pages_load_no_external_assets_or_scripts(client: TestClient) -> None:
-    for path in ["/", "/stories/s1syria", "/articles/pa-1", "/search?q=syria", "/feeds", "/docs"]:
+def test_pages_load_only_our_own_script_and_no_external_assets(client: TestClient) -> None:
+    paths = ["/", "/stories/s1syria", "/articles/pa-1", "/search?q=syria", "/feeds", "/docs"]
+    for path in [*paths, "/topics", "/outlets", "/outlets/Reuters", "/topics/world"]:
         html = client.get(path).text
-        assert "<script" not in html, path
+        scripts = re.findall(r"<script[^>]*>", html)
+        assert scripts == ['<script src="/static/reader.js" defer>'], path
+        assert "</script>" in html and "<script src" in html
+        assert not re.search(r"<script[^>]*>[^<]+</script>", html), path  # nothing inline
         assert not re.search(r'<link[^>]+href="https?:', html), path
         assert "style=" not in html, path  # inline styles would be blocked by the CSP
+    js = client.get("/static/reader.js")
+    assert js.status_code == 200 and "javascript" in js.headers["content-type"]

@@ -23,6 +23,7 @@ from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
+    bindparam,
     create_engine,
     event,
     func,
@@ -242,20 +243,58 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t.articles)).scalar_one())
 
-    def search(self, query: str, limit: int = 50) -> list[Article]:
-        """Full-text search over article titles and texts, best match first."""
-        terms = " ".join('"' + w.replace('"', "") + '"' for w in query.split() if w.strip('"'))
+    def search(
+        self,
+        query: str,
+        limit: int = 50,
+        *,
+        offset: int = 0,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Article]:
+        """Full-text search over article titles and texts, best match first;
+        optionally only one outlet's articles, or those published in [since, until)."""
+        terms = _fts_terms(query)
+        if not terms:
+            return []
+        where = ["articles_fts MATCH :q"]
+        params: dict[str, Any] = {"q": terms, "n": limit, "skip": offset}
+        for clause, name, value in (
+            ("a.source = :source", "source", source),
+            ("a.published >= :since", "since", since),
+            ("a.published < :until", "until", until),
+        ):
+            if value is not None:
+                where.append(clause)
+                params[name] = value
+        statement = text(
+            "SELECT a.* FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            f"WHERE {' AND '.join(where)} ORDER BY bm25(articles_fts) LIMIT :n OFFSET :skip"
+        )
+        dates = [bindparam(n, type_=t.UTCDateTime) for n in ("since", "until") if n in params]
+        if dates:
+            statement = statement.bindparams(*dates)
+        with self.engine.connect() as conn:
+            rows = conn.execute(statement.columns(*t.articles.c), params).all()
+        return [_article(r._mapping) for r in rows]
+
+    def search_story_ids(self, query: str, limit: int = 1000) -> list[str]:
+        """Stories of the articles matching ``query``, most recently added first."""
+        terms = _fts_terms(query)
         if not terms:
             return []
         with self.engine.connect() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT a.* FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-                    "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts) LIMIT :n"
-                ).columns(*t.articles.c),
+                    "SELECT a.story_id FROM articles_fts "
+                    "JOIN articles a ON a.rowid = articles_fts.rowid "
+                    "WHERE articles_fts MATCH :q AND a.story_id IS NOT NULL "
+                    "ORDER BY articles_fts.rowid DESC LIMIT :n"
+                ),
                 {"q": terms, "n": limit},
-            ).all()
-        return [_article(r._mapping) for r in rows]
+            ).scalars()
+            return list(dict.fromkeys(rows))
 
     # --- stories -------------------------------------------------------------
 
@@ -566,6 +605,11 @@ def _story_columns() -> Any:
     return select(
         s.id, s.title, s.created, s.updated, s.last_published, s.n_articles, s.n_sources, s.briefing
     )
+
+
+def _fts_terms(query: str) -> str:
+    """Every word as a quoted FTS5 string, so that operators in a query are plain words."""
+    return " ".join('"' + w.replace('"', "") + '"' for w in query.split() if w.strip('"'))
 
 
 def _article(row: Any) -> Article:

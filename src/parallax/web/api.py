@@ -14,8 +14,9 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from parallax import export
-from parallax.store import Store
-from parallax.web import view
+from parallax.store import Store, StoryRow
+from parallax.web import briefing, queries, view
+from parallax.web.pages import filters_from, search_articles
 from parallax.web.queries import coverage
 
 
@@ -39,8 +40,37 @@ class StoryItem(BaseModel):
 class StoryList(BaseModel):
     stories: list[StoryItem]
     limit: int
-    offset: int
-    next_offset: int | None = Field(description="offset of the next page, null on the last")
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null on the last page"
+    )
+    as_of: str = Field(description="the moment the ranking was computed for (ISO 8601)")
+
+
+class TopicItem(BaseModel):
+    slug: str
+    label: str
+    articles: int
+    sections: list[str] = Field(description="the section names filed under this topic")
+
+
+class OutletItem(BaseModel):
+    name: str
+    articles: int
+    latest: datetime | None
+
+
+class EntityEvent(BaseModel):
+    date: str | None
+    text: str
+    story_id: str
+
+
+class EntityDocument(BaseModel):
+    name: str
+    types: list[str]
+    aliases: list[str]
+    stories: list[StoryItem]
+    timeline: list[EntityEvent]
 
 
 class ArticleDocument(BaseModel):
@@ -95,6 +125,8 @@ class SearchHit(BaseModel):
 class SearchResults(BaseModel):
     query: str
     results: list[SearchHit]
+    stories: list[StoryItem] = Field(description="the stories of the results on this page")
+    next_cursor: str | None = Field(description="pass as `cursor` for more results")
 
 
 class FeedState(BaseModel):
@@ -128,55 +160,65 @@ class NotFound(BaseModel):
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": NotFound}}
 
 
-def has_conflict(briefing: dict[str, Any] | None) -> bool:
-    groups = (briefing or {}).get("quantities")
-    return isinstance(groups, list) and any(
-        isinstance(g, dict) and g.get("conflict") is True for g in groups
-    )
+def story_items(store: Store, rows: list[StoryRow]) -> list[StoryItem]:
+    covers = coverage(store, [r.id for r in rows])
+    return [
+        StoryItem(
+            id=r.id,
+            title=r.title,
+            updated=r.updated.isoformat(),
+            created=r.created.isoformat(),
+            n_articles=r.n_articles,
+            n_sources=r.n_sources,
+            independent_sources=covers[r.id].independent,
+            outlets=covers[r.id].outlets,
+            conflict=briefing.has_conflict(r.briefing),
+            summary=briefing.summary_line(r.briefing),
+            briefed=r.briefing is not None,
+            url="/api" + view.story_href(r.id),
+        )
+        for r in rows
+    ]
 
 
-def summary_line(briefing: dict[str, Any] | None) -> str | None:
-    sentences = (briefing or {}).get("summary")
-    if isinstance(sentences, list) and sentences and isinstance(sentences[0], dict):
-        text = sentences[0].get("text")
-        if isinstance(text, str) and text.strip():
-            return view.first_sentence(text)
-    return None
+Cursor = Annotated[
+    str | None, Query(max_length=400, description="`next_cursor` from the previous page")
+]
+Since = Annotated[str | None, Query(alias="from", description="earliest date, YYYY-MM-DD")]
+Until = Annotated[str | None, Query(alias="to", description="latest date, YYYY-MM-DD")]
+Outlet = Annotated[str | None, Query(max_length=500, description="an outlet name")]
 
 
 def router(store: Store) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["api"])
 
-    @api.get("/stories", summary="Stories, most recently updated first")
+    @api.get(
+        "/stories",
+        summary="Stories in front-page order",
+        description=(
+            "Ranked by recency decay × independent outlets × growth (see /docs#ranking), "
+            "optionally filtered. Page with `cursor`; a cursor keeps the ranking's moment, "
+            "so pages do not shift while you read them."
+        ),
+    )
     def list_stories(
         limit: Annotated[int, Query(ge=1, le=200, description="stories per page")] = 50,
-        offset: Annotated[int, Query(ge=0, description="stories to skip")] = 0,
+        cursor: Cursor = None,
+        topic: Annotated[str | None, Query(max_length=200, description="a topic slug")] = None,
+        outlet: Outlet = None,
+        since: Since = None,
+        until: Until = None,
     ) -> StoryList:
-        rows = store.stories(limit=limit + 1, offset=offset)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        covers = coverage(store, [r.id for r in rows])
+        filters = filters_from(topic, outlet, since, until)
+        try:
+            found = queries.story_page(store, filters, limit=limit, cursor=cursor)
+        except queries.BadCursor as exc:
+            raise HTTPException(400, str(exc)) from None
         return StoryList(
-            stories=[
-                StoryItem(
-                    id=r.id,
-                    title=r.title,
-                    updated=r.updated.isoformat(),
-                    created=r.created.isoformat(),
-                    n_articles=r.n_articles,
-                    n_sources=r.n_sources,
-                    independent_sources=covers[r.id].independent,
-                    outlets=covers[r.id].outlets,
-                    conflict=has_conflict(r.briefing),
-                    summary=summary_line(r.briefing),
-                    briefed=r.briefing is not None,
-                    url="/api" + view.story_href(r.id),
-                )
-                for r in rows
-            ],
+            stories=story_items(store, found.rows),
             limit=limit,
-            offset=offset,
-            next_offset=offset + limit if more else None,
+            next_cursor=found.next,
+            as_of=found.as_of.isoformat(),
         )
 
     @api.get(
@@ -203,12 +245,24 @@ def router(store: Store) -> APIRouter:
             raise HTTPException(404, f"no article {article_id!r}")
         return export.article_json(article)
 
-    @api.get("/search", summary="Full-text search over article titles and texts")
+    @api.get("/search", summary="Full-text search over articles, with their stories")
     def search(
         q: Annotated[str, Query(max_length=500, description="words to look for")] = "",
         limit: Annotated[int, Query(ge=1, le=200, description="most results to return")] = 50,
+        cursor: Cursor = None,
+        outlet: Outlet = None,
+        since: Since = None,
+        until: Until = None,
     ) -> SearchResults:
-        hits = store.search(q, limit=limit) if q.strip() else []
+        filters = filters_from(None, outlet, since, until)
+        try:
+            offset = queries.read_offset(cursor) if cursor else 0
+        except queries.BadCursor as exc:
+            raise HTTPException(400, str(exc)) from None
+        hits = search_articles(store, q, filters, limit + 1, offset)
+        more = len(hits) > limit
+        hits = hits[:limit]
+        story_ids = list(dict.fromkeys(a.story_id for a in hits if a.story_id))
         return SearchResults(
             query=q,
             results=[
@@ -222,6 +276,48 @@ def router(store: Store) -> APIRouter:
                     snippet="".join(s for s, _ in view.highlight(a.text, q)),
                 )
                 for a in hits
+            ],
+            stories=story_items(store, queries.stories_by_id(store, story_ids)),
+            next_cursor=queries.offset_cursor(offset + limit) if more else None,
+        )
+
+    @api.get("/topics", summary="Topics (outlets' sections, merged by spelling), largest first")
+    def topics() -> list[TopicItem]:
+        return [
+            TopicItem(
+                slug=tp.slug, label=tp.label, articles=tp.articles, sections=list(tp.sections)
+            )
+            for tp in queries.topics(store)
+        ]
+
+    @api.get("/outlets", summary="Outlets, the most prolific first")
+    def outlets() -> list[OutletItem]:
+        return [
+            OutletItem(name=o.name, articles=o.articles, latest=o.latest)
+            for o in queries.outlets(store)
+        ]
+
+    @api.get(
+        "/entities/{name}",
+        summary="A person, group or place: its stories, aliases and timeline",
+        responses=NOT_FOUND,
+    )
+    def entity(name: str) -> EntityDocument:
+        found = queries.entity(store, name)
+        if found is None:
+            raise HTTPException(404, f"no story names {name!r}")
+        return EntityDocument(
+            name=found.name,
+            types=found.kinds,
+            aliases=found.aliases,
+            stories=story_items(store, found.stories),
+            timeline=[
+                EntityEvent(
+                    date=e.get("date") if isinstance(e.get("date"), str) else None,
+                    text=str(e.get("text")),
+                    story_id=row.id,
+                )
+                for row, e in found.events
             ],
         )
 

@@ -13,8 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from parallax.export import independent_sources
 from parallax.model import Article
-from parallax.web.view import article_href, badge_class, initials, outlet_name, parse_day
+from parallax.web.view import (
+    article_href,
+    badge_class,
+    best_sentence,
+    first_sentence,
+    initials,
+    outlet_name,
+    parse_day,
+)
 
 KNOWN_KEYS = frozenset(
     {"summary", "entities", "quotes", "quantities", "timeline", "framing", "title", "id"}
@@ -52,6 +61,24 @@ class Outlet:
     name: str
     initials: str
     badge: str
+
+
+def has_conflict(data: Mapping[str, Any] | None) -> bool:
+    """Whether a stored briefing reports conflicting figures."""
+    groups = (data or {}).get("quantities")
+    return isinstance(groups, list) and any(
+        isinstance(g, Mapping) and g.get("conflict") is True for g in groups
+    )
+
+
+def summary_line(data: Mapping[str, Any] | None) -> str | None:
+    """The first sentence of a stored briefing's summary, for story listings."""
+    sentences = (data or {}).get("summary")
+    if isinstance(sentences, list) and sentences and isinstance(sentences[0], Mapping):
+        text = sentences[0].get("text")
+        if isinstance(text, str) and text.strip():
+            return first_sentence(text)
+    return None
 
 
 def outlet(name: str) -> Outlet:
@@ -92,10 +119,21 @@ class Citations:
         return [outlet(n) for n in names]
 
 
+@dataclass(frozen=True, slots=True)
+class Support:
+    """A citation of one summary sentence: the article's sentence that backs it
+    (the one sharing the most words), and a link straight to that sentence."""
+
+    cite: Cite
+    sentence: str | None
+    href: str
+
+
 @dataclass(slots=True)
 class SummaryLine:
     text: str
     cites: list[Cite]
+    supports: list[Support] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -214,17 +252,12 @@ def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> Briefi
     data: Mapping[str, Any] = briefing if isinstance(briefing, Mapping) else {}
     groups = _figure_groups(data, cites)
     entries = fold_copies(articles, cites)
-    independent = {a.source or a.id for a in articles if a.duplicate_of is None}
     names: dict[str, None] = {}
     for article in articles:
         names.setdefault(outlet_name(article.source, article.url), None)
     return BriefingView(
         built=briefing is not None,
-        summary=[
-            SummaryLine(_text(s.get("text")), cites.many(s.get("article_ids")))
-            for s in _items(data, "summary")
-            if _text(s.get("text"))
-        ],
+        summary=_summary(data, cites, {a.id: a for a in articles}),
         conflicts=[g for g in groups if g.conflict],
         figures=[g for g in groups if not g.conflict],
         speakers=_speakers(data, cites),
@@ -238,9 +271,30 @@ def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> Briefi
         ],
         articles=entries,
         outlets=[outlet(n) for n in names],
-        independent=len(independent),
+        independent=independent_sources(articles),
         citations=cites,
     )
+
+
+def _summary(
+    data: Mapping[str, Any], cites: Citations, by_id: Mapping[str, Article]
+) -> list[SummaryLine]:
+    lines = []
+    for item in _items(data, "summary"):
+        text = _text(item.get("text"))
+        if not text:
+            continue
+        found = cites.many(item.get("article_ids"))
+        supports = []
+        for cite in found:
+            article = by_id.get(cite.article_id)
+            best = best_sentence(text, article.text) if article else None
+            if best is None:
+                supports.append(Support(cite, None, cite.href))
+            else:
+                supports.append(Support(cite, best[1], f"{cite.href}?s={best[0]}#cited"))
+        lines.append(SummaryLine(text, found, supports))
+    return lines
 
 
 def _figure_groups(data: Mapping[str, Any], cites: Citations) -> list[FigureGroup]:

@@ -1,21 +1,28 @@
-"""The reader's HTML pages: front page, story briefing, article, search, feeds."""
+"""The reader's HTML pages: front page, story briefing, article, search, and the
+entity, outlet and topic pages."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse
 
 from parallax.store import Store, StoryRow
-from parallax.web import briefing, view
-from parallax.web.api import has_conflict, summary_line
-from parallax.web.queries import Coverage, coverage
+from parallax.web import briefing, queries, view
+from parallax.web.queries import BadCursor, Filters, Topic
 from parallax.web.templates import Templates
 
 PAGE_SIZE = 20
-SEARCH_LIMIT = 50
+SEARCH_PAGE = 30
+FILTER_CHOICES = 60
+"""Topics and outlets offered in the front page's filter menus (the largest)."""
+
+Text = Annotated[str | None, Query(max_length=500)]
 
 
 @dataclass(slots=True)
@@ -26,17 +33,58 @@ class StoryCard:
     conflict: bool
     outlets: list[briefing.Outlet]
     independent: int
+    topics: list[Topic]
 
 
-def card(row: StoryRow, cover: Coverage) -> StoryCard:
-    return StoryCard(
-        row=row,
-        href=view.story_href(row.id),
-        summary=summary_line(row.briefing),
-        conflict=has_conflict(row.briefing),
-        outlets=[briefing.outlet(name) for name in cover.outlets],
-        independent=cover.independent,
+def cards(store: Store, rows: Sequence[StoryRow]) -> list[StoryCard]:
+    ids = [r.id for r in rows]
+    covers = queries.coverage(store, ids)
+    topics = queries.story_topics(store, ids)
+    return [
+        StoryCard(
+            row=r,
+            href=view.story_href(r.id),
+            summary=briefing.summary_line(r.briefing),
+            conflict=briefing.has_conflict(r.briefing),
+            outlets=[briefing.outlet(name) for name in covers[r.id].outlets],
+            independent=covers[r.id].independent,
+            topics=topics[r.id],
+        )
+        for r in rows
+    ]
+
+
+def day(value: str | None, name: str) -> date | None:
+    """A date from a form field; empty means no filter."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise HTTPException(400, f"“{name}” must be a date such as 2024-12-11.") from None
+
+
+def filters_from(
+    topic: str | None, outlet: str | None, since: str | None, until: str | None
+) -> Filters:
+    return Filters(
+        topic=(topic or "").strip() or None,
+        outlet=(outlet or "").strip() or None,
+        since=day(since, "from"),
+        until=day(until, "to"),
     )
+
+
+def story_page(store: Store, filters: Filters, cursor: str | None) -> queries.StoryPage:
+    try:
+        return queries.story_page(store, filters, limit=PAGE_SIZE, cursor=cursor or None)
+    except BadCursor:
+        raise HTTPException(400, "This list has moved on; start again from the top.") from None
+
+
+def href(path: str, **params: Any) -> str:
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return path + ("?" + urlencode(kept) if kept else "")
 
 
 def router(store: Store, templates: Templates) -> APIRouter:
@@ -46,19 +94,25 @@ def router(store: Store, templates: Templates) -> APIRouter:
         return HTMLResponse(templates.render(name, **context))
 
     @pages.get("/")
-    def front(page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> Any:
-        offset = (page_number - 1) * PAGE_SIZE
-        rows = store.stories(limit=PAGE_SIZE + 1, offset=offset)
-        more = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
-        covers = coverage(store, [r.id for r in rows])
+    def front(
+        topic: Text = None,
+        outlet: Text = None,
+        since: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+        until: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+        cursor: Annotated[str | None, Query(max_length=400)] = None,
+    ) -> Any:
+        filters = filters_from(topic, outlet, since, until)
+        found = story_page(store, filters, cursor)
         return page(
             "front.html",
             section="front",
-            cards=[card(r, covers[r.id]) for r in rows],
-            page=page_number,
-            newer=page_number - 1 if page_number > 1 else None,
-            older=page_number + 1 if more else None,
+            cards=cards(store, found.rows),
+            filters=filters,
+            topic=queries.topic(store, filters.topic) if filters.topic else None,
+            topics=queries.topics(store)[:FILTER_CHOICES],
+            outlets=queries.outlets(store)[:FILTER_CHOICES],
+            more=href("/", **filters.params(), cursor=found.next) if found.next else None,
+            first=not cursor,
         )
 
     @pages.get("/stories/{story_id}")
@@ -71,10 +125,13 @@ def router(store: Store, templates: Templates) -> APIRouter:
             "story.html",
             story=row,
             b=briefing.build(row.briefing, articles),
+            topics=queries.story_topics(store, [row.id])[row.id],
         )
 
     @pages.get("/articles/{article_id:path}")
-    def article(article_id: str) -> Any:
+    def article(
+        article_id: str, s: Annotated[int | None, Query(ge=0, le=100_000)] = None
+    ) -> Any:
         found = store.article(article_id)
         if found is None:
             raise HTTPException(404, "We have no article at this address.")
@@ -87,7 +144,8 @@ def router(store: Store, templates: Templates) -> APIRouter:
             "article.html",
             article=found,
             outlet=briefing.outlet(view.outlet_name(found.source, found.url)),
-            paragraphs=view.paragraphs(found.text),
+            paragraphs=view.numbered_sentences(found.text),
+            cited=s,
             original_url=view.safe_url(found.url),
             story=story_row,
             siblings=siblings,
@@ -95,13 +153,28 @@ def router(store: Store, templates: Templates) -> APIRouter:
         )
 
     @pages.get("/search")
-    def search(q: Annotated[str, Query(max_length=500)] = "") -> Any:
-        hits = store.search(q, limit=SEARCH_LIMIT) if q.strip() else []
-        stories = {s: store.story(s) for s in {a.story_id for a in hits if a.story_id}}
+    def search(
+        q: Annotated[str, Query(max_length=500)] = "",
+        outlet: Text = None,
+        since: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+        until: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+        start: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    ) -> Any:
+        filters = filters_from(None, outlet, since, until)
+        hits = search_articles(store, q, filters, SEARCH_PAGE + 1, start)
+        more = len(hits) > SEARCH_PAGE
+        hits = hits[:SEARCH_PAGE]
+        story_ids = list(dict.fromkeys(a.story_id for a in hits if a.story_id))
+        stories = {r.id: r for r in queries.stories_by_id(store, story_ids)}
         return page(
             "search.html",
             section="search",
             query=q,
+            filters=filters,
+            outlets=queries.outlets(store)[:FILTER_CHOICES],
+            stories=cards(store, [stories[i] for i in story_ids[:5] if i in stories])
+            if start == 0
+            else [],
             results=[
                 (
                     a,
@@ -111,16 +184,81 @@ def router(store: Store, templates: Templates) -> APIRouter:
                 )
                 for a in hits
             ],
-            limit=SEARCH_LIMIT,
+            start=start,
+            more=href("/search", q=q, **filters.params(), start=start + SEARCH_PAGE)
+            if more
+            else None,
         )
 
-    @pages.get("/feeds")
-    def feeds() -> Any:
+    @pages.get("/entities/{name:path}")
+    def entity(name: str) -> Any:
+        found = queries.entity(store, name)
+        if found is None:
+            raise HTTPException(404, "No story names this person, group or place.")
         return page(
-            "feeds.html",
-            section="feeds",
-            feeds=store.feeds(),
-            errors=store.recent_errors(),
+            "entity.html",
+            entity=found,
+            kinds=[briefing.ENTITY_TYPES.get(k.upper(), k.capitalize()) for k in found.kinds],
+            cards=cards(store, found.stories[:PAGE_SIZE * 2]),
+            events=[
+                (row, view.parse_day(e.get("date")), e.get("date"), e.get("text"))
+                for row, e in found.events
+            ],
+        )
+
+    @pages.get("/outlets")
+    def outlets() -> Any:
+        return page("outlets.html", section="outlets", outlets=queries.outlets(store))
+
+    @pages.get("/outlets/{name:path}")
+    def outlet(name: str) -> Any:
+        feeds = queries.outlet_feeds(store, name)
+        if not feeds.articles and not feeds.feeds:
+            raise HTTPException(404, "We have no articles from this outlet.")
+        rows = queries.recent_stories(store, queries.outlet_condition(name), PAGE_SIZE)
+        return page(
+            "outlet.html",
+            outlet=briefing.outlet(name),
+            feeds=feeds,
+            cards=cards(store, rows),
+        )
+
+    @pages.get("/topics")
+    def topics() -> Any:
+        return page("topics.html", section="topics", topics=queries.topics(store))
+
+    @pages.get("/topics/{slug}")
+    def topic(slug: str, cursor: Annotated[str | None, Query(max_length=400)] = None) -> Any:
+        found = queries.topic(store, slug)
+        if found is None:
+            raise HTTPException(404, "No article is filed under this topic.")
+        filters = Filters(topic=found.slug)
+        listing = story_page(store, filters, cursor)
+        return page(
+            "topic.html",
+            topic=found,
+            cards=cards(store, listing.rows),
+            more=href(f"/topics/{found.slug}", cursor=listing.next) if listing.next else None,
+            first=not cursor,
         )
 
     return pages
+
+
+def search_articles(
+    store: Store, q: str, filters: Filters, limit: int, offset: int
+) -> list[Any]:
+    if not q.strip():
+        return []
+    return store.search(
+        q,
+        limit=limit,
+        offset=offset,
+        source=filters.outlet,
+        since=_start_of(filters.since),
+        until=_start_of(filters.until + timedelta(days=1) if filters.until else None),
+    )
+
+
+def _start_of(value: date | None) -> datetime | None:
+    return datetime.combine(value, time.min, UTC) if value else None

@@ -1,14 +1,345 @@
-"""Who covers each story, for story listings: one query for a whole page of
-stories instead of loading every story's articles with their full texts."""
+"""The reader's listing queries: ranked and filtered stories, topics, outlets,
+entities, and who covers each story.
+
+Read-only SQLAlchemy Core over ``store.schema``, so they run on SQLite and
+PostgreSQL alike; full-text search stays in ``Store``, the one dialect-specific
+piece.  Lists that every page needs (topics, outlets) and the front page's
+ranking are kept for a few seconds, so a busy front page costs a few indexed
+look-ups rather than a scan of the archive per request.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+import binascii
+import bisect
+import json
+import re
+import threading
+import time
+import weakref
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from parallax.export import independent_sources
-from parallax.store import Store
-from parallax.web.view import outlet_name
+from parallax.store import Store, StoryRow
+from parallax.store import schema as t
+from parallax.web import ranking
+from parallax.web.view import outlet_name, plain
+
+POOL = 500
+"""How many of the most recently active stories the ranking scores.  Beyond
+them, stories follow newest first: a story that is not among the 500 most
+recent has decayed below any of them unless it had hundreds of outlets."""
+
+RANK_EVERY = 15
+"""Seconds: the ranking is computed as of a moment rounded down to this, and
+reused until it moves on, so pages are at most this stale."""
+
+LIST_TTL = 60.0
+"""Seconds the topic and outlet lists are kept."""
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Kept(Generic[K, V]):
+    """A small time-limited memo: values computed once per key and kept ``ttl`` seconds."""
+
+    def __init__(self, ttl: float, size: int = 64) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._values: dict[K, tuple[float, V]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        now = time.monotonic()
+        with self._lock:
+            found = self._values.get(key)
+        if found is not None and found[0] > now:
+            return found[1]
+        value = compute()
+        with self._lock:
+            if len(self._values) >= self.size:
+                self._values = {k: v for k, v in self._values.items() if v[0] > now}
+                if len(self._values) >= self.size:
+                    self._values.clear()
+            self._values[key] = (now + self.ttl, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+# --- filters and cursors -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    topic: str | None = None
+    """A topic slug (see ``topic_slug``)."""
+    outlet: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.topic, self.outlet, self.since, self.until))
+
+    def params(self) -> dict[str, str]:
+        """The filters as query parameters, for links that keep them."""
+        found = {"topic": self.topic, "outlet": self.outlet, "from": self.since, "to": self.until}
+        return {k: str(v) for k, v in found.items() if v is not None}
+
+
+class BadCursor(ValueError):
+    """A cursor that this server did not write (or an older one, now unreadable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a listing stopped: ``kind`` "r" (ranked part, key = log score) or
+    "a" (the part after the ranked pool, key = ISO activity time)."""
+
+    as_of: datetime
+    kind: str
+    key: float | str
+    id: str
+
+    def encode(self) -> str:
+        raw = json.dumps([self.as_of.timestamp(), self.kind, self.key, self.id])
+        return base64.urlsafe_b64encode(raw.encode("utf-8")).decode("ascii").rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Place:
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            stamp, kind, key, story_id = json.loads(raw)
+            place = cls(datetime.fromtimestamp(float(stamp), UTC), str(kind), key, str(story_id))
+        except (ValueError, TypeError, binascii.Error, OverflowError) as exc:
+            raise BadCursor("this cursor is not one the server wrote") from exc
+        if (place.kind, type(place.key)) not in (("r", float), ("r", int), ("a", str)):
+            raise BadCursor("this cursor is not one the server wrote")
+        return place
+
+
+def offset_cursor(offset: int) -> str:
+    """An opaque cursor for lists in relevance order (search), where the position is the key."""
+    return base64.urlsafe_b64encode(json.dumps(["o", offset]).encode()).decode().rstrip("=")
+
+
+def read_offset(token: str) -> int:
+    try:
+        kind, offset = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise BadCursor("this cursor is not one the server wrote") from exc
+    if kind != "o" or not isinstance(offset, int) or not 0 <= offset <= 100_000:
+        raise BadCursor("this cursor is not one the server wrote")
+    return offset
+
+
+@dataclass(slots=True)
+class StoryPage:
+    rows: list[StoryRow]
+    next: str | None
+    """Cursor of the next page; None on the last."""
+    as_of: datetime
+
+
+# --- the ranked story listing ----------------------------------------------------
+
+s = t.stories.c
+a = t.articles.c
+newest = func.coalesce(s.last_published, s.updated)
+"""A story's newest report: its latest publication date, else its last update."""
+
+Ranked = tuple[list[tuple[float, str]], bool]
+
+
+@dataclass(slots=True)
+class Memos:
+    """One store's kept results."""
+
+    pools: Kept[tuple[Filters, datetime], Ranked] = field(
+        default_factory=lambda: Kept(RANK_EVERY * 2)
+    )
+    topics: Kept[None, list[Topic]] = field(default_factory=lambda: Kept(LIST_TTL, 1))
+    outlets: Kept[None, list[OutletInfo]] = field(default_factory=lambda: Kept(LIST_TTL, 1))
+
+
+_memos: weakref.WeakKeyDictionary[Store, Memos] = weakref.WeakKeyDictionary()
+
+
+def memos(store: Store) -> Memos:
+    found = _memos.get(store)
+    if found is None:
+        found = _memos[store] = Memos()
+    return found
+
+
+def as_of_now(now: datetime | None = None) -> datetime:
+    moment = now or datetime.now(UTC)
+    stamp = int(moment.timestamp()) // RANK_EVERY * RANK_EVERY
+    return datetime.fromtimestamp(stamp, UTC)
+
+
+def story_page(
+    store: Store, filters: Filters, *, limit: int, cursor: str | None = None
+) -> StoryPage:
+    """One page of stories in front-page order (see ``ranking``), after ``cursor``."""
+    place = Place.decode(cursor) if cursor else None
+    as_of = place.as_of if place else as_of_now()
+    where = _conditions(store, filters)
+    ranked, pool_full = memos(store).pools.get((filters, as_of), lambda: _rank(store, where, as_of))
+
+    picked: list[Place] = []
+    if place is None or place.kind == "r":
+        start = 0
+        if place is not None:
+            start = bisect.bisect_right(ranked, (-float(place.key), place.id))
+        picked = [Place(as_of, "r", -neg, sid) for neg, sid in ranked[start : start + limit + 1]]
+    if len(picked) <= limit and pool_full:
+        if place is not None and place.kind == "a":
+            after: tuple[datetime, str] | None = (datetime.fromisoformat(str(place.key)), place.id)
+        else:
+            after = _pool_end(store, where) if ranked else None
+        for row in _after_pool(store, where, after, limit + 1 - len(picked)):
+            picked.append(Place(as_of, "a", row[1].isoformat(), row[0]))
+    more = len(picked) > limit
+    picked = picked[:limit]
+    rows = stories_by_id(store, [p.id for p in picked])
+    return StoryPage(rows, picked[-1].encode() if more and picked else None, as_of)
+
+
+def _conditions(store: Store, filters: Filters) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if filters.topic is not None:
+        sections = topic_sections(store, filters.topic)
+        where.append(
+            s.id.in_(select(a.story_id).where(a.section.in_(sections))) if sections else false()
+        )
+    if filters.outlet is not None:
+        where.append(s.id.in_(select(a.story_id).where(outlet_condition(filters.outlet))))
+    if filters.since is not None:
+        where.append(newest >= datetime.combine(filters.since, clock.min, UTC))
+    if filters.until is not None:
+        end = datetime.combine(filters.until + timedelta(days=1), clock.min, UTC)
+        where.append(func.coalesce(s.first_published, s.created) < end)
+    return where
+
+
+def _rank(
+    store: Store, where: list[ColumnElement[bool]], as_of: datetime
+) -> tuple[list[tuple[float, str]], bool]:
+    """The pool as (-log score, id) pairs, best first, and whether it was full."""
+    with store.engine.connect() as conn:
+        pool = conn.execute(
+            select(s.id, newest.label("activity"))
+            .where(*where)
+            .order_by(newest.desc(), s.id)
+            .limit(POOL)
+        ).all()
+        reports = _reports(conn, [p.id for p in pool])
+    ranked = sorted(
+        (
+            -ranking.log_score(ranking.signals(reports.get(p.id, []), p.activity, as_of), as_of),
+            p.id,
+        )
+        for p in pool
+    )
+    return ranked, len(pool) == POOL
+
+
+def _reports(conn: Any, story_ids: Sequence[str]) -> dict[str, list[ranking.Report]]:
+    found: dict[str, list[ranking.Report]] = {}
+    if not story_ids:
+        return found
+    rows = conn.execute(
+        select(
+            a.story_id,
+            a.id,
+            a.source,
+            a.duplicate_of,
+            func.coalesce(a.published, a.added).label("at"),
+        ).where(a.story_id.in_(list(story_ids)))
+    ).all()
+    for row in rows:
+        found.setdefault(row.story_id, []).append(
+            ranking.Report(row.source, row.id, row.duplicate_of, row.at)
+        )
+    return found
+
+
+def _pool_end(store: Store, where: list[ColumnElement[bool]]) -> tuple[datetime, str] | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(s.id, newest.label("activity"))
+            .where(*where)
+            .order_by(newest.desc(), s.id)
+            .offset(POOL - 1)
+            .limit(1)
+        ).first()
+    return (row.activity, row.id) if row else None
+
+
+def _after_pool(
+    store: Store, where: list[ColumnElement[bool]], after: tuple[datetime, str] | None, n: int
+) -> list[tuple[str, datetime]]:
+    """Stories after ``after`` in newest-first order."""
+    clauses = list(where)
+    if after is not None:
+        moment, story_id = after
+        clauses.append(or_(newest < moment, and_(newest == moment, s.id > story_id)))
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(s.id, newest.label("activity"))
+            .where(*clauses)
+            .order_by(newest.desc(), s.id)
+            .limit(n)
+        ).all()
+    return [(r.id, r.activity) for r in rows]
+
+
+def stories_by_id(store: Store, story_ids: Sequence[str]) -> list[StoryRow]:
+    """Stories in the order of ``story_ids``; unknown ids are skipped."""
+    if not story_ids:
+        return []
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                s.id,
+                s.title,
+                s.created,
+                s.updated,
+                s.last_published,
+                s.n_articles,
+                s.n_sources,
+                s.briefing,
+            ).where(s.id.in_(list(story_ids)))
+        ).all()
+    by_id = {r.id: StoryRow(**r._mapping) for r in rows}
+    return [by_id[i] for i in story_ids if i in by_id]
+
+
+def recent_stories(store: Store, condition: ColumnElement[bool], limit: int) -> list[StoryRow]:
+    """The most recently active stories holding an article that meets ``condition``."""
+    with store.engine.connect() as conn:
+        ids = conn.execute(
+            select(s.id)
+            .where(s.id.in_(select(a.story_id).where(condition)))
+            .order_by(newest.desc(), s.id)
+            .limit(limit)
+        ).scalars()
+        wanted = list(ids)
+    return stories_by_id(store, wanted)
+
+
+# --- who covers a story ------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -27,3 +358,236 @@ def coverage(store: Store, story_ids: Sequence[str]) -> dict[str, Coverage]:
         outlets = list(dict.fromkeys(outlet_name(b.source, b.url) for b in bylines))
         found[story_id] = Coverage(outlets, independent_sources(bylines))
     return found
+
+
+# --- topics ------------------------------------------------------------------------
+# A topic is the section an outlet filed an article under ("World", "Sport"),
+# as the feed's category or the page's metadata gave it.  Outlets spell sections
+# differently ("World news", "world-news"), so sections are compared by slug.
+# A story belongs to every topic one of its articles was filed under.
+
+_NOT_WORDS = re.compile(r"[^\w]+")
+
+
+def topic_slug(section: str) -> str:
+    return _NOT_WORDS.sub("-", section.casefold()).strip("-_")
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    label: str
+    """The most used spelling."""
+    articles: int
+    sections: tuple[str, ...]
+
+
+def topics(store: Store) -> list[Topic]:
+    """Every topic, the largest first."""
+    return memos(store).topics.get(None, lambda: _load_topics(store))
+
+
+def _load_topics(store: Store) -> list[Topic]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(a.section, func.count()).where(a.section.is_not(None)).group_by(a.section)
+        ).all()
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for section, n in rows:
+        slug = topic_slug(section)
+        if slug:
+            grouped.setdefault(slug, []).append((n, section))
+    found = [
+        Topic(
+            slug,
+            # The most used spelling; among equals, a capitalised one.
+            max(spellings, key=lambda sp: (sp[0], sp[1][:1].isupper(), sp[1]))[1].strip(),
+            sum(n for n, _ in spellings),
+            tuple(sp for _, sp in spellings),
+        )
+        for slug, spellings in grouped.items()
+    ]
+    return sorted(found, key=lambda tp: (-tp.articles, tp.slug))
+
+
+def topic(store: Store, slug: str) -> Topic | None:
+    return next((tp for tp in topics(store) if tp.slug == slug), None)
+
+
+def topic_sections(store: Store, slug: str) -> tuple[str, ...]:
+    found = topic(store, slug)
+    return found.sections if found else ()
+
+
+def story_topics(store: Store, story_ids: Sequence[str]) -> dict[str, list[Topic]]:
+    """The topics of each story, largest first."""
+    found: dict[str, list[Topic]] = {sid: [] for sid in story_ids}
+    if not story_ids:
+        return found
+    by_section = {sec: tp for tp in topics(store) for sec in tp.sections}
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(a.story_id, a.section)
+            .where(a.story_id.in_(list(story_ids)), a.section.is_not(None))
+            .distinct()
+        ).all()
+    for story_id, section in rows:
+        tp = by_section.get(section)
+        if tp is not None and tp not in found[story_id]:
+            found[story_id].append(tp)
+    for listed in found.values():
+        listed.sort(key=lambda tp: (-tp.articles, tp.slug))
+    return found
+
+
+# --- outlets -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutletInfo:
+    name: str
+    articles: int
+    latest: datetime | None
+
+
+def outlets(store: Store) -> list[OutletInfo]:
+    """Every named outlet, the most prolific first."""
+    return memos(store).outlets.get(None, lambda: _load_outlets(store))
+
+
+def _load_outlets(store: Store) -> list[OutletInfo]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(a.source, func.count(), func.max(func.coalesce(a.published, a.added)))
+            .where(a.source.is_not(None))
+            .group_by(a.source)
+        ).all()
+    # A name that is nothing but markup has no name to list it under.
+    found = [OutletInfo(source, n, latest) for source, n, latest in rows if plain(source).strip()]
+    return sorted(found, key=lambda o: (-o.articles, o.name.casefold()))
+
+
+def outlet_condition(name: str) -> ColumnElement[bool]:
+    """Articles by the outlet ``name``: its stored source, or, for articles
+    without one, the host their URL is on (as ``view.outlet_name`` shows them)."""
+    by_source = a.source == name
+    if " " in name or "." not in name:
+        return by_source
+    host = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    patterns = [f"{scheme}://{www}{host}/%" for scheme in ("http", "https") for www in ("", "www.")]
+    by_host = and_(a.source.is_(None), or_(*(a.url.like(p, escape="\\") for p in patterns)))
+    return or_(by_source, by_host)
+
+
+@dataclass(slots=True)
+class OutletFeeds:
+    feeds: list[Any]
+    errors: list[tuple[datetime, str, str]]
+    articles: int
+
+
+def outlet_feeds(store: Store, name: str, error_limit: int = 20) -> OutletFeeds:
+    """The feeds an outlet's articles came through (or whose title is its name),
+    and their recent errors."""
+    with store.engine.connect() as conn:
+        n = conn.execute(select(func.count()).where(outlet_condition(name))).scalar_one()
+        feed_ids = set(
+            conn.execute(
+                select(a.feed_id).where(outlet_condition(name), a.feed_id.is_not(None)).distinct()
+            ).scalars()
+        )
+        feed_ids |= set(
+            conn.execute(select(t.sources.c.id).where(t.sources.c.title == name)).scalars()
+        )
+        errors = conn.execute(
+            select(t.errors.c.at, t.errors.c.origin, t.errors.c.message)
+            .where(t.errors.c.feed_id.in_(feed_ids) if feed_ids else false())
+            .order_by(t.errors.c.id.desc())
+            .limit(error_limit)
+        ).all()
+    feeds = [f for f in store.feeds() if f.id in feed_ids]
+    return OutletFeeds(feeds, [(e.at, e.origin, e.message) for e in errors], int(n))
+
+
+# --- entities ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class EntityFound:
+    name: str
+    kinds: list[str]
+    aliases: list[str]
+    stories: list[StoryRow]
+    events: list[tuple[StoryRow, Mapping[str, Any]]]
+    """Timeline events, from those stories, that name the entity."""
+
+
+def entity_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def entity(store: Store, name: str, scan: int = 1000, limit: int = 100) -> EntityFound | None:
+    """The stories whose briefing names ``name`` (as its canonical name or an alias).
+
+    Candidates come from full-text search over articles, newest stories first;
+    a story counts only when its briefing lists the entity.
+    """
+    key = entity_key(name)
+    if not key:
+        return None
+    story_ids = list(dict.fromkeys(store.search_story_ids(name, limit=scan)))
+    rows = stories_by_id(store, story_ids)
+    rows.sort(key=lambda r: r.last_published or r.updated, reverse=True)
+    kinds: dict[str, None] = {}
+    aliases: dict[str, None] = {}
+    canonical: dict[str, int] = {}
+    found: list[StoryRow] = []
+    events: list[tuple[StoryRow, Mapping[str, Any]]] = []
+    for row in rows:
+        matched = [e for e in _briefing_list(row.briefing, "entities") if _names(e) & {key}]
+        if not matched:
+            continue
+        found.append(row)
+        forms: set[str] = set()
+        for e in matched:
+            if isinstance(e.get("type"), str):
+                kinds.setdefault(e["type"], None)
+            if isinstance(e.get("name"), str):
+                canonical[e["name"]] = canonical.get(e["name"], 0) + 1
+                aliases.setdefault(e["name"].strip(), None)
+            for alias in e.get("aliases") or []:
+                if isinstance(alias, str) and alias.strip():
+                    aliases.setdefault(alias.strip(), None)
+            forms |= _names(e)
+        for event in _briefing_list(row.briefing, "timeline"):
+            text = event.get("text")
+            if isinstance(text, str) and _mentions(text, forms):
+                events.append((row, event))
+        if len(found) >= limit:
+            break
+    if not found:
+        return None
+    shown = max(canonical.items(), key=lambda kv: kv[1])[0] if canonical else name
+    events.sort(key=lambda pair: str(pair[1].get("date") or ""), reverse=True)
+    return EntityFound(
+        name=shown,
+        kinds=list(kinds),
+        aliases=[x for x in aliases if x != shown],
+        stories=found,
+        events=events,
+    )
+
+
+def _briefing_list(briefing: Mapping[str, Any] | None, key: str) -> list[Mapping[str, Any]]:
+    value = (briefing or {}).get(key)
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _names(entity: Mapping[str, Any]) -> set[str]:
+    raw: Iterable[Any] = [entity.get("name"), *(entity.get("aliases") or [])]
+    return {entity_key(x) for x in raw if isinstance(x, str) and x.strip()}
+
+
+def _mentions(text: str, forms: set[str]) -> bool:
+    flat = entity_key(text)
+    return any(re.search(r"\b" + re.escape(f) + r"\b", flat) for f in forms if len(f) > 2)

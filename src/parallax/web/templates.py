@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
-from parallax.web import view
+from parallax.web import briefing, view
 
 HERE = Path(__file__).parent
 
@@ -24,12 +25,18 @@ class Templates:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # ... and, before escaping, stripped of any HTML it carries (nh3),
+            # so that markup in a headline reads as text, not as tags.
+            finalize=_plain,
         )
         self.env.globals.update(
             article_href=view.article_href,
             story_href=view.story_href,
+            outlet_href=view.outlet_href,
+            entity_href=view.entity_href,
             safe_url=view.safe_url,
             initials=view.initials,
+            outlet_of=briefing.outlet,
             badge_class=view.badge_class,
             outlet_name=view.outlet_name,
             iso=view.iso,
@@ -42,6 +49,13 @@ class Templates:
         context.setdefault("query", "")
         context.setdefault("section", "")
         return self.env.get_template(name).render(**context)
+
+
+def _plain(value: Any) -> Any:
+    # Markup is what our own macros produce; everything else is data.
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return view.plain(value)
+    return value
 
 
 def _ago(moment: datetime | None) -> str:

@@ -6,10 +6,13 @@ every helper can be tested on plain values.
 
 from __future__ import annotations
 
+import html
 import re
 import zlib
 from datetime import UTC, date, datetime
 from urllib.parse import quote, urlsplit
+
+import nh3
 
 BADGE_COLOURS = 8
 """Number of badge colour classes in style.css (``badge-0`` .. ``badge-7``)."""
@@ -23,9 +26,30 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _STOPWORDS = {"the", "a", "an", "of", "and", "&"}
 
 
+def plain(value: str) -> str:
+    """``value`` with any HTML markup removed, as the text a reader would see.
+
+    Titles and texts come from feeds and pages and may carry markup, hostile or
+    not ("<b>Breaking</b>", "<script>...", "<img onerror=...>").  nh3 parses it
+    as a browser would and keeps only the text (script and style contents are
+    dropped); the result is then escaped like any other value on output.
+    """
+    if "<" not in value and "&" not in value:
+        return value
+    return html.unescape(nh3.clean(value, tags=set()))
+
+
 def article_href(article_id: str) -> str:
     # Ids come from imports and may hold any character; quote them whole.
     return "/articles/" + quote(article_id, safe="")
+
+
+def outlet_href(name: str) -> str:
+    return "/outlets/" + quote(name, safe="")
+
+
+def entity_href(name: str) -> str:
+    return "/entities/" + quote(name, safe="")
 
 
 def story_href(story_id: str) -> str:
@@ -63,9 +87,8 @@ def host_of(url: str | None) -> str | None:
 
 def outlet_name(source: str | None, url: str | None = None) -> str:
     """The outlet to show: the stored source, else the URL's host."""
-    if source and source.strip():
-        return source.strip()
-    return host_of(url) or "Unknown outlet"
+    shown = plain(source).strip() if source else ""
+    return shown or host_of(url) or "Unknown outlet"
 
 
 def initials(name: str) -> str:
@@ -98,6 +121,56 @@ def first_sentence(text: str, limit: int = 240) -> str:
         cut = sentence[:limit].rsplit(" ", 1)[0]
         return cut.rstrip(",;:") + "…"
     return sentence
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph cut into sentences, with the same rule as ``first_sentence``."""
+    flat = " ".join(paragraph.split())
+    found: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(flat):
+        word = end.group(1)
+        if end.group(2) == "." and (word.lower() in _ABBREVIATIONS or len(word) == 1):
+            continue
+        found.append(flat[start : end.end(2)])
+        start = end.end()
+    if flat[start:].strip():
+        found.append(flat[start:])
+    return found
+
+
+def numbered_sentences(text: str) -> list[list[tuple[int, str]]]:
+    """Paragraphs of ``text`` as (sentence number, sentence) lists, numbered
+    across the whole text, so that a citation can point at one sentence."""
+    numbered: list[list[tuple[int, str]]] = []
+    n = 0
+    for paragraph in paragraphs(text):
+        row = []
+        for sentence in sentences(paragraph):
+            row.append((n, sentence))
+            n += 1
+        numbered.append(row)
+    return numbered
+
+
+_WORD = re.compile(r"[^\W_]{3,}")
+
+
+def best_sentence(claim: str, text: str) -> tuple[int, str] | None:
+    """The sentence of ``text`` sharing the most words with ``claim`` (ties: the
+    earliest), as (sentence number, sentence); None when no word is shared."""
+    wanted = {w.casefold() for w in _WORD.findall(claim)}
+    best: tuple[float, int, str] | None = None
+    for row in numbered_sentences(text):
+        for n, sentence in row:
+            words = {w.casefold() for w in _WORD.findall(sentence)}
+            shared = len(wanted & words)
+            if not shared:
+                continue
+            overlap = shared / len(wanted | words)
+            if best is None or overlap > best[0]:
+                best = (overlap, n, sentence)
+    return (best[1], best[2]) if best else None
 
 
 def paragraphs(text: str) -> list[str]:
