@@ -337,3 +337,92 @@ def test_text_wrapped_at_a_margin_is_rejoined_even_before_capitals() -> None:
     assert text.count("\n\n") == 1
     assert "stranded Villagers on Thursday" in text
     assert "check the bridge" in text
+
+
+# A regional site as pasted from a browser: a menu of sections, two lines of
+# page furniture of three or more words above the headline, the section label
+# nearest the headline, a bare author name, buttons and counters between the
+# paragraphs, an inline teaser, a paywall line mid-article and footer links.
+REGIONAL_SITE = """\
+Jump to navigation
+News
+Sport
+Business
+Your weekly digest, delivered
+Coastline Evening Argus
+Environment
+Tidal lagoon plan wins backing from harbour board
+Ines Valcourt
+Plans for a tidal lagoon off Grayhaven moved a step closer on Tuesday after the harbour board voted to back the scheme.
+Save
+The lagoon would generate electricity for about 40,000 homes, its backers say. Construction could start in 2027.
+1.4k shares
+Read more: Ferry fares to rise by a fifth from April
+Fishermen fear the lagoon walls will close traditional fishing grounds near the harbour mouth. The harbour board said it would commission a study of the fishing grounds before work begins.
+Already a subscriber? Sign in to keep reading
+The lagoon's backers now need planning consent from the national energy regulator, which could take two years. Grayhaven council will hold a public meeting on the scheme next month.
+Follow Coastline Evening Argus on Instagram
+Contact the newsroom
+Manage preferences
+"""
+
+
+def test_regional_site_furniture_in_a_wording_of_its_own() -> None:
+    result = extract(Document(body=REGIONAL_SITE, is_html=False))
+    sentences = [line for line in REGIONAL_SITE.splitlines() if line.endswith(".")]
+    assert result.text.split("\n\n") == sentences
+    assert result.title == "Tidal lagoon plan wins backing from harbour board"
+    assert result.section == "Environment"  # the label by the headline, not the menu
+    assert result.author == "Ines Valcourt"
+
+
+def test_headline_is_the_line_its_article_follows_up() -> None:
+    body = (
+        "Skip to main content\n"
+        "Everything you need to know, every morning\n"
+        "Beekeepers report record honey harvest in the Marlen valley\n\n"
+        "Beekeepers in the Marlen valley have reported a record honey harvest after a warm "
+        "and wet spring, the regional beekeeping association said.\n"
+    )
+    result = extract(Document(body=body, is_html=False))
+    assert result.title == "Beekeepers report record honey harvest in the Marlen valley"
+
+
+def test_headline_signed_by_a_dateline_needs_no_shared_words() -> None:
+    body = (
+        "Sign in\n"
+        "A sweet summer\n"
+        "3 June 2025, 08:10\n\n"
+        "Beekeepers in the Marlen valley have reported a record harvest after a warm and wet "
+        "spring, the regional association said.\n"
+    )
+    result = extract(Document(body=body, is_html=False))
+    assert result.title == "A sweet summer"
+    assert result.published == datetime(2025, 6, 3, 8, 10, tzinfo=UTC)
+
+
+def test_a_long_line_without_a_full_stop_is_not_a_caption() -> None:
+    # Pastes cut off mid-paragraph leave a long line without closing punctuation.
+    cut = (
+        "Officials said the new timetable would add twelve trains a day between the two "
+        "cities and that the older carriages would be refurbished over the next two years "
+        "before being moved to rural branch lines where demand has grown steadily since"
+    )
+    body = (
+        "Rail passengers between Arlow and Denby will get more frequent services from May, "
+        f"the operator announced on Monday.\n\n{cut}\n\n"
+        "Fares will not change, the operator said.\n"
+    )
+    assert cut in extract(Document(body=body, is_html=False)).text
+
+
+def test_an_article_paragraph_after_a_paywall_line_is_kept() -> None:
+    body = (
+        "A new footbridge over the river Lune will open in September, the county council "
+        "said on Wednesday.\n\n"
+        "Subscribe now for unlimited access\n\n"
+        "The footbridge will link the county council's new offices with the station. "
+        "The council said the footbridge came in under budget.\n"
+    )
+    text = extract(Document(body=body, is_html=False)).text
+    assert text.endswith("the footbridge came in under budget.")

@@ -27,7 +27,8 @@ from parallax.extract.dates import parse_iso
 from parallax.extract.names import authors
 from parallax.model import Document
 
-_ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
+_ISO_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+"""With the offset the page states (none when it states none: read as UTC)."""
 _LANGUAGE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$")
 _DOMAIN = re.compile(r"^https?://(?:www\d*\.)?([^/:?#]+)", re.IGNORECASE)
 
@@ -113,7 +114,8 @@ def _section(found: Any, tree: HtmlElement) -> str | None:
 
 
 def _language(tree: HtmlElement) -> str | None:
-    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    # The HTML parser keeps XHTML's "xml:lang" as a plain attribute name.
+    candidates = [tree.get("lang"), tree.get("xml:lang")]
     for element in tree.iterfind(".//head/meta[@content]"):
         key = (element.get("http-equiv") or element.get("property") or "").lower()
         if key in ("content-language", "og:locale"):
@@ -134,11 +136,21 @@ def _absolute(link: str | None, base: str | None) -> str | None:
     return urljoin(base, link) if base else link
 
 
+def _canonical(tree: HtmlElement, found: Any, url: str | None) -> str | None:
+    # trafilatura drops a relative canonical link unless an og: tag gives the
+    # site's address; the address the page was fetched from does as well.
+    link = tree.find(".//head/link[@rel='canonical'][@href]")
+    href = _text(link.get("href")) if link is not None else None
+    if href and url and not href.startswith(("http://", "https://")):
+        return _absolute(href, url)
+    return _text(found.url) or _text(tm.extract_url(tree, url))
+
+
 def page_metadata(tree: HtmlElement, url: str | None, given: Document) -> PageMetadata:
     """Metadata the page states; fields ``given`` already has are left to it (and not searched)."""
     found = _head_and_json_ld(tree)
     title = _text(found.title) or _text(tm.extract_title(tree))
-    canonical = _text(found.url) or _text(tm.extract_url(tree, url))
+    canonical = _canonical(tree, found, url)
     source = given.source or _source(found, tree, canonical or url)
     return PageMetadata(
         title=title,

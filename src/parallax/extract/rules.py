@@ -130,9 +130,12 @@ ROLE_QUALIFIERS = _wordset(
     senior chief staff national political politics sports sport auto business security
     science health news special contributing associate deputy managing executive
     investigative foreign digital technology tech world economics legal is a an the
+    metro city local courts crime transport education environment climate culture arts
+    travel food fashion property motoring energy defence defense diplomatic royal music
+    film media home affairs europe us uk
     """
 )
-"""Words that go before a job title: "Senior Political Correspondent"."""
+"""Words that go before a job title: "Senior Political Correspondent", "Transport editor"."""
 
 TEAM_WORDS = _wordset(
     """
