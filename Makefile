@@ -26,6 +26,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/cleanup.py
 	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/dedup.py
 
