@@ -24,8 +24,27 @@ def independent_sources(articles: Iterable[Article | Byline]) -> int:
 
 
 def briefing_json(briefing: Briefing) -> dict[str, Any]:
-    """A briefing as plain JSON values (dates as ISO 8601 strings)."""
-    return _plain(dataclasses.asdict(briefing))  # type: ignore[no-any-return]
+    """A briefing as plain JSON values (dates as ISO 8601 strings).
+
+    A timeline date is written to the precision the sources give it: "2011",
+    "2024-11" or "2024-11-26" (ISO 8601 reduced precision), so that "since
+    2011" does not read as 1 January.
+    """
+    data: dict[str, Any] = _plain(dataclasses.asdict(briefing))
+    for event, item in zip(briefing.timeline, data["timeline"], strict=True):
+        item["date"] = iso_at(event.date, event.precision)
+        if event.end is not None:
+            item["end"] = iso_at(event.end, event.precision)
+    return data
+
+
+def iso_at(day: date, precision: str) -> str:
+    """``day`` in ISO 8601 cut to ``precision`` ("year", "month" or "day")."""
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
 
 
 def article_json(article: Article) -> dict[str, Any]:

@@ -155,12 +155,20 @@ class QuantityGroup:
     """True when the figures differ only because a later report raised them."""
 
 
+# Inside TimelineEvent the field "date" shadows the type of that name.
+Day = date
+
+
 @dataclass(slots=True)
 class TimelineEvent:
     date: date
     text: str
     article_ids: list[str]
     estimated: bool = False
+    precision: str = "day"
+    """How much of ``date`` the sources state: "year", "month" or "day"."""
+    end: Day | None = None
+    """The last day of a stated range ("Nov. 26 to Dec. 1", "last week")."""
 
 
 @dataclass(slots=True)

@@ -77,8 +77,9 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
         heading("Timeline")
         for event in story["timeline"]:
             mark = " (estimated)" if event.get("estimated") else ""
+            until = f" to {event['end']}" if event.get("end") else ""
             console.print(
-                f"[bold]{event['date']}[/]{mark}  {escape(event['text'])} "
+                f"[bold]{event['date']}{until}[/]{mark}  {escape(event['text'])} "
                 f"[dim]{cite(event['article_ids'])}[/]"
             )
 

@@ -233,3 +233,6 @@ def span_text(tokens: Iterable[Any]) -> str:
 
 
 LEADING_DET = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
+# A dateline opens wire copy ("OSLO, Norway, May 2 (Agency) – ..."): page
+# furniture, not part of any sentence and not an event of the story.
+DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,[^–—]{0,60})?\s[–—-]{1,2}\s+", re.M)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.brief._text import ordered_ids, quote_spans, roots
+from parallax.brief._text import DATELINE, ordered_ids, quote_spans, roots
 from parallax.model import Article, SummarySentence
 from parallax.nlp import embed
 
@@ -66,9 +66,6 @@ LOADED = frozenset(
 LOADED_PENALTY = 0.2
 
 
-# A dateline opens wire copy ("OSLO, Norway, May 2 (Agency) – ..."): page
-# furniture, not part of the sentence a summary should quote.
-_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,[^–—]{0,60})?\s[–—-]{1,2}\s+")
 # The sentence splitter sometimes leaves a closing quote mark of the previous
 # sentence at the start of the next one.
 _STRAY_QUOTE = re.compile(r"^[\"”’]\s+")
@@ -76,7 +73,7 @@ _STRAY_QUOTE = re.compile(r"^[\"”’]\s+")
 
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    return _STRAY_QUOTE.sub("", _DATELINE.sub("", text))
+    return _STRAY_QUOTE.sub("", DATELINE.sub("", text))
 
 
 def summarise(articles: Sequence[Article], docs: Sequence[Any]) -> list[SummarySentence]:

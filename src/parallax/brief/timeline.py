@@ -1,22 +1,31 @@
 """A dated timeline: relative dates resolved against each article's date.
 
-Each article has a reference day: its publication date, or, when missing, a
-date line near its top ("2 December 2024, 13:14"), or the median date of the
-other articles of the story (then its events are marked ``estimated``).
+Each article has a reference day: its publication date; when that is missing
+or only estimated, a date line near its top ("2 December 2024, 13:14"), else
+the estimate (its story siblings' median date).  A stated weekday ("today
+(Tues)") then moves an estimate to the nearest such day.  Events resolved
+against an estimated day are marked ``estimated``; absolute dates ("in 2016",
+"27 November 2024") are not.
+
 Date expressions come from spaCy's DATE/TIME entities plus a few words the
-small model misses ("overnight").  Coarse expressions resolve to the start of
-their period ("in 2016" -> 2016-01-01, "last week" -> that week's Monday).
+small model misses ("overnight").  Each resolves to a ``When``: a first day,
+the precision it is known to (a year, a month, a day) and, for a stated
+range ("Nov. 26 to Dec. 1", "last week"), its last day.  A weekday or a bare
+month points back from the article's day, unless the clause speaks of the
+future ("will meet on Friday").
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from parallax.brief._text import inside, ordered_ids, quote_spans
+from parallax.brief._text import DATELINE, REPORT_LEMMAS, inside, ordered_ids, quote_spans
 from parallax.model import Article, TimelineEvent
 from parallax.nlp import embed
 
@@ -25,9 +34,39 @@ _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
     "june|july|august|september|october|november|december"
 )
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\.?(?:\s+(\d{{4}}))?\b", re.I)
-_MONTH_DAY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:,?\s+(\d{{4}}))?\b", re.I)
+_DAY_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\.?(?:,?\s+(\d{{4}}))?\b", re.I
+)
+_MONTH_DAY = re.compile(
+    rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?:,?\s+(\d{{4}}))?", re.I
+)
+_MONTH_YEAR = re.compile(rf"\b({_MONTHS})\.?,?\s+(\d{{4}})\b", re.I)
+_MONTH = re.compile(rf"\b({_MONTHS})\b\.?", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_RANGE = re.compile(r"\s+(?:to|until|till|through|and)\s+|\s*[–—-]\s*", re.I)
+_AGO = re.compile(r"\b(\w+)\s+(day|week|month|year)s?\s+ago\b", re.I)
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+# "today (Tues)", "today, Tuesday,": the outlet names the day it writes on.
+_TODAY_IS = re.compile(r"\btoday\s*[(,]\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*[),]", re.I)
+# A clock time, not a year: "(1940 GMT)", "at 0600 local time".
+_CLOCK_AFTER = frozenset({"gmt", "utc", "bst", "cet", "est", "edt", "local", "hrs", "hours", "h"})
+# Auxiliaries and verbs that put a clause in the future ("will meet on
+# Friday", "is expected to fly later today").
+FUTURE_AUX = frozenset({"will", "'ll", "shall", "would", "wo"})
+FUTURE_LEMMAS = frozenset({"expect", "plan", "schedule", "due", "intend", "aim"})
 # Same-day events from different articles are one event when their clauses
 # are this close (MiniLM cosine).  Rewordings of one happening ("militias
 # crossed into Syria overnight" / "militias entered Syria overnight") score
@@ -35,7 +74,8 @@ _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 SAME_EVENT_SIM = 0.6
 # Clauses longer than this are cut at a word boundary: a timeline line is a gist.
 MAX_EVENT_CHARS = 220
-
+# A stated weekday moves an estimated reference day by at most this much.
+WEEKDAY_HINT_DAYS = 3
 
 _MONTH_NUM = {
     m: i + 1
@@ -45,130 +85,293 @@ _MONTH_NUM = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class When:
+    """A resolved date expression."""
+
+    start: date
+    precision: str = "day"
+    """"year", "month" or "day": how much of ``start`` the text states."""
+    end: date | None = None
+    """The last day of a stated range ("Nov. 26 to Dec. 1", "last week")."""
+    relative: bool = False
+    """Resolved against the article's date, so only as sure as that date."""
+
+
+def _month(name: str) -> int:
+    return _MONTH_NUM[name[:3].lower()]
+
+
 def _day_month(match: re.Match[str], default_year: int) -> date | None:
     """A date from a day-month or month-day match; the year defaults when absent."""
     a, b, y = match.group(1), match.group(2), match.group(3)
     day_s, month_s = (a, b) if a.isdigit() else (b, a)
     try:
-        return date(int(y) if y else default_year, _MONTH_NUM[month_s[:3].lower()], int(day_s))
+        return date(int(y) if y else default_year, _month(month_s), int(day_s))
     except (ValueError, KeyError):
         return None
+
+
+def _weekday_before(ref: date, name: str) -> date:
+    """The most recent such weekday on or before the reference day."""
+    return ref - timedelta(days=(ref.weekday() - WEEKDAYS.index(name)) % 7)
+
+
+def _weekday_after(ref: date, name: str) -> date:
+    """The next such weekday on or after the reference day."""
+    return ref + timedelta(days=(WEEKDAYS.index(name) - ref.weekday()) % 7)
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _absolute(expr: str, ref: date | None, forward: bool) -> When | None:
+    """Calendar dates: "27 November", "Nov. 26, 2024", "March 2019", "in 2016"."""
+    m = _DAY_MONTH.search(expr) or _MONTH_DAY.search(expr)
+    if m:
+        has_year = bool(m.group(3))
+        if not has_year and ref is None:
+            return None
+        d = _day_month(m, ref.year if ref else 1900)
+        if d is None:
+            return None
+        if ref is not None and not has_year:
+            # News reports what happened: a year-less date well after the
+            # article's day belongs to the year before (and vice versa ahead).
+            if not forward and d > ref + timedelta(days=31):
+                d = d.replace(year=d.year - 1)
+            elif forward and d < ref - timedelta(days=31):
+                d = d.replace(year=d.year + 1)
+        return When(d, "day", relative=not has_year)
+    m = _MONTH_YEAR.search(expr)
+    if m:
+        return When(date(int(m.group(2)), _month(m.group(1)), 1), "month")
+    y = _YEAR.search(expr)
+    if y:
+        return When(date(int(y.group(1)), 1, 1), "year")
+    m = _MONTH.search(expr)
+    if m and ref is not None and not re.fullmatch(r"may", m.group(1), re.I):
+        month = _month(m.group(1))
+        year = ref.year
+        if not forward and month > ref.month:
+            year -= 1
+        elif forward and month < ref.month:
+            year += 1
+        return When(date(year, month, 1), "month", relative=True)
+    return None
+
+
+def _relative(low: str, ref: date, forward: bool) -> When | None:
+    """Words that only mean something from the article's day."""
+    for name in WEEKDAYS:
+        if re.search(rf"\b{name}\b", low):
+            day = _weekday_after(ref, name) if forward else _weekday_before(ref, name)
+            return When(day, "day", relative=True)
+    if re.search(r"\b(?:yesterday|overnight|last night)\b", low):
+        # Overnight in a morning report is the night that began the day before.
+        return When(ref - timedelta(days=1), "day", relative=True)
+    if re.search(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", low):
+        return When(ref, "day", relative=True)
+    if re.search(r"\btomorrow\b", low):
+        return When(ref + timedelta(days=1), "day", relative=True)
+    m = _AGO.search(low)
+    if m:
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS.get(m.group(1))
+        if n is not None:
+            unit = m.group(2)
+            if unit in ("day", "week"):
+                days = n * (7 if unit == "week" else 1)
+                return When(ref - timedelta(days=days), "day", relative=True)
+            if unit == "month":
+                months = ref.year * 12 + ref.month - 1 - n
+                return When(date(months // 12, months % 12 + 1, 1), "month", relative=True)
+            return When(date(ref.year - n, 1, 1), "year", relative=True)
+    monday = ref - timedelta(days=ref.weekday())
+    if "last week" in low:
+        return When(monday - timedelta(days=7), "day", monday - timedelta(days=1), True)
+    if "next week" in low:
+        return When(monday + timedelta(days=7), "day", monday + timedelta(days=13), True)
+    if "this week" in low:
+        return When(monday, "day", monday + timedelta(days=6), True)
+    if "last month" in low:
+        return When((ref.replace(day=1) - timedelta(days=1)).replace(day=1), "month", None, True)
+    if "this month" in low:
+        return When(ref.replace(day=1), "month", relative=True)
+    if "last year" in low:
+        return When(date(ref.year - 1, 1, 1), "year", relative=True)
+    if "this year" in low:
+        return When(date(ref.year, 1, 1), "year", relative=True)
+    return None
+
+
+def resolve_when(expr: str, ref: date | None, forward: bool = False) -> When | None:
+    """What a date expression points to, seen from ``ref``; None if unknown.
+
+    ``forward`` reads weekdays and bare months as the next ones, for clauses
+    about the future.  A range ("Nov. 26 to Dec. 1", "from 2014 to 2020")
+    gives its first day with the last as ``end``.
+    """
+    low = expr.lower()
+    if (_DAY_MONTH.search(expr) or _MONTH_DAY.search(expr)) and not _RANGE.search(expr):
+        return _absolute(expr, ref, forward)  # "Tuesday, 27 November": the date wins
+    parts = _RANGE.split(expr, maxsplit=1) if re.search(r"\d", expr) else [expr]
+    if len(parts) == 2:
+        last = _absolute(parts[1], ref, forward)
+        day_only = re.fullmatch(r"\s*(?:from|between)?\s*(\d{1,2})\s*", parts[0], re.I)
+        if day_only and last is not None and last.precision == "day":
+            # "from 1 to 3 June": the first day takes the last one's month
+            first: When | None = When(
+                last.start.replace(day=int(day_only.group(1))), "day", None, last.relative
+            )
+        else:
+            first = _absolute(parts[0], ref, forward)
+        if first is not None and last is not None:
+            if last.precision == "day" and first.precision == "day" and last.start < first.start:
+                # "Dec. 28 to Jan. 3": the range crosses a new year
+                if first.relative:
+                    first = When(first.start.replace(year=first.start.year - 1), "day", None, True)
+                else:
+                    last = When(last.start.replace(year=last.start.year + 1), "day")
+            end = _month_end(last.start) if last.precision == "month" else last.start
+            if last.precision == "year":
+                end = date(last.start.year, 12, 31)
+            return When(first.start, first.precision, end, first.relative or last.relative)
+    if ref is not None:
+        found = _relative(low, ref, forward)
+        if found is not None:
+            return found
+    return _absolute(expr, ref, forward)
+
+
+def resolve(expr: str, ref: date | None) -> date | None:
+    """The first day a date expression points to, seen from ``ref``; None if unknown."""
+    when = resolve_when(expr, ref)
+    return when.start if when else None
 
 
 def reference_dates(articles: Sequence[Article]) -> dict[str, tuple[date | None, bool]]:
     """Each article's reference day and whether it was estimated."""
     out: dict[str, tuple[date | None, bool]] = {}
-    known: list[date] = []
+    known = [a.published.date() for a in articles if a.published and not a.published_estimated]
     for a in articles:
-        if a.published is not None:
-            out[a.id] = (a.published.date(), a.published_estimated)
-            known.append(a.published.date())
-    for a in articles:
-        if a.id in out:
+        if a.published is not None and not a.published_estimated:
+            out[a.id] = (a.published.date(), False)
             continue
-        head = a.text[:400]
-        m = _DAY_MONTH.search(head)
         found: date | None = None
+        m = _DAY_MONTH.search(a.text[:400])
         if m and m.group(3):
             found = _day_month(m, 1900)
+        if found is None and a.published is not None:
+            found = a.published.date()
         if found is None and known:
             ordinals = sorted(d.toordinal() for d in known)
             found = date.fromordinal(int(statistics.median_low(ordinals)))
+        hint = _TODAY_IS.search(a.text)
+        if found is not None and hint is not None:
+            name = next(w for w in WEEKDAYS if w.startswith(hint.group(1).lower()))
+            after, before = _weekday_after(found, name), _weekday_before(found, name)
+            nearest = after if (after - found) < (found - before) else before
+            if abs((nearest - found).days) <= WEEKDAY_HINT_DAYS:
+                found = nearest
         out[a.id] = (found, True)
     return out
-
-
-def _weekday_before(ref: date, name: str) -> date:
-    """The most recent such weekday on or before the reference day."""
-    target = WEEKDAYS.index(name)
-    return ref - timedelta(days=(ref.weekday() - target) % 7)
-
-
-def resolve(expr: str, ref: date | None) -> date | None:
-    """The day a date expression points to, seen from ``ref``; None if unknown."""
-    low = expr.lower()
-    m = _DAY_MONTH.search(expr) or _MONTH_DAY.search(expr)
-    if m:
-        d = _day_month(m, ref.year if ref else 1900)
-        if d is not None:
-            # Without a year the date is in the past of the article (news
-            # reports what happened); a date months ahead belongs to last year.
-            has_year = bool(_YEAR.search(m.group(0)))
-            if ref is not None and not has_year and d > ref + timedelta(days=31):
-                d = d.replace(year=d.year - 1)
-            if has_year or ref is not None:
-                return d
-    if ref is not None:
-        for i, name in enumerate(WEEKDAYS):
-            if re.search(rf"\b{name}\b", low):
-                del i
-                return _weekday_before(ref, name)
-        if re.search(r"\b(?:yesterday|overnight|last night)\b", low):
-            # Overnight in a morning report is the night that began the day before.
-            return ref - timedelta(days=1)
-        if re.search(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", low):
-            return ref
-        if re.search(r"\btomorrow\b", low):
-            return ref + timedelta(days=1)
-        if "last week" in low:
-            return ref - timedelta(days=ref.weekday() + 7)
-        if "this week" in low:
-            return ref - timedelta(days=ref.weekday())
-        if "last month" in low:
-            first = ref.replace(day=1) - timedelta(days=1)
-            return first.replace(day=1)
-        if "last year" in low:
-            return date(ref.year - 1, 1, 1)
-    y = _YEAR.search(low)
-    if y and re.search(r"\b(?:in|since|from|until|by|of)\s+(?:\w+\s+)?\d{4}\b|^\d{4}$", low):
-        return date(int(y.group(1)), 1, 1)
-    return None
 
 
 def _date_spans(doc: Any) -> list[tuple[Any, str]]:
     """(anchor token, expression) for every date expression of a document."""
     out: list[tuple[Any, str]] = []
     covered: set[int] = set()
-    for ent in doc.ents:
-        if ent.label_ in ("DATE", "TIME"):
-            prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
-            expr = (
-                f"{prev} {ent.text}" if prev in ("in", "since", "from", "until", "by") else ent.text
-            )
-            out.append((ent.root, expr))
-            covered |= set(range(ent.start, ent.end))
-        elif ent.label_ == "CARDINAL" and _YEAR.fullmatch(ent.text):
-            prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
-            out.append((ent.root, f"{prev} {ent.text}"))
-            covered |= set(range(ent.start, ent.end))
+    ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME", "CARDINAL")]
+    for k, ent in enumerate(ents):
+        if ent.start in covered:
+            continue
+        if ent.label_ == "CARDINAL" and not _YEAR.fullmatch(ent.text):
+            continue
+        after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+        if after in _CLOCK_AFTER or ent.text.lower().split()[-1] in _CLOCK_AFTER:
+            continue
+        prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        expr = ent.text
+        # "from 2014 to 2020", "Nov. 26 to Dec. 1" split into two entities
+        nxt = ents[k + 1] if k + 1 < len(ents) else None
+        if (
+            nxt is not None
+            and nxt.start == ent.end + 1
+            and doc[ent.end].lower_ in ("to", "until", "till", "through", "and", "-", "–")
+        ):
+            expr = f"{ent.text} {doc[ent.end].text} {nxt.text}"
+            covered |= set(range(nxt.start, nxt.end))
+        if prev in ("in", "since", "from", "until", "by", "between"):
+            expr = f"{prev} {expr}"
+        out.append((ent.root, expr))
+        covered |= set(range(ent.start, ent.end))
     for tok in doc:
         if tok.i not in covered and tok.lower_ in ("overnight", "yesterday", "today"):
             out.append((tok, tok.text))
     return out
 
 
-def _event_text(anchor: Any) -> str:
-    """The clause the date belongs to: the governing verb's phrase, or the sentence."""
+def _governor(anchor: Any) -> Any:
     verb = anchor
     while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
         verb = verb.head
+    return verb
+
+
+def _future(verb: Any) -> bool:
+    """Whether a clause speaks of what is still to come."""
+    tok = verb
+    for _ in range(4):
+        if tok.lemma_.lower() in FUTURE_LEMMAS or any(
+            c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUX for c in tok.children
+        ):
+            return True
+        if tok.dep_ not in ("xcomp", "conj") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _event_text(anchor: Any, verb: Any) -> str:
+    """The clause the date belongs to: the governing verb's phrase, or the sentence."""
     sent = anchor.sent
     text_all = anchor.doc.text
     lo = text_all.rfind("\n", 0, anchor.idx) + 1
     hi = text_all.find("\n", anchor.idx)
     hi = len(text_all) if hi < 0 else hi
 
-    def keep(t: Any) -> bool:  # one sentence, one paragraph
-        return bool(sent.start <= t.i < sent.end and lo <= t.idx < hi)
+    furniture = [m.span() for m in DATELINE.finditer(text_all, lo, hi)]
 
-    toks = [t for t in verb.subtree if keep(t)] if verb.pos_ in ("VERB", "AUX") else []
-    if verb.dep_ == "relcl" and keep(verb.head):
-        # "rebels who seized Aleppo last week": keep who did it
-        toks = [verb.head, *toks]
-    if len(toks) < 5:
+    def keep(t: Any) -> bool:  # one sentence, one paragraph, no dateline
+        return bool(sent.start <= t.i < sent.end and lo <= t.idx < hi) and not inside(
+            furniture, t.idx
+        )
+
+    reported = verb.lemma_.lower() in REPORT_LEMMAS
+    # The verb's own clause: "pilots walked out on Monday, and the airport
+    # closed overnight" gives two events, not one sentence twice.
+    others = {
+        x.i for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" for x in c.subtree
+    }
+    toks = (
+        [t for t in verb.subtree if keep(t) and t.i not in others]
+        if verb.pos_ in ("VERB", "AUX")
+        else []
+    )
+    if verb.dep_ in ("relcl", "acl") and keep(verb.head):
+        # "rebels who seized Aleppo last week", "a structure completed in
+        # 1978": keep who or what it is about
+        toks = sorted(
+            [*[t for t in verb.head.lefts if keep(t)], verb.head, *toks], key=lambda t: t.i
+        )
+    if len(toks) < 4 or reported:
+        # "…, the governor said last night": the event is what was said
         toks = [t for t in sent if keep(t)]
     text = str(anchor.doc[toks[0].i : toks[-1].i + 1].text).strip(" ,;:")
     text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s*\([^)]*$", "", text)  # an aside cut off by the clause's end
+    text = re.sub(r"[,;]?\s+(?:and|but|or)$", "", text)  # the joint to a clause left out
     if len(text) > MAX_EVENT_CHARS:
         text = text[:MAX_EVENT_CHARS].rsplit(" ", 1)[0] + " …"
     return text[:1].upper() + text[1:]
@@ -178,37 +381,56 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
     """Dated events of a story in date order, merged across articles."""
     refs = reference_dates(articles)
     order = [a.id for a in articles]
-    raw: list[tuple[date, str, str, bool]] = []
+    raw: list[tuple[When, str, str, bool]] = []
     for art, doc in zip(articles, docs, strict=True):
         ref, estimated = refs[art.id]
         quotes = quote_spans(art.text)
-        seen: set[tuple[date, str]] = set()
+        datelines = [m.span() for m in DATELINE.finditer(art.text)]
+        found: dict[int, list[tuple[When, str, bool]]] = {}  # by sentence
         for anchor, expr in _date_spans(doc):
-            if inside(quotes, anchor.idx):
-                continue  # "we are ready to start negotiating tomorrow": not a dated event
-            day = resolve(expr, ref)
-            if day is None:
+            if inside(quotes, anchor.idx) or inside(datelines, anchor.idx):
+                # "we are ready to start negotiating tomorrow", "QARATASH, Oct 14
+                # (Wire) –": a speaker's words and a filing date, not events
                 continue
-            text = _event_text(anchor)
-            if (day, text) in seen or len(text.split()) < 4:
+            verb = _governor(anchor)
+            when = resolve_when(expr, ref, forward=_future(verb))
+            if when is None:
                 continue
-            seen.add((day, text))
-            raw.append((day, text, art.id, estimated))
+            text = _event_text(anchor, verb)
+            if len(text.split()) >= 4:
+                said = verb.lemma_.lower() in REPORT_LEMMAS
+                found.setdefault(anchor.sent.start, []).append((when, text, said))
+        for items in found.values():
+            # "A dam gave way late on Tuesday …, the agency said on Wednesday":
+            # the day of the happening, not the day of its report.
+            happenings = [x for x in items if not x[2]] or items
+            seen: set[tuple[When, str]] = set()
+            for when, text, _ in happenings:
+                if (when, text) not in seen:
+                    seen.add((when, text))
+                    raw.append((when, text, art.id, estimated and when.relative))
     if not raw:
         return []
     vecs = embed([t for _, t, _, _ in raw])
-    events: list[tuple[list[int], TimelineEvent]] = []
-    for i, (day, text, aid, est) in enumerate(raw):
-        for members, ev in events:
-            if ev.date == day and max(float(vecs[i] @ vecs[k]) for k in members) >= SAME_EVENT_SIM:
+    events: list[tuple[list[int], When, TimelineEvent]] = []
+    for i, (when, text, aid, est) in enumerate(raw):
+        for members, w, ev in events:
+            same_day = (w.start, w.precision, w.end) == (when.start, when.precision, when.end)
+            if same_day and max(float(vecs[i] @ vecs[k]) for k in members) >= SAME_EVENT_SIM:
                 members.append(i)
                 ev.article_ids = ordered_ids([*ev.article_ids, aid], order)
                 ev.estimated = ev.estimated and est
                 break
         else:
-            events.append(
-                ([i], TimelineEvent(date=day, text=text, article_ids=[aid], estimated=est))
+            event = TimelineEvent(
+                date=when.start,
+                text=text,
+                article_ids=[aid],
+                estimated=est,
+                precision=when.precision,
+                end=when.end,
             )
-    out = [ev for _, ev in events]
-    out.sort(key=lambda e: (e.date, -len(e.article_ids)))
+            events.append(([i], when, event))
+    out = [ev for _, _, ev in events]
+    out.sort(key=lambda e: (e.date, e.end or e.date, -len(e.article_ids)))
     return out

@@ -389,8 +389,9 @@ def _timeline(data: Mapping[str, Any], cites: Citations) -> list[Event]:
         for e in _items(data, "timeline")
         if _text(e.get("text"))
     ]
-    # Undated events keep their order after the dated ones.
-    return sorted(events, key=lambda e: (e.day is None, e.day or date.min))
+    # Dates are ISO 8601 at the precision the sources give ("2011", "2024-11",
+    # "2024-11-26"), which sorts as text; undated events stay after the dated ones.
+    return sorted(events, key=lambda e: (not e.raw_date[:4].isdigit(), e.raw_date))
 
 
 def _framing(data: Mapping[str, Any], cites: Citations) -> list[FramingView]:
