@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from parallax.extract import extract
+import pytest
+
+from parallax.extract import extract, metadata
 from parallax.model import Document, Extracted
 
 BODY = "".join(
@@ -140,3 +142,17 @@ def test_page_metadata_is_used_where_the_feed_is_silent() -> None:
     assert result.published == datetime(2024, 3, 4, 7, 15, tzinfo=UTC)
     assert result.title == "Ferries to double on island routes"
     assert not result.text.startswith("Ferries to double")  # the headline is not body
+
+
+def test_a_failing_metadata_reader_loses_neither_text_nor_feed_metadata(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Stands in for a reader tripping over hostile markup, which no page here triggers.
+    def broken(*_args: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(metadata.tm, "extract_title", broken)
+    result = read(page(), author="Idris Pellow")
+    assert TEXT_START in result.text
+    assert result.author == "Idris Pellow"
+    assert result.title is None

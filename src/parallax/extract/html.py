@@ -30,7 +30,7 @@ import trafilatura
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from parallax.extract.errors import ExtractionError
-from parallax.extract.metadata import page_metadata
+from parallax.extract.metadata import PageMetadata, page_metadata
 from parallax.extract.text import repair
 from parallax.model import Document, Extracted
 
@@ -136,7 +136,12 @@ def extract_html(doc: Document) -> Extracted:
         text = _paragraphs(_main_text(tree, doc.url))
     except ExtractionError as exc:
         raise ExtractionError(f"{exc} in {where}") from exc
-    page = page_metadata(tree, doc.url, doc)
+    try:
+        page = page_metadata(tree, doc.url, doc)
+    # The readers walk arbitrary markup; a page that trips one still has its
+    # article, and whatever metadata the source gave stands.
+    except Exception:
+        page = PageMetadata()
     text = _without_headline(text, [page.title, doc.title])
     if len(text.split()) < MIN_ARTICLE_WORDS:
         raise ExtractionError(f"no article text found in {where}")

@@ -22,6 +22,7 @@ alone; only banner phrases, credits, repetition or the tail rule remove one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,6 +94,15 @@ _INLINE_TEASER = re.compile(r"^[^:|–—]{2,30}\s*[:|–—]\s*\S")
 """'Read more: <headline>' is one teaser, not the heading of a list."""
 _LIST_ITEM = re.compile(r"^(?:[•·▪‣◦*–—-]|\d{1,2}[.)])\s+\w")
 _STRAY_A = re.compile(r"(?<=[^\w\s])Â|Â(?=[\s\u00a0]|$)")
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]|[\u0080-\u009f]"
+)
+"""What UTF-8 read as Windows-1252 or Latin-1 always leaves: a lead byte's
+character (Â-ô) followed by a continuation byte's, or a stray C1 control.  Text
+without one cannot hold that mojibake, and ftfy, which costs about as much as
+the rest of the clean-up, is skipped."""
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -100,7 +110,10 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 def repair(text: str) -> str:
     """Undo mojibake and invisible characters; keep typographic quotes as they are."""
-    text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+    if _MOJIBAKE.search(text):
+        text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+    else:
+        text = unicodedata.normalize("NFC", text)
     text = _STRAY_A.sub("", text)
     return _INVISIBLE.sub("", text).replace("\u00a0", " ")
 
