@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/cleanup.py
 	$(BIN)/python bench/clustering.py
+	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/dedup.py
 
 clean:

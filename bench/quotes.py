@@ -139,22 +139,23 @@ def predict(text: str, doc: object) -> list[Pair]:
 
 @dataclass
 class Score:
-    tp_pred: int = 0
-    tp_gold: int = 0
+    hits: int = 0
     n_pred: int = 0
     n_gold: int = 0
 
+    def count(self, n_pred: int, n_gold: int, hits: int) -> None:
+        self.n_pred += n_pred
+        self.n_gold += n_gold
+        self.hits += hits
+
     def add(self, pred: Sequence[Words], gold: Sequence[Words], exact: bool) -> None:
-        self.n_pred += len(pred)
-        self.n_gold += len(gold)
-        hits = _match(pred, gold, exact)
-        self.tp_pred += hits
-        self.tp_gold += hits
+        self.count(len(pred), len(gold), _match(pred, gold, exact))
+
+    def prf(self) -> tuple[float, float, float]:
+        return _prf(self.hits, self.n_pred, self.n_gold)
 
     def row(self, name: str) -> str:
-        p = self.tp_pred / self.n_pred if self.n_pred else 0.0
-        r = self.tp_gold / self.n_gold if self.n_gold else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
+        p, r, f = self.prf()
         counts = f"(pred {self.n_pred}, gold {self.n_gold})"
         return f"{name:<24} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   {counts}"
 
@@ -197,6 +198,66 @@ def _pair_match(pred: Sequence[Pair], gold: Sequence[Pair], exact: bool) -> tupl
     return len(used_p), used_g
 
 
+@dataclass
+class Report:
+    exact: dict[str, Score]
+    overlap: dict[str, Score]
+    word_scores: tuple[float, float, float]
+    layout_total: Counter[str]
+    layout_found: Counter[str]
+    missed: list[str]
+    spurious: list[str]
+
+    def f1(self, name: str, exact: bool = False) -> float:
+        return (self.exact if exact else self.overlap)[name].prf()[2]
+
+
+def evaluate(
+    items: Sequence[tuple[str, str, list[Pair]]], docs: Sequence[Any], errors: int = 0
+) -> Report:
+    """Score Parallax's attributions on parsed texts against their gold pairs."""
+    names = ("source", "content", "pair")
+    report = Report(
+        {n: Score() for n in names},
+        {n: Score() for n in names},
+        (0.0, 0.0, 0.0),
+        Counter(),
+        Counter(),
+        [],
+        [],
+    )
+    shared = words_pred = words_gold = 0
+    for (stem, text, gold), doc in zip(items, docs, strict=True):
+        pred = predict(text, doc)
+        with_source = [g for g in gold if g.source]
+        for table, is_exact in ((report.exact, True), (report.overlap, False)):
+            table["source"].add(
+                [p.source for p in pred if p.source], [g.source for g in with_source], is_exact
+            )
+            table["content"].add([p.content for p in pred], [g.content for g in gold], is_exact)
+            hits, found = _pair_match(pred, with_source, is_exact)
+            table["pair"].count(sum(1 for p in pred if p.source), len(with_source), hits)
+        for j, g in enumerate(with_source):
+            report.layout_total[g.layout] += 1
+            report.layout_found[g.layout] += j in found
+            if _speech_cue(doc, g.cue):
+                report.layout_total[SPEECH] += 1
+                report.layout_found[SPEECH] += j in found
+            if j not in found and len(report.missed) < errors:
+                report.missed.append(f"{stem}: {_show(text, g)}")
+        if len(report.spurious) < errors:
+            got = {i for i, p in enumerate(pred) if p.source}
+            bad = sorted(got - _matched_pred(pred, with_source))
+            report.spurious += [f"{stem}: {_show(text, pred[i])}" for i in bad]
+        gold_words = frozenset().union(*(g.content for g in gold))
+        pred_words = frozenset().union(*(p.content for p in pred))
+        shared += len(pred_words & gold_words)
+        words_pred += len(pred_words)
+        words_gold += len(gold_words)
+    report.word_scores = _prf(shared, words_pred, words_gold)
+    return report
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -211,65 +272,29 @@ def main() -> None:
     t0 = time.perf_counter()
     docs = parse([text for _, text, _ in items])
     t1 = time.perf_counter()
-
-    scores = {name: Score() for name in ("source", "content", "pair")}
-    exact = {name: Score() for name in ("source", "content", "pair")}
-    shared_pred = shared_gold = words_pred = words_gold = 0
-    layout_total: Counter[str] = Counter()
-    layout_found: Counter[str] = Counter()
-    missed: list[str] = []
-    spurious: list[str] = []
-    for (stem, text, gold), doc in zip(items, docs, strict=True):
-        pred = predict(text, doc)
-        for table, is_exact in ((exact, True), (scores, False)):
-            table["source"].add(
-                [p.source for p in pred if p.source], [g.source for g in gold if g.source], is_exact
-            )
-            table["content"].add([p.content for p in pred], [g.content for g in gold], is_exact)
-            with_source = [g for g in gold if g.source]
-            hits, found = _pair_match(pred, with_source, is_exact)
-            s = table["pair"]
-            s.n_pred += sum(1 for p in pred if p.source)
-            s.n_gold += len(with_source)
-            s.tp_pred += hits
-            s.tp_gold += hits
-            if not is_exact:
-                for j, g in enumerate(with_source):
-                    layout_total[g.layout] += 1
-                    layout_found[g.layout] += j in found
-                    if _speech_cue(doc, g.cue):
-                        layout_total[SPEECH] += 1
-                        layout_found[SPEECH] += j in found
-                    if j not in found and len(missed) < args.errors:
-                        missed.append(f"{stem}: {_show(text, g)}")
-                if len(spurious) < args.errors:
-                    got = {i for i, p in enumerate(pred) if p.source}
-                    matched = _matched_pred(pred, with_source)
-                    spurious += [f"{stem}: {_show(text, pred[i])}" for i in sorted(got - matched)]
-        gold_words = frozenset().union(*(g.content for g in gold))
-        pred_words = frozenset().union(*(p.content for p in pred))
-        shared_pred += len(pred_words & gold_words)
-        shared_gold += len(gold_words & pred_words)
-        words_pred += len(pred_words)
-        words_gold += len(gold_words)
+    report = evaluate(items, docs, args.errors)
     t2 = time.perf_counter()
 
     print(f"PolNeAR {args.split}: {len(items)} texts", end=", ")
     print(f"parse {t1 - t0:.1f} s, attribution {t2 - t1:.1f} s")
     for name in ("source", "content", "pair"):
-        print(exact[name].row(f"{name} exact"))
-        print(scores[name].row(f"{name} overlap"))
-    p = shared_pred / words_pred if words_pred else 0.0
-    r = shared_gold / words_gold if words_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+        print(report.exact[name].row(f"{name} exact"))
+        print(report.overlap[name].row(f"{name} overlap"))
+    p, r, f = report.word_scores
     print(f"{'content words':<24} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     print("pair recall by layout (overlap):")
-    for layout, n in layout_total.most_common():
-        print(f"  {layout:<34} {layout_found[layout] / n:.3f}  of {n}")
-    for line in missed[: args.errors]:
+    for layout, n in report.layout_total.most_common():
+        print(f"  {layout:<34} {report.layout_found[layout] / n:.3f}  of {n}")
+    for line in report.missed:
         print("MISSED  ", line)
-    for line in spurious[: args.errors]:
+    for line in report.spurious[: args.errors]:
         print("SPURIOUS", line)
+
+
+def _prf(hits: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = hits / n_pred if n_pred else 0.0
+    r = hits / n_gold if n_gold else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
 SPEECH = "any layout, speech cue"

@@ -238,9 +238,13 @@ def _without_other_cues(head: Any) -> list[Any]:
     return [t for t in head.subtree if t.i not in drop]
 
 
-def _verb_phrase(verb: Any, content: set[int]) -> tuple[int, int]:
-    """Token range of the cue verb with its own dependents, content excluded."""
-    own = [t.i for t in verb.subtree if t.i not in content and not t.is_punct]
+def _verb_phrase(verb: Any, content: set[int], qspans: list[Span]) -> tuple[int, int]:
+    """Token range of the cue verb with its own dependents, content and quotations excluded."""
+    own = [
+        t.i
+        for t in verb.subtree
+        if t.i not in content and not t.is_punct and not inside(qspans, t.idx)
+    ] or [verb.i]
     if verb.dep_ in ("conj", "advcl", "xcomp", "parataxis") and verb.head is not verb:
         # a subject borrowed from the head verb sits outside this subtree
         subj = subject(verb)
@@ -267,7 +271,7 @@ def find_attributions(doc: Any) -> list[Attribution]:
     # quotation resumed after "X said." — and the nearest on a tie.
     best: dict[int, tuple[tuple[int, int], int]] = {}
     for c, (verb, clause) in enumerate(zip(cues, clauses, strict=True)):
-        lo, hi = _verb_phrase(verb, {t.i for t in clause})
+        lo, hi = _verb_phrase(verb, {t.i for t in clause}, qspans)
         if clause:  # "said that …:¶“…”": a quotation may follow the clause too
             hi = max([hi] + [t.i for t in clause if not t.is_punct or t.text == ":"])
         start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
@@ -291,7 +295,10 @@ def find_attributions(doc: Any) -> list[Attribution]:
         quotes = sorted(k for k, (_, owner) in best.items() if owner == c)
         if verb.lemma_.lower() in _NAMING and not quotes:
             continue
-        spans = _runs(_trim([t for t in clause if not t.is_space])) + [qspans[k] for k in quotes]
+        # a clause that is (part of) a quotation gives way to the whole quotation
+        owned = [qspans[k] for k in quotes]
+        rest = [t for t in clause if not t.is_space and not inside(_marked(owned), t.idx)]
+        spans = _runs(_trim(rest)) + owned
         if not spans:
             continue
         direct = bool(quotes) and all(
@@ -322,6 +329,11 @@ def _cue_span(verb: Any) -> Span:
     if verb.lower_ == "according":
         return verb.idx, verb.nbor(1).idx + len(verb.nbor(1).text)
     return verb.idx, verb.idx + len(verb.text)
+
+
+def _marked(spans: list[Span]) -> list[Span]:
+    """Quotation spans widened by one character each side, to take in their marks."""
+    return [(s - 1, e + 1) for s, e in spans]
 
 
 def _same_para(tok: Any, other: Any, paras: list[Span]) -> bool:

@@ -32,7 +32,7 @@ from parallax.brief._text import (
     roots,
 )
 from parallax.brief.attribution import Attribution, find_attributions, subject
-from parallax.brief.entities import name_lookup, resolve
+from parallax.brief.entities import TITLES, name_lookup, resolve
 from parallax.model import Article, Entity, Quote, QuoteVariant
 
 # Shorter quotes are scare quotes ("strong defensive line", ‘terrorist
@@ -72,6 +72,7 @@ class _State:
     """Reading state of one article: the last named person and group to speak."""
 
     last_person: str | None = None
+    last_person_at: int = -1
     last_group: str | None = None
 
 
@@ -80,6 +81,54 @@ def _ent_at(tok: Any) -> Any | None:
         if ent.start <= tok.i < ent.end:
             return ent
     return None
+
+
+def _name(ent: Any, lookup: dict[tuple[str, ...], Entity]) -> str:
+    """The story's name for an entity mention."""
+    e = resolve(ent.text, lookup)
+    name = e.name if e is not None else _strip_the(ent.text)
+    if ent.label_ != "PERSON" or (e is not None and " " in name):
+        return name
+    return _full_name(name, ent.doc, ent.start_char, lookup)
+
+
+def _full_name(text: str, doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity]) -> str:
+    """A person's name without a leading title; a bare surname takes the full
+    name it had earlier in the article ("Wrona" after "Tomasz Wrona")."""
+    words = text.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    if len(words) == 1:
+        for other in reversed([x for x in doc.ents if x.end_char <= pos]):
+            if other.label_ == "PERSON" and other.text.endswith(" " + words[0]):
+                return _name(other, lookup)
+        # the small parser's NER misses many names: an earlier run of proper
+        # nouns ending in the surname will do ("Governor Ana Ruiz")
+        for tok in reversed([t for t in doc if t.idx < pos and t.text == words[0]]):
+            run = [tok]
+            while run[0].i > 0 and doc[run[0].i - 1].pos_ == "PROPN":
+                run.insert(0, doc[run[0].i - 1])
+            if len(run) > 1:
+                return _full_name(" ".join(t.text for t in run), doc, run[0].idx, lookup)
+    return " ".join(words)
+
+
+def _last_subject_person(
+    doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity]
+) -> tuple[int, str] | None:
+    """Position and name of the last person before ``pos`` who is a subject."""
+    quoted = quote_spans(doc.text)
+    found: tuple[int, str] | None = None
+    for ent in doc.ents:
+        if ent.start_char >= pos:
+            break
+        if (
+            ent.label_ == "PERSON"
+            and ent.root.dep_ in ("nsubj", "nsubjpass")
+            and not any(s <= ent.start_char < e for s, e in quoted)
+        ):
+            found = (ent.start_char, _name(ent, lookup))
+    return found
 
 
 def _last_person_before(doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity]) -> str | None:
@@ -128,6 +177,11 @@ def _speaker_from_token(
     """The name a source phrase stands for, and whether it is a named person."""
     low = tok.lower_
     if low in _PRONOUNS_PERSON:
+        # the later of the last named speaker and the last person named as
+        # the subject of a sentence ("Rui Falcão disagreed. … he said")
+        subj = _last_subject_person(doc, tok.idx, lookup)
+        if subj is not None and (state.last_person is None or subj[0] > state.last_person_at):
+            return subj[1], True
         who = state.last_person or _last_person_before(doc, tok.idx, lookup)
         return who, who is not None
     if low in _PRONOUNS_GROUP:
@@ -146,19 +200,17 @@ def _speaker_from_token(
                         return _speaker_from_token(obj, doc, state, lookup)
     ent = _ent_at(tok)
     if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
-        e = resolve(ent.text, lookup)
-        return (e.name if e else _strip_the(ent.text)), ent.label_ == "PERSON"
+        return _name(ent, lookup), ent.label_ == "PERSON"
     # A named person in the subject's own phrase is the speaker ("Kremlin
     # spokesman Dmitry Peskov"), but not one inside a relative clause or a
     # prepositional phrase ("Russia, whose intervention on behalf of Mr Assad").
     own = _own_tokens(tok)
     people = [e for e in doc.ents if e.label_ == "PERSON" and all(t.i in own for t in e)]
     if people:
-        e = resolve(people[-1].text, lookup)
-        return (e.name if e else people[-1].text), True
+        return _name(people[-1], lookup), True
     if tok.pos_ == "PROPN":
         words = [t for t in tok.lefts if t.dep_ == "compound"] + [tok]
-        return " ".join(t.text for t in words), True
+        return _full_name(" ".join(t.text for t in words), doc, words[0].idx, lookup), True
     return _np_text(tok, doc, lookup) or None, False
 
 
@@ -227,7 +279,9 @@ def _wording(a: Attribution, spans: list[tuple[int, int]], doc: Any) -> str:
         return " ".join(clean_quote(text[s:e]) for s, e in spans)
     if a.cue is not None and a.cue_head is not None and doc[a.cue_head].lemma_ in _NAMING:
         # "called him “a total stiff”" reads only with its verb
-        return " ".join(text[a.cue[0] : a.content[-1][1]].split())
+        end = a.content[-1][1]
+        end += text[end : end + 1] in ("”", "’", '"')
+        return " ".join(text[a.cue[0] : end].split())
     out = " ".join(" ".join(text[s:e].split()) for s, e in a.content)
     out = re.sub(r"^(?:that)\s+", "", out, flags=re.I)
     return out[:1].upper() + out[1:]
@@ -260,6 +314,7 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
         if speaker and a.continues is None:
             if named:
                 state.last_person = speaker
+                state.last_person_at = a.content[0][0] if a.source is None else a.source[0]
             else:
                 state.last_group = speaker
         for spans in _pieces(a, text):
@@ -342,7 +397,11 @@ def extract_quotes(
 
     quotes: list[tuple[int, int, int, Quote]] = []
     for g in _group(sayings):
-        main = max(g, key=lambda x: (len(x.text), -rank[x.article_id]))
+        # the wording most articles carry, then the fullest, then the earliest
+        carried = Counter(" ".join(_norm(x.text)) for x in g)
+        main = max(
+            g, key=lambda x: (carried[" ".join(_norm(x.text))], len(x.text), -rank[x.article_id])
+        )
         main_words = _norm(main.text)
         said_by = Counter(x.speaker for x in g if x.speaker)
         speaker = said_by.most_common(1)[0][0] if said_by else None

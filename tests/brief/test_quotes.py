@@ -1,0 +1,193 @@
+# ruff: noqa: E501  (article prose is kept one paragraph a line)
+"""Quotes and attributions on texts written for these tests, one layout each,
+and a quality floor on PolNeAR."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+from tests.conftest import ROOT, shared_data
+
+from parallax.model import Article, Quote
+
+pytestmark = pytest.mark.slow
+
+
+def _quotes(*texts: str) -> list[Quote]:
+    from parallax.brief import build_briefing
+    from parallax.nlp import parse
+
+    articles = [Article(id=f"a{i}", text=t, source=f"Outlet {i}") for i, t in enumerate(texts)]
+    return build_briefing(articles, parse(list(texts))).quotes
+
+
+def _one(quotes: list[Quote], start: str) -> Quote:
+    found = [q for q in quotes if q.text.startswith(start)]
+    assert len(found) == 1, [q.text for q in quotes]
+    return found[0]
+
+
+def test_speaker_before_and_after_the_quote() -> None:
+    quotes = _quotes(
+        "Harbour master Ines Calder said: “We will reopen the north channel on Friday.”\n\n"
+        "“The pilots are ready to go back to work,” said Pavel Orlov, who leads the pilots’ union.\n\n"
+        "“Nobody has been paid since March,” Orlov told reporters."
+    )
+    assert _one(quotes, "We will reopen").speaker == "Ines Calder"
+    assert _one(quotes, "The pilots are ready").speaker == "Pavel Orlov"
+    assert _one(quotes, "Nobody has been paid").speaker == "Pavel Orlov"
+    assert all(q.direct for q in quotes)
+
+
+def test_interrupted_quote_is_one_item_and_resumed_quote_another() -> None:
+    quotes = _quotes(
+        "“We had no choice,” Marta Lindqvist said, “because the levee was already failing.” "
+        "She spoke at the town hall. “The next flood will be worse if we wait.”"
+    )
+    joined = _one(quotes, "We had no choice")
+    assert "because the levee was already failing" in joined.text
+    assert joined.speaker == "Marta Lindqvist"
+
+
+def test_quote_over_several_paragraphs_and_a_quoted_paragraph_that_continues() -> None:
+    quotes = _quotes(
+        "Tomasz Wrona, a farmer, said the water arrived before dawn.\n\n"
+        "“We lost the barn, the tractor and most of the herd in one night,” Wrona said.\n\n"
+        "“My father built that barn with his own hands.”\n\n"
+        "The regional governor, Elena Brandt, said: “Every family will be compensated in full.\n\n"
+        "“The money is already in the budget and will be paid within a month.”"
+    )
+    assert _one(quotes, "My father built").speaker == "Tomasz Wrona"
+    both = _one(quotes, "Every family will be compensated")
+    assert "will be paid within a month" in both.text
+    assert both.speaker == "Elena Brandt"
+
+
+def test_pronouns_take_the_last_named_speaker() -> None:
+    quotes = _quotes(
+        "Finance Minister Carla Mendes defended the budget on Tuesday.\n\n"
+        "“These cuts are painful but necessary for the recovery,” she said.\n\n"
+        "Opposition leader Rui Falcão disagreed. “This budget punishes the poorest families,” he said.\n\n"
+        "He added that his party would vote against it in parliament next week."
+    )
+    assert _one(quotes, "These cuts are painful").speaker == "Carla Mendes"
+    assert _one(quotes, "This budget punishes").speaker == "Rui Falcão"
+    added = _one(quotes, "His party would vote against")
+    assert added.speaker == "Rui Falcão" and not added.direct
+
+
+def test_organisations_and_offices_speak() -> None:
+    quotes = _quotes(
+        "The State Department said in a statement that the embassy would stay open through the holiday.\n\n"
+        "Senator Ruth Okafor visited the border crossing on Monday.\n\n"
+        "A statement from her office said: “The senator will press for more inspectors at every crossing.”"
+    )
+    embassy = _one(quotes, "The embassy would stay open")
+    assert embassy.speaker == "State Department" and not embassy.direct
+    office = _one(quotes, "The senator will press")
+    assert office.speaker is not None
+    assert "Ruth Okafor" in office.speaker and "office" in office.speaker
+
+
+def test_reported_speech_and_according_to() -> None:
+    quotes = _quotes(
+        "Mayor Daniel Osei said that the evacuation order would remain in force until the weekend.\n\n"
+        "Three ships were damaged in the storm, according to the Harbour Authority.\n\n"
+        "Power will be restored to most homes by Thursday, officials said.\n\n"
+        "Osei, who has led the city since 2019, told reporters that schools would reopen on Monday."
+    )
+    reported = {q.text: q.speaker for q in quotes if not q.direct}
+    assert reported["The evacuation order would remain in force until the weekend"] == "Daniel Osei"
+    assert reported["Three ships were damaged in the storm"] == "Harbour Authority"
+    assert reported["Power will be restored to most homes by Thursday"] == "officials"
+    assert reported["Schools would reopen on Monday"] == "Daniel Osei"
+
+
+def test_scare_quotes_are_not_items_but_a_quoted_label_is() -> None:
+    quotes = _quotes(
+        "The so-called “bold experiment” was approved on Tuesday.\n\n"
+        "The river rose by two metres overnight and flooded the lower town.",
+        "Senator Hana Berg called the plan “a reckless gamble with public money”.",
+    )
+    assert [(q.speaker, q.text, q.direct) for q in quotes] == [
+        ("Hana Berg", "called the plan “a reckless gamble with public money”", False)
+    ]
+
+
+def test_same_quote_in_several_outlets_is_one_item_with_variants() -> None:
+    full = "“We will rebuild every bridge and every school before winter,” Governor Ana Ruiz said."
+    quotes = _quotes(
+        f"The flood destroyed four bridges.\n\n{full}",
+        f"Rescue teams arrived on Monday.\n\n{full}",
+        "Governor Ana Ruiz spoke in the capital. “We will rebuild every bridge,” Ruiz said.",
+        "“We shall rebuild every bridge and every school before the winter,” Governor Ana Ruiz said.",
+    )
+    item = _one(quotes, "We will rebuild every bridge and every school")
+    assert item.speaker == "Ana Ruiz"
+    assert item.article_ids == ["a0", "a1", "a2", "a3"]
+    by_text = {v.text: v for v in item.variant_details}
+    assert set(item.variants) == set(by_text)
+    trimmed = by_text["We will rebuild every bridge"]
+    assert trimmed.trimmed and trimmed.article_ids == ["a2"]
+    altered = by_text["We shall rebuild every bridge and every school before the winter"]
+    assert not altered.trimmed and altered.article_ids == ["a3"]
+
+
+def test_different_speakers_keep_their_own_quotes() -> None:
+    quotes = _quotes(
+        "“The dam was inspected last year and found safe,” said engineer Paolo Conti.",
+        "“The dam was inspected last year and found unsafe,” said activist Mira Hasan.",
+    )
+    speakers = {q.speaker for q in quotes}
+    assert speakers == {"Paolo Conti", "Mira Hasan"}
+
+
+def test_attribution_spans_are_as_written() -> None:
+    from parallax.brief.attribution import find_attributions
+    from parallax.nlp import parse
+
+    text = "“The talks are over,” the union’s spokesman, Jan Novak, said on Friday. The ministry said it would respond."
+    found = find_attributions(parse([text])[0])
+    spans = [
+        (text[a.source[0] : a.source[1]] if a.source else None, [text[s:e] for s, e in a.content])
+        for a in found
+    ]
+    assert spans == [
+        ("the union’s spokesman, Jan Novak", ["The talks are over,"]),
+        ("The ministry", ["it would respond"]),
+    ]
+
+
+# bench/quotes.py on the first 20 PolNeAR dev texts measured: pair overlap
+# P 0.852, F1 0.553; source exact F1 0.553; content overlap F1 0.627.
+FLOOR_PAIR_PRECISION = 0.82
+FLOOR_PAIR_OVERLAP_F1 = 0.52
+FLOOR_SOURCE_EXACT_F1 = 0.52
+FLOOR_CONTENT_OVERLAP_F1 = 0.59
+
+
+@pytest.fixture(scope="module")
+def bench_quotes():  # type: ignore[no-untyped-def]
+    shared_data("polnear")
+    sys.path.insert(0, str(ROOT))
+    try:
+        import bench.quotes as module
+    finally:
+        sys.path.remove(str(ROOT))
+    return module
+
+
+@pytest.mark.data
+def test_polnear_dev_floor(bench_quotes: Any) -> None:
+    # The first 20 dev texts only (about 20 s), to keep the suite short; the
+    # floors above sit a little below what the benchmark measured on them.
+    from parallax.nlp import parse
+
+    items = bench_quotes.load(shared_data(), "dev", 20)
+    report = bench_quotes.evaluate(items, parse([text for _, text, _ in items]))
+    assert report.overlap["pair"].prf()[0] >= FLOOR_PAIR_PRECISION
+    assert report.f1("source", exact=True) >= FLOOR_SOURCE_EXACT_F1
+    assert report.f1("content") >= FLOOR_CONTENT_OVERLAP_F1
+    assert report.f1("pair") >= FLOOR_PAIR_OVERLAP_F1
