@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/dedup.py
+	$(BIN)/python bench/wire.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

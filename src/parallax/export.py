@@ -9,18 +9,48 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from parallax.model import Article, Briefing
-from parallax.store import Byline, Store, StoryRow
+from parallax.store import Store, StoryRow
+from parallax.wire import agency_named
 
 BRIEFING_KEYS = ("summary", "entities", "quotes", "quantities", "timeline", "framing")
 
 
-def independent_sources(articles: Iterable[Article | Byline]) -> int:
-    """Outlets that reported the story themselves: syndicated copies do not count,
-    and an article with no known outlet counts as one source of its own."""
-    return len({a.source or a.id for a in articles if a.duplicate_of is None})
+class Sourced(Protocol):
+    """What source counting needs of an article (``Article`` and ``Byline`` have it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def duplicate_of(self) -> str | None: ...
+    @property
+    def wire(self) -> str | None: ...
+
+
+def independent_sources(articles: Iterable[Sourced]) -> int:
+    """How many sources reported the story themselves.
+
+    The one rule for every surface (export, API, reader, listings): an outlet
+    counts once; a syndicated copy (``duplicate_of``) counts with its original;
+    articles carrying one news agency's copy (``wire``), and the agency's own
+    articles, count as that agency, once; an article with no known outlet counts
+    as a source of its own.
+    """
+    items = list(articles)
+    by_id = {a.id: a for a in items}
+
+    def who(article: Sourced) -> str:
+        seen = {article.id}
+        while article.duplicate_of in by_id and article.duplicate_of not in seen:
+            article = by_id[article.duplicate_of]
+            seen.add(article.id)
+        return article.wire or agency_named(article.source) or article.source or article.id
+
+    return len({who(a) for a in items})
 
 
 def briefing_json(briefing: Briefing) -> dict[str, Any]:
@@ -60,6 +90,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "section": article.section,
         "text": article.text,
         "duplicate_of": article.duplicate_of,
+        "wire": article.wire,
         "story_id": article.story_id,
     }
 

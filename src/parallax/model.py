@@ -67,6 +67,8 @@ class Article:
     section: str | None = None
     image: str | None = None
     duplicate_of: str | None = None
+    wire: str | None = None
+    """The news agency whose copy the article says it carries (``wire.carried_wire``)."""
     story_id: str | None = None
     added: datetime | None = None
 

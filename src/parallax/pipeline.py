@@ -31,6 +31,7 @@ from parallax.extract import ExtractionError, extract
 from parallax.ingest import IngestError
 from parallax.model import Article, Document, Story
 from parallax.store import Store, StoredNLP, Writer, now, window_start
+from parallax.wire import carried_wire
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +200,9 @@ class Pipeline:
                     language=extracted.language,
                     section=extracted.section,
                     image=extracted.image,
+                    wire=carried_wire(
+                        extracted.text, item.author or extracted.author, extracted.removed
+                    ),
                     added=now(),
                 ),
                 digest,

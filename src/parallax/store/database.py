@@ -116,6 +116,7 @@ class Byline:
     source: str | None
     url: str | None
     duplicate_of: str | None
+    wire: str | None = None
 
 
 @dataclass(slots=True)
@@ -334,12 +335,14 @@ class Store:
             return found
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(a.story_id, a.id, a.source, a.url, a.duplicate_of)
+                select(a.story_id, a.id, a.source, a.url, a.duplicate_of, a.wire)
                 .where(a.story_id.in_(list(story_ids)))
                 .order_by(a.story_id, a.published.is_(None), a.published, a.rowid)
             ).all()
         for row in rows:
-            found[row.story_id].append(Byline(row.id, row.source, row.url, row.duplicate_of))
+            found[row.story_id].append(
+                Byline(row.id, row.source, row.url, row.duplicate_of, row.wire)
+            )
         return found
 
     def hot_stories(self, since: datetime) -> list[HotRow]:
@@ -509,6 +512,7 @@ class Writer:
                 text=article.text,
                 content_hash=content_hash,
                 duplicate_of=article.duplicate_of,
+                wire=article.wire,
                 story_id=article.story_id,
                 feed_id=feed_id,
                 added=article.added or now(),
@@ -626,6 +630,7 @@ def _article(row: Any) -> Article:
         section=row["section"],
         image=row["image"],
         duplicate_of=row["duplicate_of"],
+        wire=row["wire"],
         story_id=row["story_id"],
         added=_aware(row["added"]),
     )

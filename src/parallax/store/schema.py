@@ -124,6 +124,7 @@ articles = Table(
     Column("text", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("duplicate_of", String(128)),
+    Column("wire", String(64)),  # migration 0004: the agency credited as the text's author
     # Deferred: an article and the story it founds are written in one
     # transaction, and the story row's counts need the article row first.
     Column(
