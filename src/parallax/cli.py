@@ -429,11 +429,13 @@ def fetch(ctx: typer.Context, allow: AllowOption = None) -> None:
 
 
 def _poll(store: Store, allow: list[str] | None, due_only: bool, **fetch: Any) -> Any:
+    fetching = _fetcher(allow, **fetch)  # a bad setting fails before the models load
+
     from parallax.pipeline import Pipeline
     from parallax.poller import Poller
 
     active = sum(1 for f in store.feeds() if not f.retired)
-    with _fetcher(allow, **fetch) as fetcher, _progress("polling", active) as advance:
+    with fetching as fetcher, _progress("polling", active) as advance:
         poller = Poller(store, Pipeline(store), fetcher)
         return poller.poll_all(due_only=due_only, on_feed=lambda _: advance(1))
 

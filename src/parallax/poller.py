@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from parallax.pipeline import Pipeline, Report
 from parallax.store import Feed, Store, now
 
 log = logging.getLogger(__name__)
+
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +200,7 @@ class Poller:
                 document = page_document(
                     page,
                     origin=origin,
-                    source=outlet,
+                    source=entry.source or outlet,
                     title=entry.title,
                     author=entry.author,
                     published=entry.published,
@@ -206,12 +209,13 @@ class Poller:
                     return document, True
         if not entry.content:
             return IngestError(origin, "the entry has no link and no content"), True
-        # No page to read: the feed's own copy of the text will do.
+        # No page to read: the feed's own copy of the text will do. Feeds carry
+        # HTML fragments or plain text, and the extractors differ for each.
         document = Document(
             body=entry.content,
-            is_html=True,
+            is_html=bool(_TAG.search(entry.content)),
             url=entry.link,
-            source=outlet,
+            source=entry.source or outlet,
             title=entry.title,
             author=entry.author,
             published=entry.published,
@@ -272,17 +276,13 @@ class Poller:
                 next_poll=None,
             )
             return
-        base = self._current(feed)
-        delay = min(base * 2 ** min(errors, 10), self.settings.max_backoff)
+        backoff = min(self._current(feed) * 2 ** min(errors, 10), self.settings.max_backoff)
+        delay = self._jittered(backoff)
         asked = retry_after_seconds(getattr(exc, "retry_after", None) or "")
-        if asked:
+        if asked:  # never earlier than the server asked, jitter or not
             delay = max(delay, min(timedelta(seconds=asked), self.settings.max_retry_after))
         self.store.update_feed(
-            feed.id,
-            last_fetch=at,
-            last_error=message,
-            error_count=errors,
-            next_poll=at + self._jittered(delay),
+            feed.id, last_fetch=at, last_error=message, error_count=errors, next_poll=at + delay
         )
 
     # --- scheduling ----------------------------------------------------------

@@ -156,3 +156,22 @@ def test_a_failing_metadata_reader_loses_neither_text_nor_feed_metadata(
     assert TEXT_START in result.text
     assert result.author == "Idris Pellow"
     assert result.title is None
+
+
+@pytest.mark.parametrize(
+    ("head", "section"),
+    [
+        ('<meta property="article:section" content="U.S.">', "U.S."),
+        ('<meta property="article:section" content="Homepage">', None),
+        ('<meta property="article:section" content="ferries,islands,transport,budget">', None),
+        ('<meta property="article:section" content="ledger.example">', None),
+        (
+            '<meta property="article:section" content="Home">'
+            '<script type="application/ld+json">{"@context": "https://schema.org", '
+            '"@type": "NewsArticle", "articleSection": "Transport"}</script>',
+            "Transport",
+        ),
+    ],
+)
+def test_section_labels_but_not_keyword_lists_or_catch_alls(head: str, section: str | None) -> None:
+    assert read(page(head)).section == section

@@ -30,6 +30,28 @@ from parallax.model import Document
 _ISO_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 """With the offset the page states (none when it states none: read as UTC)."""
 _LANGUAGE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$")
+SECTION_MAX_CHARS = 40
+"""Section labels are a few words ("Politics", "Science & Health"); longer values
+are keyword lists or headlines put in the wrong field."""
+_NOT_SECTIONS = frozenset(
+    {
+        "home",
+        "homepage",
+        "home page",
+        "front page",
+        "all",
+        "post",
+        "posts",
+        "article",
+        "articles",
+        "uncategorized",
+        "uncategorised",
+        "blog",
+        "default",
+        "general",
+    }
+)
+_HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$")
 _DOMAIN = re.compile(r"^https?://(?:www\d*\.)?([^/:?#]+)", re.IGNORECASE)
 
 
@@ -101,16 +123,26 @@ def _source(found: Any, tree: HtmlElement, url: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def _section_name(value: object) -> str | None:
+    """A section label, or None for keyword lists, domains and catch-all labels."""
+    name = _text(value)
+    if name is None or len(name) > SECTION_MAX_CHARS or "," in name or _HOST.match(name):
+        return None
+    return None if name.lower() in _NOT_SECTIONS else name
+
+
 def _section(found: Any, tree: HtmlElement) -> str | None:
-    declared = [c for c in (found.categories or []) if _text(c)]
-    if not declared:
-        declared = [
-            element.get("content", "")
-            for element in tree.iterfind(".//head/meta[@property='article:section'][@content]")
-        ]
-    if not declared:
-        declared = tm.extract_catstags("category", tree)
-    return next((t for t in map(_text, declared) if t), None)
+    declared = [
+        element.get("content")
+        for element in tree.iterfind(".//head/meta[@property='article:section'][@content]")
+    ]
+    # JSON-LD and the head tag state the section; the link search guesses it
+    # from URLs on the page, and costs more.
+    for candidates in (declared, found.categories or []):
+        name = next(filter(None, map(_section_name, candidates)), None)
+        if name:
+            return name
+    return next(filter(None, map(_section_name, tm.extract_catstags("category", tree))), None)
 
 
 def _language(tree: HtmlElement) -> str | None:

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from xml.sax import SAXException
 
 import feedparser
 
@@ -35,6 +36,8 @@ class Entry:
     published: datetime | None
     content: str | None
     """The entry's own HTML body or summary, a fallback when its page cannot be fetched."""
+    source: str | None = None
+    """The outlet named by the entry itself (a news sitemap's publication)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ def _sitemap(body: bytes) -> ParsedFeed:
             author=None,
             published=u.published,
             content=None,
+            source=u.publication,
         )
         for u in sitemap.urls
     ]
@@ -104,6 +108,11 @@ def _xml_feed(body: bytes, content_type: str | None) -> ParsedFeed:
         if looks_html:
             raise FeedError("this is an HTML page, not a feed; give the feed's own URL")
         raise FeedError(f"not a feed ({problem or 'no RSS, Atom or JSON Feed found'})")
+    problem = parsed.get("bozo_exception")
+    if not parsed.entries and isinstance(problem, SAXException):
+        # Broken XML that yielded nothing must not pass for a quiet feed; broken
+        # XML that yielded entries is kept, as readers do.
+        raise FeedError(f"not a feed: the XML is malformed ({problem})")
     title = parsed.feed.get("title") or None
     entries = [e for e in (_entry(item) for item in parsed.entries) if e is not None]
     return ParsedFeed(title=title, entries=entries)

@@ -48,6 +48,10 @@ class FetchError(Exception):
         self.retry_after = retry_after
 
 
+class AddressRefused(FetchError):
+    """The URL leads to an address the fetcher may not reach."""
+
+
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
     connect_timeout: float = 10.0
@@ -141,9 +145,9 @@ class AddressGuard:
             return found
         for address in found:
             if not _public(address) and not any(address in net for net in self.networks):
-                shown = host if host == str(address) else f"{host} resolves to"
-                raise FetchError(
-                    f"refused: {shown} the non-public address {address}; "
+                named = "" if host == str(address) else f"{host} resolves to "
+                raise AddressRefused(
+                    f"refused: {named}the non-public address {address}; "
                     "add it to the fetch allow-list (--allow) if this is intended"
                 )
         return found

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from parallax.ingest.fetch import Fetcher, FetchError, host_key
+from parallax.ingest.fetch import AddressRefused, Fetcher, FetchError, host_key
 
 AGENT = "Parallax"
 """The product token robots.txt groups are matched against."""
@@ -64,8 +64,11 @@ class RobotsCache:
         parser = RobotFileParser(robots_url)
         try:
             response = self.fetcher.get(robots_url)
+        except AddressRefused:
+            raise  # the page is just as unreachable; say so plainly
         except FetchError as exc:
-            # 429 is "slow down", not "there is no robots.txt".
+            if exc.retry_after:
+                raise  # the host asked for a pause: nothing to remember about its rules
             if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
                 parser.parse([])  # no robots.txt: everything is allowed
                 return _Rules(parser, self._clock() + KEEP)
