@@ -31,6 +31,7 @@ from parallax.ingest.fetch import Fetcher, FetchError, FetchSettings
 from parallax.ingest.files import parse_date, read_paths
 from parallax.model import Document
 from parallax.store import ENV_VAR, DatabaseError, Store
+from parallax.store.accounts import AccountError, Accounts, User
 
 app = typer.Typer(
     name="parallax",
@@ -452,20 +453,42 @@ TokenOption = Annotated[
 ]
 
 
-def _serve(store: Store, host: str, port: int, token: str | None) -> None:
+SecureOption = Annotated[
+    bool,
+    typer.Option(
+        "--secure-cookies",
+        help="Mark cookies Secure even though the server sees plain HTTP "
+        "(behind a TLS proxy on another host; HTTPS is detected by itself otherwise).",
+    ),
+]
+
+
+def _serve(
+    store: Store, host: str, port: int, token: str | None, secure_cookies: bool = False
+) -> None:
     import uvicorn
 
     from parallax.web import create_app
 
     token = token or os.environ.get(TOKEN_ENV) or None
-    if host not in LOCAL_HOSTS and not token:
+    local = host in LOCAL_HOSTS
+    has_accounts = Accounts(store).has_accounts()
+    if not local and not token and not has_accounts:
         raise CLIError(
             f"refusing to serve on {host} without authentication; "
-            f"set --token or ${TOKEN_ENV}, or listen on 127.0.0.1"
+            f"add an account with 'parallax user add NAME', set --token or ${TOKEN_ENV}, "
+            "or listen on 127.0.0.1"
+        )
+    if token and has_accounts:
+        err.print(
+            "note: this database has accounts, so people sign in and the shared token is "
+            "not used; give scripts their own with 'parallax token create'",
+            markup=False,
         )
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     out.print(f"Parallax reader: http://{shown}:{port}/  (Ctrl+C to stop)")
-    uvicorn.run(create_app(store, token=token), host=host, port=port, log_level="warning")
+    application = create_app(store, token=token, allow_open=local, secure_cookies=secure_cookies)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 @app.command("serve")
@@ -474,9 +497,10 @@ def serve(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     token: TokenOption = None,
+    secure_cookies: SecureOption = False,
 ) -> None:
     """Start the web reader and JSON API."""
-    _serve(_store(ctx), host, port, token)
+    _serve(_store(ctx), host, port, token, secure_cookies)
 
 
 @app.command("run")
@@ -490,11 +514,12 @@ def run(
         typer.Option(help="Seconds between checks for due feeds (each feed's interval adapts)."),
     ] = 60,
     allow: AllowOption = None,
+    secure_cookies: SecureOption = False,
 ) -> None:
     """Poll feeds on a schedule and serve the reader."""
     store = _store(ctx)
     _start_polling(store, allow, every)
-    _serve(store, host, port, token)
+    _serve(store, host, port, token, secure_cookies)
 
 
 def _start_polling(store: Store, allow: list[str] | None, every: int, **fetch: Any) -> None:
@@ -544,6 +569,136 @@ def demo(
     out.print(report.line(), markup=False)
     _start_polling(store, ["127.0.0.1"], every=60, host_delay=0.0)
     _serve(store, host, port, None)
+
+
+# --- accounts and API tokens ---------------------------------------------------------
+
+user_app = typer.Typer(
+    help="Reader accounts. With none, a server on localhost runs for one reader, "
+    "no sign-in needed.",
+    no_args_is_help=True,
+)
+token_app = typer.Typer(
+    help="API tokens, for scripts (Authorization: Bearer) and feed readers (?token=).",
+    no_args_is_help=True,
+)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The name to sign in with.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create an account (the first one takes over the single-reader follows and saves)."""
+    accounts = Accounts(_store(ctx))
+    try:
+        _, adopted = accounts.add_user(name, _new_password(password_stdin))
+    except AccountError as exc:
+        raise CLIError(str(exc)) from exc
+    out.print(f"added user {name}", markup=False)
+    if adopted:
+        out.print("it keeps what was followed, muted and saved so far", markup=False)
+
+
+@user_app.command("password")
+def user_password(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Whose password to change.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password (signs the account out everywhere)."""
+    try:
+        Accounts(_store(ctx)).set_password(name, _new_password(password_stdin))
+    except AccountError as exc:
+        raise CLIError(str(exc)) from exc
+    out.print(f"changed the password of {name}", markup=False)
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context) -> None:
+    """List the accounts."""
+    for user in Accounts(_store(ctx)).users():
+        out.print(user.name, markup=False)
+
+
+@user_app.command("remove")
+def user_remove(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The account to delete.")]
+) -> None:
+    """Delete an account with its sessions, tokens, follows and saved stories."""
+    if not Accounts(_store(ctx)).remove_user(name):
+        raise CLIError(f"there is no user called {name!r}; see 'parallax user list'")
+    out.print(f"removed user {name}", markup=False)
+
+
+def _token_owner(accounts: Accounts, name: str | None) -> User:
+    if name is None:
+        if accounts.has_accounts():
+            raise CLIError("say whose token this is with --user NAME")
+        return accounts.local_user()
+    found = accounts.user(name)
+    if found is None:
+        raise CLIError(f"there is no user called {name!r}; see 'parallax user list'")
+    return found
+
+
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", help="The account (needed once accounts exist)."),
+]
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    label: Annotated[str, typer.Argument(help="What the token is for, e.g. 'feed reader'.")],
+    user: UserOption = None,
+) -> None:
+    """Create an API token and print it (it is shown only this once)."""
+    accounts = Accounts(_store(ctx))
+    record, secret = accounts.create_token(_token_owner(accounts, user), label)
+    err.print(f"token {record.id} for {record.user}; keep it secret, it is not shown again")
+    out.print(secret, markup=False)
+
+
+@token_app.command("list")
+def token_list(ctx: typer.Context, user: UserOption = None) -> None:
+    """List API tokens (their first characters only)."""
+    accounts = Accounts(_store(ctx))
+    owner = _token_owner(accounts, user) if user else None
+    for tk in accounts.tokens(owner):
+        used = tk.last_used.strftime("%Y-%m-%d %H:%M") if tk.last_used else "never used"
+        out.print(
+            f"{tk.id}\t{tk.user}\t{tk.prefix}...\t{tk.label}\t{used}",
+            markup=False,
+        )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    ctx: typer.Context,
+    token_id: Annotated[
+        int, typer.Argument(help="The token's number, from 'parallax token list'.")
+    ],
+) -> None:
+    """Revoke an API token: it stops working at once."""
+    if not Accounts(_store(ctx)).revoke_token(token_id):
+        raise CLIError(f"there is no token {token_id}; see 'parallax token list'")
+    out.print(f"revoked token {token_id}", markup=False)
 
 
 def main() -> None:

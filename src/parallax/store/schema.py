@@ -168,3 +168,76 @@ errors = Table(
     Column("feed_id", Integer, ForeignKey("sources.id")),
     Index("ix_errors_at", "at"),
 )
+
+
+# --- people (migration 0005) ------------------------------------------------
+# Story ids are kept without a foreign key: merging stories deletes the
+# absorbed one, and a reader's saved or read mark must not block that.
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    # NULL for the implicit profile of a single-user server (no password, no login).
+    Column("password_hash", Text),
+    Column("created", UTCDateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the cookie's secret
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Column("expires", UTCDateTime, nullable=False),
+    Index("ix_sessions_user", "user_id"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("prefix", String(16), nullable=False),  # shown in listings to tell tokens apart
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created", UTCDateTime, nullable=False),
+    Column("last_used", UTCDateTime),
+)
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # entity | topic | outlet
+    Column("key", Text, primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+)
+
+mutes = Table(
+    "mutes",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+)
+
+reads = Table(
+    "reads",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("story_id", String(32), primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+saves = Table(
+    "saves",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("story_id", String(32), primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+)

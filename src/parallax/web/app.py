@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parallax.store import Store
-from parallax.web import api, pages
-from parallax.web.security import (
-    HEADERS,
-    SecurityHeaders,
-    TokenAuth,
-    denied_html,
-    wants_json,
-)
+from parallax.store.accounts import Accounts
+from parallax.web import accounts, api, atom, auth, pages, personal
+from parallax.web.security import HEADERS, SecurityHeaders, wants_json
 from parallax.web.templates import HERE, Templates
 
 log = logging.getLogger(__name__)
@@ -33,12 +29,24 @@ TITLES = {
 }
 
 
-def create_app(store: Store, *, token: str | None = None) -> FastAPI:
+def create_app(
+    store: Store,
+    *,
+    token: str | None = None,
+    allow_open: bool = True,
+    secure_cookies: bool = False,
+) -> FastAPI:
     """The web reader and JSON API over ``store``.
 
-    With ``token``, every request must carry it (see ``security.TokenAuth``).
+    Who may come in is ``auth.Auth``'s choice: with accounts, people sign in;
+    else with ``token``, every request must carry it; else, if ``allow_open``
+    (the server listens on localhost only), everyone is the single local
+    reader.  ``secure_cookies`` marks cookies Secure even when the app itself
+    sees plain HTTP (behind a TLS proxy).
     """
     templates = Templates()
+    people = Accounts(store)
+    templates.env.globals["viewer"] = auth.current
     app = FastAPI(
         title="Parallax",
         summary="Every story, from every side, with its sources.",
@@ -51,7 +59,12 @@ def create_app(store: Store, *, token: str | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.include_router(api.router(store))
-    app.include_router(pages.router(store, templates))
+    app.include_router(accounts.router(people, templates))
+    app.include_router(personal.router(store, people, templates))
+    app.include_router(atom.router(store, people))
+    app.include_router(
+        pages.router(store, templates), dependencies=[Depends(personal.mark_read(store, people))]
+    )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
@@ -93,12 +106,16 @@ def create_app(store: Store, *, token: str | None = None) -> FastAPI:
         response.headers.update(HEADERS)
         return response
 
-    if token:
-        app.add_middleware(
-            TokenAuth,
-            token=token,
-            denied=denied_html(lambda: templates.render("signin.html", section="")),
-        )
+    app.add_middleware(
+        auth.Auth,
+        accounts=people,
+        token=token,
+        allow_open=allow_open,
+        secure_cookies=secure_cookies,
+        # Signs CSRF tokens; a restart only asks open forms to be reloaded.
+        key=secrets.token_bytes(32),
+        render=templates.render,
+    )
     # Added last so it is outermost: 401 pages and redirects get the headers too.
     app.add_middleware(SecurityHeaders, private=bool(token))
     return app

@@ -1,19 +1,19 @@
-"""Security headers on every response, and the optional access token.
+"""Security headers on every response, and the helpers that ``auth`` uses
+for the shared access token.
 
-Both are plain ASGI middleware (not ``BaseHTTPMiddleware``) so they wrap every
-response the same way, static files and error pages included.
+The headers are plain ASGI middleware (not ``BaseHTTPMiddleware``) so they wrap
+every response the same way, static files and error pages included.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import URL, MutableHeaders
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -63,12 +63,13 @@ class SecurityHeaders:
 
 
 def session_value(token: str) -> str:
-    """What the cookie holds: a keyed digest of the token, not the token itself,
-    so that a cookie jar leak does not reveal the token for the Bearer header."""
+    """What the shared token's cookie holds: a keyed digest of the token, not the
+    token itself, so that a cookie jar leak does not reveal it for the Bearer header."""
     return hmac.new(token.encode("utf-8"), b"parallax-web-session", hashlib.sha256).hexdigest()
 
 
-def _same(a: str, b: str) -> bool:
+def same(a: str, b: str) -> bool:
+    """Constant-time comparison, for secrets."""
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
@@ -76,55 +77,7 @@ def wants_json(path: str) -> bool:
     return path.startswith("/api/") or path == "/api" or path == "/openapi.json"
 
 
-class TokenAuth:
-    """Every request needs the token: a Bearer header, the session cookie, or
-    ``?token=`` once (which sets the cookie and redirects to the clean URL, so
-    the token does not linger in the address bar, history or logs).
-
-    Static files are exempt: the stylesheet holds no data and lets the
-    "sign in" page itself look right.
-    """
-
-    def __init__(self, app: ASGIApp, *, token: str, denied: Callable[[Request], Response]) -> None:
-        self.app = app
-        self.token = token
-        self.session = session_value(token)
-        self.denied = denied
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        if self._authorised(request):
-            await self.app(scope, receive, send)
-            return
-        given = request.query_params.get(TOKEN_PARAM)
-        response: Response
-        if given is not None and _same(given, self.token):
-            response = RedirectResponse(_without_token(request.url), status_code=303)
-            response.set_cookie(
-                COOKIE,
-                self.session,
-                httponly=True,
-                samesite="strict",
-                secure=request.url.scheme == "https",
-                path="/",
-            )
-        else:
-            response = self.denied(request)
-        await response(scope, receive, send)
-
-    def _authorised(self, request: Request) -> bool:
-        header = request.headers.get("authorization", "")
-        scheme, _, credential = header.partition(" ")
-        if scheme.lower() == "bearer" and _same(credential.strip(), self.token):
-            return True
-        cookie = request.cookies.get(COOKIE)
-        return cookie is not None and _same(cookie, self.session)
-
-
-def _without_token(url: URL) -> str:
+def without_token(url: URL) -> str:
     """The same path and query minus ``token``, as a same-site relative URL."""
     # Collapse leading slashes: "//evil.example" would be read as another host.
     path = "/" + url.path.lstrip("/")
@@ -138,12 +91,3 @@ def denied_json(_request: Request) -> Response:
         status_code=401,
         headers={"www-authenticate": "Bearer"},
     )
-
-
-def denied_html(render: Callable[[], str]) -> Callable[[Request], Response]:
-    def denied(request: Request) -> Response:
-        if wants_json(request.url.path):
-            return denied_json(request)
-        return HTMLResponse(render(), status_code=401, headers={"www-authenticate": "Bearer"})
-
-    return denied

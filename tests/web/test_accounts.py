@@ -1,0 +1,531 @@
+"""Accounts: passwords, sessions, CSRF, API tokens and the modes a server runs in.
+
+Against the real SQLite store of ``conftest`` through FastAPI's TestClient,
+and once through a real ``parallax serve`` on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner, Result
+
+from parallax import cli
+from parallax.store import Store
+from parallax.store import schema as t
+from parallax.store.accounts import AccountError, Accounts, Interest, User
+from parallax.web import create_app
+from parallax.web.auth import CSRF_COOKIE, LOGIN_COOKIE, safe_next
+
+ALICE_PASSWORD = "alice-correct-horse"
+BOB_PASSWORD = "bob-battery-staple"
+
+
+# --- helpers shared with test_personal and test_atom -------------------------------
+
+
+def csrf_from(html: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def browser(store: Store, **options: object) -> TestClient:
+    return TestClient(create_app(store, **options), follow_redirects=False)  # type: ignore[arg-type]
+
+
+def sign_in(client: TestClient, accounts: Accounts, user: User) -> None:
+    """A signed-in browser without going through the (deliberately slow) password check."""
+    secret, _ = accounts.start_session(user)
+    client.cookies.set(LOGIN_COOKIE, secret)
+
+
+def login(client: TestClient, name: str, password: str, next: str = "/") -> httpx.Response:
+    """Sign in through the form, as a person does."""
+    form = client.get("/login")
+    assert form.status_code == 200
+    data = {"name": name, "password": password, "next": next, "csrf": csrf_from(form.text)}
+    return client.post("/login", data=data)
+
+
+@pytest.fixture()
+def accounts(web_store: Store) -> Accounts:
+    return Accounts(web_store)
+
+
+@pytest.fixture()
+def alice(accounts: Accounts) -> User:
+    return accounts.add_user("alice", ALICE_PASSWORD)[0]
+
+
+@pytest.fixture()
+def bob(accounts: Accounts, alice: User) -> User:
+    return accounts.add_user("bob", BOB_PASSWORD)[0]
+
+
+# --- passwords -------------------------------------------------------------------------
+
+
+def test_password_is_stored_as_an_argon2id_hash_only(
+    web_store: Store, accounts: Accounts, alice: User, tmp_path: Path
+) -> None:
+    with web_store.engine.connect() as conn:
+        stored = conn.execute(select(t.users.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$")
+    assert ALICE_PASSWORD not in stored
+    web_store.close()  # flush the WAL so the file holds everything
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert ALICE_PASSWORD.encode() not in raw
+
+
+def test_account_names_and_passwords_are_checked(accounts: Accounts, alice: User) -> None:
+    for name, password, message in [
+        ("alice", "another-good-one", "already a user"),
+        ("", "long-enough-pw", "a user name is"),
+        ("(local)", "long-enough-pw", "a user name is"),
+        ("has space", "long-enough-pw", "a user name is"),
+        ("carol", "short", "at least 8"),
+    ]:
+        with pytest.raises(AccountError, match=re.escape(message)):
+            accounts.add_user(name, password)
+    assert [u.name for u in accounts.users()] == ["alice"]
+
+
+def test_authenticate(accounts: Accounts, alice: User) -> None:
+    assert accounts.authenticate("alice", ALICE_PASSWORD) == alice
+    assert accounts.authenticate("alice", ALICE_PASSWORD.upper()) is None
+    assert accounts.authenticate("nobody", ALICE_PASSWORD) is None
+
+
+# --- signing in ------------------------------------------------------------------------
+
+
+def test_sign_in_with_the_right_password(web_store: Store, accounts: Accounts, alice: User) -> None:
+    client = browser(web_store)
+    r = login(client, "alice", ALICE_PASSWORD, next="/stories/s1syria")
+    assert r.status_code == 303
+    assert r.headers["location"] == "/stories/s1syria"
+    cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith(LOGIN_COOKIE))
+    flags = [f.strip().lower() for f in cookie.split(";")]
+    assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags
+    assert any(f.startswith("max-age=") for f in flags)
+    assert "secure" not in flags  # plain http: a Secure cookie would never come back
+    # Only a digest of the session secret is stored.
+    secret = client.cookies[LOGIN_COOKIE]
+    with web_store.engine.connect() as conn:
+        ids = list(conn.execute(select(t.sessions.c.id)).scalars())
+    assert ids == [hashlib.sha256(secret.encode()).hexdigest()]
+    page = client.get("/stories/s1syria")
+    assert page.status_code == 200 and "Iran-backed" in page.text
+    assert "alice" in client.get("/account").text
+
+
+def test_sign_in_with_a_wrong_password_or_name(
+    web_store: Store, accounts: Accounts, alice: User
+) -> None:
+    client = browser(web_store)
+    answers = [
+        login(client, "alice", "not-the-password"),
+        login(client, "mallory", ALICE_PASSWORD),
+    ]
+    for r in answers:
+        assert r.status_code == 401
+        assert "do not match an account" in r.text
+        assert not any(c.startswith(LOGIN_COOKIE) for c in r.headers.get_list("set-cookie"))
+    # The same answer for a wrong name as for a wrong password.
+    assert answers[0].text.count("do not match") == answers[1].text.count("do not match")
+    assert client.get("/").status_code == 303
+
+
+def test_cookies_are_secure_over_https_or_when_asked(web_store: Store, alice: User) -> None:
+    https = TestClient(create_app(web_store), base_url="https://testserver", follow_redirects=False)
+    r = login(https, "alice", ALICE_PASSWORD)
+    assert r.status_code == 303
+    cookies = r.headers.get_list("set-cookie")
+    assert cookies and all("secure" in c.lower().split("; ") for c in cookies)
+    # Behind a TLS proxy the app sees http; asked to, it marks cookies Secure anyway
+    # (so this http client, rightly, does not send them back).
+    proxied = browser(web_store, secure_cookies=True).get("/login")
+    (csrf_cookie,) = proxied.headers.get_list("set-cookie")
+    assert "secure" in csrf_cookie.lower().split("; ")
+
+
+def test_after_sign_in_only_same_site_paths(web_store: Store, alice: User) -> None:
+    r = login(browser(web_store), "alice", ALICE_PASSWORD, next="//evil.example/")
+    assert r.headers["location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/stories/s1?x=1", "/stories/s1?x=1"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/a\r\nSet-Cookie: x=1", "/"),
+        ("", "/"),
+    ],
+)
+def test_safe_next(target: str, expected: str) -> None:
+    assert safe_next(target) == expected
+
+
+def test_sign_out_ends_the_session(web_store: Store, accounts: Accounts, alice: User) -> None:
+    client = browser(web_store)
+    sign_in(client, accounts, alice)
+    secret = client.cookies[LOGIN_COOKIE]
+    account = client.get("/account")
+    r = client.post("/logout", data={"csrf": csrf_from(account.text)})
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert accounts.session_user(secret) is None
+    replay = browser(web_store)
+    replay.cookies.set(LOGIN_COOKIE, secret)
+    assert replay.get("/for-you").status_code == 303
+
+
+def test_expired_sessions_do_not_count(web_store: Store, accounts: Accounts, alice: User) -> None:
+    secret, _ = accounts.start_session(alice, days=-1)
+    client = browser(web_store)
+    client.cookies.set(LOGIN_COOKIE, secret)
+    assert client.get("/").status_code == 303
+
+
+def test_new_password_signs_out_everywhere(
+    web_store: Store, accounts: Accounts, alice: User
+) -> None:
+    secret, _ = accounts.start_session(alice)
+    accounts.set_password("alice", "a-brand-new-password")
+    assert accounts.session_user(secret) is None
+    assert accounts.authenticate("alice", "a-brand-new-password") == alice
+
+
+# --- who may come in -------------------------------------------------------------------
+
+
+def test_with_accounts_everything_needs_sign_in(web_store: Store, alice: User) -> None:
+    client = browser(web_store)
+    r = client.get("/stories/s1syria")
+    assert r.status_code == 303
+    assert r.headers["location"] == "/login?next=/stories/s1syria"
+    for path in ["/api/stories", "/api/me", "/feeds/story/s1syria.atom", "/feeds/for-you.atom"]:
+        r = client.get(path)
+        assert r.status_code == 401, path
+        assert r.headers["www-authenticate"] == "Bearer"
+        assert "Iran-backed" not in r.text
+    assert client.post("/follow", data={"kind": "topic", "name": "x"}).status_code == 401
+    assert client.get("/static/style.css").status_code == 200
+    login_page = client.get("/login")
+    assert login_page.status_code == 200 and 'name="password"' in login_page.text
+
+
+def test_open_single_reader_mode_when_local_without_accounts(web_store: Store) -> None:
+    client = browser(web_store)
+    assert client.get("/").status_code == 200
+    assert client.get("/for-you").status_code == 200
+    assert client.get("/api/me").json()["single_user"] is True
+    assert "no accounts" in client.get("/login").text
+
+
+def test_not_open_beyond_localhost_without_accounts(web_store: Store, accounts: Accounts) -> None:
+    client = browser(web_store, allow_open=False)
+    for path in ["/", "/stories/s1syria", "/api/stories", "/feeds/story/s1syria.atom"]:
+        r = client.get(path)
+        assert r.status_code == 401, path
+        assert "Iran-backed" not in r.text
+    assert "parallax user add" in client.get("/").text
+    # An API token is authentication, so scripts still get in.
+    _, secret = accounts.create_token(accounts.local_user(), "script")
+    ok = client.get("/api/stories", headers={"Authorization": f"Bearer {secret}"})
+    assert ok.status_code == 200
+
+
+def test_an_account_added_while_serving_closes_the_open_mode(
+    web_store: Store, accounts: Accounts
+) -> None:
+    client = browser(web_store)
+    assert client.get("/").status_code == 200
+    accounts.add_user("alice", ALICE_PASSWORD)
+    assert client.get("/").status_code == 303
+
+
+def test_first_account_takes_over_the_single_reader_profile(accounts: Accounts) -> None:
+    local = accounts.local_user()
+    accounts.follow(local, Interest("topic", "weather", "Weather"))
+    accounts.save(local, "s1syria")
+    alice, adopted = accounts.add_user("alice", ALICE_PASSWORD)
+    assert adopted
+    assert [i.key for i in accounts.follows(alice)] == ["weather"]
+    assert [sid for sid, _ in accounts.saved(alice)] == ["s1syria"]
+    bob, adopted = accounts.add_user("bob", BOB_PASSWORD)
+    assert not adopted and accounts.follows(bob) == []
+
+
+def test_shared_token_mode_acts_as_the_single_reader(web_store: Store) -> None:
+    client = browser(web_store, token="shared-secret")
+    assert client.get("/for-you").status_code == 401
+    entered = client.get("/stories/s1syria", params={"token": "shared-secret"})
+    assert entered.status_code == 303
+    page = client.get("/stories/s1syria")
+    r = client.post(
+        "/follow",
+        data={
+            "kind": "outlet",
+            "name": "Reuters",
+            "next": "/for-you",
+            "csrf": csrf_from(page.text),
+        },
+    )
+    assert r.status_code == 303
+    assert "Iran-backed militias enter Syria" in client.get("/for-you").text
+
+
+# --- CSRF ------------------------------------------------------------------------------
+
+
+def test_forms_without_the_right_csrf_token_are_refused(
+    web_store: Store, accounts: Accounts, alice: User
+) -> None:
+    client = browser(web_store)
+    sign_in(client, accounts, alice)
+    good = csrf_from(client.get("/stories/s1syria").text)
+    other = browser(web_store)
+    sign_in(other, accounts, alice)  # the same person in another browser
+    foreign = csrf_from(other.get("/stories/s1syria").text)
+    follow = {"kind": "entity", "name": "Abbas Araghchi", "next": "/"}
+    for token in [None, "", "0" * 64, good[:-1] + ("0" if good[-1] != "0" else "1"), foreign]:
+        data = dict(follow, **({"csrf": token} if token is not None else {}))
+        r = client.post("/follow", data=data)
+        assert r.status_code == 403, token
+        assert "did not come from this site" in r.text
+    for path, data in [
+        ("/save", {"story_id": "s1syria"}),
+        ("/logout", {}),
+        ("/account/tokens", {"label": "x"}),
+    ]:
+        assert client.post(path, data=data).status_code == 403, path
+    # Nothing changed.
+    assert accounts.follows(alice) == [] and accounts.saved(alice) == []
+    assert accounts.tokens(alice) == [] and client.get("/account").status_code == 200
+    # The right token works.
+    r = client.post("/follow", data=dict(follow, csrf=good))
+    assert r.status_code == 303
+    assert [i.label for i in accounts.follows(alice)] == ["Abbas Araghchi"]
+
+
+def test_a_token_from_before_sign_in_is_worthless_after(
+    web_store: Store, accounts: Accounts, alice: User
+) -> None:
+    client = browser(web_store)
+    before = csrf_from(client.get("/login").text)
+    assert client.cookies.get(CSRF_COOKIE)
+    sign_in(client, accounts, alice)
+    r = client.post("/save", data={"story_id": "s1syria", "csrf": before})
+    assert r.status_code == 403
+    assert accounts.saved(alice) == []
+
+
+def test_the_sign_in_form_itself_needs_its_token(web_store: Store, alice: User) -> None:
+    client = browser(web_store)
+    r = client.post("/login", data={"name": "alice", "password": ALICE_PASSWORD})
+    assert r.status_code == 403
+    assert LOGIN_COOKIE not in client.cookies
+
+
+def test_open_mode_forms_need_the_token_too(web_store: Store, accounts: Accounts) -> None:
+    client = browser(web_store)
+    r = client.post("/follow", data={"kind": "topic", "name": "weather"})
+    assert r.status_code == 403
+    assert accounts.follows(accounts.local_user()) == []
+
+
+def test_csrf_cookie_flags(web_store: Store) -> None:
+    r = browser(web_store).get("/stories/s1syria")
+    cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith(CSRF_COOKIE))
+    flags = [f.strip().lower() for f in cookie.split(";")]
+    assert "httponly" in flags and "samesite=strict" in flags
+    assert r.headers["cache-control"] == "private, no-store"
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+def test_api_token_works_until_revoked(web_store: Store, accounts: Accounts, alice: User) -> None:
+    record, secret = accounts.create_token(alice, "script")
+    assert secret not in str(accounts.tokens())  # only a prefix is ever listed
+    client = browser(web_store)
+    bearer = {"Authorization": f"Bearer {secret}"}
+    r = client.get("/api/stories", headers=bearer)
+    assert r.status_code == 200 and r.json()["stories"]
+    assert r.headers["cache-control"] == "private, no-store"
+    assert client.get("/api/me", headers=bearer).json()["name"] == "alice"
+    # A Bearer request needs no CSRF token: no browser sends the header by itself.
+    assert client.post("/save", data={"story_id": "s1syria"}, headers=bearer).status_code == 303
+    assert accounts.tokens(alice)[0].last_used is not None
+    assert accounts.revoke_token(record.id)
+    r = client.get("/api/stories", headers=bearer)
+    assert r.status_code == 401
+    assert "not valid" in r.json()["detail"]
+
+
+def test_wrong_tokens_are_refused_not_ignored(web_store: Store, alice: User) -> None:
+    client = browser(web_store)
+    for header in ["Bearer pxt_nope", "Bearer ", "bearer x"]:
+        r = client.get("/api/stories", headers={"Authorization": header})
+        assert r.status_code == 401, header
+    # Outside feeds, a token in the address is not read (it would linger in logs).
+    assert client.get("/api/stories", params={"token": "pxt_nope"}).status_code == 401
+
+
+def test_tokens_from_the_account_page(web_store: Store, accounts: Accounts, alice: User) -> None:
+    client = browser(web_store)
+    sign_in(client, accounts, alice)
+    page = client.get("/account")
+    r = client.post("/account/tokens", data={"label": "reader", "csrf": csrf_from(page.text)})
+    assert r.status_code == 200
+    secret = re.search(r"(pxt_[\w-]+)", r.text)
+    assert secret
+    assert accounts.token_user(secret.group(1)) == alice
+    listed = accounts.tokens(alice)[0]
+    assert listed.prefix in client.get("/account").text
+    assert secret.group(1) not in client.get("/account").text  # shown once only
+    revoke = f"/account/tokens/{listed.id}/revoke"
+    assert client.post(revoke, data={"csrf": csrf_from(page.text)}).status_code == 303
+    assert accounts.token_user(secret.group(1)) is None
+
+
+def test_no_one_revokes_another_persons_token(
+    web_store: Store, accounts: Accounts, alice: User, bob: User
+) -> None:
+    record, secret = accounts.create_token(alice, "alice's")
+    client = browser(web_store)
+    sign_in(client, accounts, bob)
+    csrf = csrf_from(client.get("/account").text)
+    r = client.post(f"/account/tokens/{record.id}/revoke", data={"csrf": csrf})
+    assert r.status_code == 404
+    assert accounts.token_user(secret) == alice
+
+
+# --- the command line and a real server ------------------------------------------------
+
+
+def parallax(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "parallax", "--db", str(db), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_users_and_tokens(tmp_path: Path) -> None:
+    """The account commands, in-process; ``test_cli_contract`` runs them as a user does."""
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str | None = None) -> Result:
+        return runner.invoke(cli.app, ["--db", db, *args], input=stdin)
+
+    assert run("token", "create", "before accounts").stdout.startswith("pxt_")
+    added = run("user", "add", "alice", "--password-stdin", stdin=ALICE_PASSWORD + "\n")
+    assert added.exit_code == 0
+    assert "keeps what was followed" in added.stdout  # took over the single-reader profile
+    assert run("user", "add", "bob", "--password-stdin", stdin=BOB_PASSWORD).exit_code == 0
+    assert run("user", "list").stdout.split() == ["alice", "bob"]
+    missing = run("token", "create", "x")
+    assert isinstance(missing.exception, cli.CLIError) and "--user NAME" in str(missing.exception)
+    secret = run("token", "create", "feeds", "--user", "bob").stdout.strip()
+    listing = run("token", "list").stdout
+    assert secret[:10] in listing and secret not in listing
+    assert len(listing.splitlines()) == 2
+    store = Store.open(db)
+    try:
+        accounts = Accounts(store)
+        assert accounts.token_user(secret) is not None
+        assert run("token", "revoke", "2").exit_code == 0
+        assert accounts.token_user(secret) is None
+        assert isinstance(run("token", "revoke", "2").exception, cli.CLIError)
+        changed = run("user", "password", "bob", "--password-stdin", stdin="a-new-password\n")
+        assert changed.exit_code == 0
+        assert accounts.authenticate("bob", "a-new-password") is not None
+        assert run("user", "remove", "bob").exit_code == 0
+        assert accounts.user("bob") is None
+    finally:
+        store.close()
+    assert run("user", "list").stdout.split() == ["alice"]
+
+
+def test_cli_contract(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    short = parallax(db, "user", "add", "bob", "--password-stdin", stdin="short\n")
+    assert short.returncode != 0
+    assert short.stderr.strip() == "error: the password must have at least 8 characters"
+    made = parallax(db, "token", "create", "script")
+    assert made.returncode == 0 and made.stdout.strip().startswith("pxt_")
+    assert "not shown again" in made.stderr  # the note goes to stderr, the token alone to stdout
+
+
+def test_cli_refuses_to_serve_beyond_localhost_without_authentication(tmp_path: Path) -> None:
+    r = parallax(tmp_path / "x.db", "serve", "--host", "0.0.0.0", "--port", "9")
+    assert r.returncode != 0
+    assert "refusing to serve on 0.0.0.0 without authentication" in r.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture()
+def served(tmp_path: Path) -> Iterator[str]:
+    """``parallax serve`` on 127.0.0.1 over a database with one account."""
+    db = tmp_path / "served.db"
+    store = Store.open(str(db))
+    Accounts(store).add_user("alice", ALICE_PASSWORD)
+    store.close()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parallax", "--db", str(db), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(base + "/static/style.css", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_real_server_signs_people_in(served: str) -> None:
+    with httpx.Client(base_url=served) as client:
+        r = client.get("/")
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+        form = client.get("/login")
+        r = client.post(
+            "/login",
+            data={"name": "alice", "password": ALICE_PASSWORD, "csrf": csrf_from(form.text)},
+        )
+        assert r.status_code == 303
+        assert client.get("/for-you").status_code == 200
+        assert client.get("/api/me").json()["name"] == "alice"
