@@ -97,7 +97,7 @@ def test_metro_daily_keeps_every_sentence_and_drops_furniture() -> None:
     assert result.title == "County board approves flood barrier after decade of delays"
     assert result.source == "The Lakeside Tribune"
     assert result.section == "Politics"
-    assert result.author == "Maria Gonzalez and Tom Becker"
+    assert result.author == "Maria Gonzalez, Tom Becker"
     assert result.published == datetime(2025, 3, 4, 15, 45, tzinfo=result.published.tzinfo)
     assert result.published is not None and result.published.utcoffset() == timedelta(hours=-5)
     assert "Advertisement" in result.removed

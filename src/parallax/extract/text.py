@@ -32,7 +32,7 @@ import ftfy
 from parallax.extract import rules
 from parallax.extract.dates import parse_date
 from parallax.extract.errors import ExtractionError
-from parallax.extract.names import name_like
+from parallax.extract.names import authors, name_like
 from parallax.model import Document, Extracted
 
 MAX_TEXT_CHARS = 5_000_000
@@ -103,6 +103,7 @@ _MOJIBAKE = re.compile(
 character (Â-ô) followed by a continuation byte's, or a stray C1 control.  Text
 without one cannot hold that mojibake, and ftfy, which costs about as much as
 the rest of the clean-up, is skipped."""
+_NAMES_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -305,9 +306,11 @@ def _take_meta(line: Line, out: Cleaned, repeated: set[str]) -> bool:
 
 
 def _bare_name(text: str) -> bool:
-    """A name on its own line, as pages print the author without "By"."""
+    """A name, or names, on a line of their own, as pages print authors without "By"."""
     words = {w.lower() for w in text.split()}
-    return name_like(text) and not words & (rules.SECTIONS | rules.OUTLET_WORDS)
+    if words & (rules.SECTIONS | rules.OUTLET_WORDS):
+        return False
+    return all(name_like(part) for part in _NAMES_SEPARATOR.split(text))
 
 
 def _nearest(lines: list[Line], reason: str, title_at: int) -> str | None:
@@ -316,10 +319,13 @@ def _nearest(lines: list[Line], reason: str, title_at: int) -> str | None:
     Menus list sections and a page can print several names; the section label
     and the author sit next to the headline.
     """
+    # On a tie the line below the headline wins: that is where bylines go.
     found = [
-        (abs(i - title_at), line.text) for i, line in enumerate(lines) if line.reason == reason
+        (abs(i - title_at), i < title_at, i, line.text)
+        for i, line in enumerate(lines)
+        if line.reason == reason
     ]
-    return min(found)[1] if found else None
+    return min(found)[3] if found else None
 
 
 def _headline_like(line: Line, repeated: set[str]) -> bool:
@@ -494,6 +500,9 @@ def clean(body: str) -> Cleaned:
     _body(lines, start, out)
     _tail(lines, start, out.title)
     _after_last_sentence(lines, start)
+    # Bylines print names as the page styles them ("JANE DOE and JOHN ROE");
+    # the HTML reader's rules make them alike.
+    out.author = authors(out.author, out.source)
     return out
 
 
