@@ -426,3 +426,24 @@ def test_an_article_paragraph_after_a_paywall_line_is_kept() -> None:
     )
     text = extract(Document(body=body, is_html=False)).text
     assert text.endswith("the footbridge came in under budget.")
+
+
+@pytest.mark.parametrize(
+    ("label", "section"),
+    [
+        ("Westminster", "Westminster"),
+        ("News › UK Politics", "UK Politics"),
+        ("Arts & Culture", "Arts & Culture"),
+    ],
+)
+def test_the_label_above_the_headline_is_its_section(label: str, section: str) -> None:
+    body = (
+        f"Menu\nSearch\n{label}\n"
+        "Ministers delay vote on harbour tax\n\n"
+        "Ministers have delayed a vote on the proposed harbour tax until the autumn, the "
+        "transport department said on Thursday.\n"
+    )
+    result = extract(Document(body=body, is_html=False))
+    assert result.section == section
+    assert result.title == "Ministers delay vote on harbour tax"
+    assert label not in result.text

@@ -55,6 +55,9 @@ LABEL_WORDS = 2
 """Lines this short are labels and buttons; from three words on, a line without
 closing punctuation reads as a headline."""
 
+KICKER_WORDS = 3
+"""A section label ("Business", "Middle East", "Science & Health") is this short."""
+
 HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 25
 HEADLINE_CONTEXT = 5
@@ -209,10 +212,16 @@ def _outlet_like(text: str) -> bool:
 
 
 def _section_of(text: str) -> str | None:
+    """The last step of a section label or breadcrumb ("News > UK Politics" -> "UK Politics")."""
     parts = [p for p in rules.BREADCRUMB.split(text) if p]
-    if parts and len(text.split()) <= 6 and all(p.lower() in rules.SECTIONS for p in parts):
+    if parts and len(text.split()) <= 6 and all(_section_word(p) for p in parts):
         return parts[-1]
     return None
+
+
+def _section_word(part: str) -> bool:
+    part = part.lower()
+    return part in rules.SECTIONS or all(w in rules.SECTIONS for w in part.split())
 
 
 def _byline_of(text: str) -> str | None:
@@ -365,6 +374,15 @@ def _headline_at(header: list[Line], opening: list[Line], repeated: set[str]) ->
     return -1
 
 
+def _kicker(line: Line) -> bool:
+    return (
+        line.words <= KICKER_WORDS
+        and not line.sentence
+        and line.text[:1].isupper()
+        and not any(ch.isdigit() for ch in line.text)
+    )
+
+
 def _header(lines: list[Line], out: Cleaned) -> int:
     """Label the lines above the body; returns the index where the body starts."""
     start = next(
@@ -386,13 +404,16 @@ def _header(lines: list[Line], out: Cleaned) -> int:
             line.drop("banner" if _is_promo(line) else "caption")
         elif _take_meta(line, out, repeated):
             pass
+        elif i == title_at - 1 and _kicker(line):
+            # The short label right above a headline names its section.
+            line.drop("section", "meta")
         elif i < title_at and (not line.sentence or line.words < ABOVE_HEADLINE_WORDS):
             # Above the headline short lines are menus, logos, buttons and slogans.
             line.drop("above headline")
         elif not line.sentence:
             line.drop("caption" if line.words >= CAPTION_MIN_WORDS else "header")
     section = _nearest(header, "section", title_at)
-    out.section = _section_of(section) if section else None
+    out.section = (_section_of(section) or section) if section else None
     out.author = out.author or _nearest(header, "author", title_at)
     return start
 
