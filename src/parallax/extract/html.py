@@ -116,9 +116,7 @@ def _main_text(tree: HtmlElement, url: str | None) -> str:
 
 def _paragraphs(text: str) -> str:
     """trafilatura puts one paragraph per line; the engine separates them with a blank line."""
-    # Pure ASCII cannot hold mojibake, and most pages are mostly ASCII: skip ftfy there.
-    fixed = text if text.isascii() else repair(text)
-    lines = (" ".join(line.split()) for line in fixed.splitlines())
+    lines = (" ".join(line.split()) for line in repair(text).splitlines())
     return "\n\n".join(line for line in lines if line)
 
 

@@ -5,15 +5,18 @@ section and byline, photo captions, share buttons, comment counters and a list
 of other stories.  The clean-up labels every line and keeps the article's lines:
 
 1. *Header*: lines before the first body paragraph.  The headline is the first
-   headline-like line there; what comes before it is page furniture, some of
-   which is metadata worth keeping (outlet, section, author, dateline).
+   headline-like line there that the opening paragraphs follow up (they share
+   its words) or that a byline or dateline signs; what comes before it is page
+   furniture, some of which is metadata worth keeping (outlet, section, author,
+   dateline; the section label and the author nearest the headline win).
 2. *Body*: from the first body paragraph on.  A line goes when it is a banner,
-   button or counter (``rules.PROMO_*``), a photo caption (a credit at its end,
-   or no closing punctuation in a line too long to be a subheading), a
-   repeated line, or a byline/dateline (kept as metadata).
+   button or counter (``rules.PROMO_*``, or one word alone), a photo caption (a
+   credit at its end, or no closing punctuation in a line too long to be a
+   subheading and too short to be a paragraph), a repeated line, or a
+   byline/dateline (kept as metadata).
 3. *Tail*: from a teaser heading ("Latest ...", "Related stories") or banner,
    to the end, when nothing after it continues the article (no two related
-   sentences in a row).
+   sentences in a row); and whatever follows the last sentence.
 
 A line that ends like a sentence is never dropped from the body for its shape
 alone; only banner phrases, credits, repetition or the tail rule remove one.
