@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
@@ -142,8 +142,9 @@ def router(accounts: Accounts, templates: Templates) -> APIRouter:
         summary="Who the token belongs to, and what they follow, mute and saved",
         response_model=Me,
     )
-    def me(request: Request) -> Me:
+    def me(request: Request, response: Response) -> Me:
         user = require_user(request)
+        response.headers["cache-control"] = "private, no-store"
 
         def items(which: list[Any]) -> list[InterestItem]:
             return [InterestItem(kind=i.kind, key=i.key, label=i.label) for i in which]
