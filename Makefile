@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench clean apt-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,18 +19,32 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/parallax demo --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium and the web benchmark runs wrk:
+# install them when they are missing and apt can (root); else those tests
+# skip with a message and the benchmark says what to install.
+apt-tools:
+	@missing=""; test -x /usr/bin/chromium || missing="chromium"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
+	      || echo "could not install$$missing; the tests that need it will skip"; \
+	  else echo "not installed:$$missing (apt-get install$$missing); the tests that need it will skip"; fi; \
+	fi
+
+test: $(STAMP) apt-tools
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(STAMP) apt-tools
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/cleanup.py
 	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/wire.py
+	$(BIN)/python bench/web_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

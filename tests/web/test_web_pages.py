@@ -73,7 +73,9 @@ def test_front_page_cards(client: TestClient) -> None:
     assert "5 articles" in html
     assert "4 independent outlets" in html  # the Standard's copy of PA does not count
     assert "Outlets disagree on figures" in html
-    assert "3 hours ago" in html
+    # The time ranking goes by (the newest report), and the last update when later.
+    assert "Latest report <time" in html and ">11 Dec 2024</time>" in html
+    assert "updated <time" in html and "3 hours ago" in html
     assert 'href="/topics/world"' in html  # "World" and "world" are one topic
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[^"]+"', html)
     assert_headings_in_order(html)

@@ -171,6 +171,9 @@ def test_stylesheet_colours_meet_wcag_aa() -> None:
         ("tag-fg", "tag-bg"),
         ("notice-fg", "notice-bg"),
         ("mark-fg", "mark-bg"),
+        ("ok-fg", "bg"),  # feed health
+        ("conflict-fg", "bg"),
+        ("tag-fg", "bg"),  # topic links
     ]
     for block in schemes:
         colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", block))
@@ -180,3 +183,47 @@ def test_stylesheet_colours_meet_wcag_aa() -> None:
     assert len(badges) == view.BADGE_COLOURS
     for badge in badges:
         assert _contrast("#ffffff", badge) >= 4.5, badge
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("Plain words & numbers < 5", "Plain words & numbers < 5"),
+        ("<b>Breaking</b>: storm", "Breaking: storm"),
+        ("Hi<script>alert(1)</script> there", "Hi there"),
+        ("<style>p{color:red}</style>Text", "Text"),
+        ('<a href="javascript:alert(1)" onclick="x()">link</a>', "link"),
+        ("AT&amp;T &lt;b&gt;", "AT&T <b>"),  # entities decode to text, escaped again on output
+    ],
+)
+def test_plain_strips_markup_to_text(raw: str, shown: str) -> None:
+    assert " ".join(view.plain(raw).split()) == shown
+
+
+def test_sentences_respect_abbreviations_and_initials() -> None:
+    text = "Mr. Smith met Gen. Ray on Monday. J. Doe said no! Was it? Yes."
+    assert view.sentences(text) == [
+        "Mr. Smith met Gen. Ray on Monday.",
+        "J. Doe said no!",
+        "Was it?",
+        "Yes.",
+    ]
+
+
+def test_best_sentence_picks_the_most_shared_words_across_paragraphs() -> None:
+    text = "The port reopened on Monday.\n\nAt least 300 fighters crossed the border. Rain fell."
+    assert view.best_sentence("Fighters crossed the border overnight", text) == (
+        1,
+        "At least 300 fighters crossed the border.",
+    )
+    assert view.best_sentence("Nothing in common", "Rain fell.") is None
+
+
+@pytest.mark.parametrize(
+    ("header", "matched"),
+    [('"abc"', True), ('W/"abc"', True), ('"x", "abc"', True), ("*", True), ('"abcd"', False)],
+)
+def test_if_none_match(header: str, matched: bool) -> None:
+    from parallax.web.caching import matches
+
+    assert matches(header, '"abc"') is matched

@@ -14,7 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parallax.store import Store
 from parallax.store.accounts import Accounts
-from parallax.web import accounts, api, atom, auth, pages, personal
+from parallax.web import accounts, admin, api, atom, auth, pages, personal
+from parallax.web.caching import Conditional
 from parallax.web.security import HEADERS, SecurityHeaders, wants_json
 from parallax.web.templates import HERE, Templates
 
@@ -65,6 +66,7 @@ def create_app(
     app.include_router(
         pages.router(store, templates), dependencies=[Depends(personal.mark_read(store, people))]
     )
+    app.include_router(admin.router(store, templates))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
@@ -106,6 +108,8 @@ def create_app(
         response.headers.update(HEADERS)
         return response
 
+    # ETags, 304s and Cache-Control (see caching.py), inside authentication.
+    app.add_middleware(Conditional)
     app.add_middleware(
         auth.Auth,
         accounts=people,
