@@ -13,6 +13,10 @@ from parallax.dedup import (
     shingle_hashes,
     signature_bytes,
 )
+from parallax.export import independent_sources
+from parallax.model import Document
+from parallax.pipeline import Pipeline
+from parallax.store import Store
 from tests.conftest import ROOT, shared_data
 
 # A fictional wire story, written for these tests.
@@ -146,6 +150,28 @@ def test_the_lead_signature_covers_the_opening_only() -> None:
     tail = fingerprint(" ".join(STORY.split()[LEAD_SHINGLES + 10 :]))
     assert fp.lead.jaccard(tail.lead) == 0.0
     assert fp.lead.jaccard(fingerprint(STORY + " More.").lead) == 1.0
+
+
+@pytest.mark.slow
+def test_one_text_from_three_outlets_is_kept_as_copies_and_counts_once(store: Store) -> None:
+    def doc(article_id: str, source: str, url: str) -> Document:
+        return Document(STORY, False, id=article_id, source=source, url=url)
+
+    first = Pipeline(store).run([doc("w1", "Wire Desk", "https://wire.example/1")])
+    report = Pipeline(store).run(
+        [
+            doc("c1", "Daily Ledger", "https://ledger.example/flood"),
+            doc("c2", "Evening Star", "https://star.example/flood"),
+            # The same text from the same outlet again, at a new address: a re-import.
+            doc("w2", "Wire Desk", "https://wire.example/1-again"),
+        ]
+    )
+    assert (first.imported, report.imported, report.duplicates) == (1, 2, 1)
+    copies = [store.article(a) for a in ("c1", "c2")]
+    assert [c.duplicate_of if c else None for c in copies] == ["w1", "w1"]
+    wire = store.article("w1")
+    assert wire is not None and wire.story_id
+    assert independent_sources(store.story_articles(wire.story_id)) == 1
 
 
 @pytest.fixture(scope="module")

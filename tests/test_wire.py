@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from parallax.export import article_json, independent_sources, story_document
 from parallax.model import Article, Document, Story
 from parallax.pipeline import Pipeline
 from parallax.store import Store
+from parallax.web.ranking import Report, signals
 from parallax.wire import agency_named, carried_wire, credits
 
 BODY = (
@@ -179,6 +182,17 @@ def test_copies_count_with_their_original_even_down_a_chain() -> None:
 
 def test_a_copy_whose_original_is_elsewhere_counts_for_its_own_outlet() -> None:
     assert independent_sources([_article("c", "Outlet 1", copy_of="gone")]) == 1
+
+
+def test_front_page_ranking_counts_sources_by_the_same_rule() -> None:
+    when = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    reports = [
+        Report("Outlet 1", "a1", None, when, wire="Reuters"),
+        Report("Outlet 2", "a2", None, when, wire="Reuters"),
+        Report("Outlet 3", "a3", "a1", when),
+        Report("Outlet 4", "a4", None, when),
+    ]
+    assert signals(reports, when, when).independent == independent_sources(reports) == 2
 
 
 def test_wire_is_stored_read_back_and_counted_alike_on_every_surface(store: Store) -> None:

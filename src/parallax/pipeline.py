@@ -169,6 +169,7 @@ class Pipeline:
         self, batch: list[Document | IngestError], feed_id: int | None, report: Report
     ) -> Iterator[_Pending]:
         seen: set[str] = set()
+        outlets: dict[str, list[str | None]] = {}  # this batch's texts (content hash) -> outlets
         for item in batch:
             if isinstance(item, IngestError):
                 self._fail(report, item, feed_id)
@@ -184,10 +185,12 @@ class Pipeline:
                 continue
             digest = content_hash(extracted.text)
             url = extracted.canonical_url or item.url
-            if digest in seen or self.store.known_article(article_id, url, digest):
+            source = item.source or extracted.source
+            if self._taken(article_id, url, digest, source, outlets.get(digest, [])):
                 report.duplicates += 1
                 continue
-            seen.update((article_id, digest))
+            seen.add(article_id)
+            outlets.setdefault(digest, []).append(source)
             yield _Pending(
                 Article(
                     id=article_id,
@@ -208,6 +211,28 @@ class Pipeline:
                 digest,
                 feed_id,
             )
+
+    def _taken(
+        self,
+        article_id: str,
+        url: str | None,
+        digest: str,
+        source: str | None,
+        batch: list[str | None],
+    ) -> bool:
+        """Already imported: the same id or URL, or the same text from the same outlet
+        (``batch``: the outlets of this text earlier in the batch).
+
+        The same text from another outlet is a syndicated copy, not a re-import: it is
+        kept, and dedup marks it as a copy of the first.
+        """
+        if self.store.known_article(article_id, url, "") is not None:
+            return True
+        if any(_same_outlet(earlier, source) for earlier in batch):
+            return True
+        first = self.store.known_article("", None, digest)
+        stored = self.store.article(first) if first else None
+        return stored is not None and _same_outlet(stored.source, source)
 
     def _place(self, article: Article, enrichment: Enrichment) -> tuple[Assignment, bytes]:
         """Dedup, then cluster: a syndicated copy follows its original into its story."""
@@ -292,6 +317,11 @@ class Pipeline:
                 article.published, article.published_estimated = middle, True
         if estimates:
             self.store.set_estimated_dates(estimates)
+
+
+def _same_outlet(a: str | None, b: str | None) -> bool:
+    """Unknown outlets may be one and the same: only two different names are two outlets."""
+    return a is None or b is None or a.casefold() == b.casefold()
 
 
 def _headline(articles: list[Article], stored: dict[str, StoredNLP]) -> str:

@@ -265,12 +265,13 @@ def _reports(conn: Any, story_ids: Sequence[str]) -> dict[str, list[ranking.Repo
             a.id,
             a.source,
             a.duplicate_of,
+            a.wire,
             func.coalesce(a.published, a.added).label("at"),
         ).where(a.story_id.in_(list(story_ids)))
     ).all()
     for row in rows:
         found.setdefault(row.story_id, []).append(
-            ranking.Report(row.source, row.id, row.duplicate_of, row.at)
+            ranking.Report(row.source, row.id, row.duplicate_of, row.at, row.wire)
         )
     return found
 

@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from parallax.export import independent_sources
+
 HALF_LIFE_HOURS = 12.0
 GROWTH_WINDOW = timedelta(hours=6)
 
@@ -36,6 +38,12 @@ class Report:
     duplicate_of: str | None
     when: datetime
     """Publication date, else when the article was added."""
+    wire: str | None = None
+    """The news agency the article credits for its text."""
+
+    @property
+    def id(self) -> str:
+        return self.article_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +55,12 @@ class Signals:
 
 def signals(reports: Iterable[Report], newest: datetime, as_of: datetime) -> Signals:
     """The three ranking inputs of one story from its reports."""
+    reports = list(reports)
     originals = [r for r in reports if r.duplicate_of is None]
     start = as_of - GROWTH_WINDOW
     return Signals(
         newest=newest,
-        # Same rule as export.independent_sources: an outlet counts once, and a
-        # report with no known outlet counts as a source of its own.
-        independent=len({r.source or r.article_id for r in originals}),
+        independent=independent_sources(reports),
         fresh=sum(1 for r in originals if start <= r.when <= as_of),
     )
 
