@@ -6,6 +6,7 @@ invented here) so that nothing depends on the seed articles' wording.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from parallax.store import Store
 from parallax.store import schema as t
 from parallax.store.accounts import Accounts, Interest, User
 from parallax.web import interests
+from parallax.web.auth import Viewer
 
 from .conftest import add_story
 from .test_accounts import accounts, alice, bob, browser, csrf_from, sign_in  # noqa: F401
@@ -241,6 +243,31 @@ def test_read_state(client: TestClient, web_store: Store) -> None:
         later = datetime.now(UTC) + timedelta(minutes=5)
         conn.execute(update(t.stories).where(t.stories.c.id == "s1syria").values(updated=later))
     assert state("Iran-backed militias enter Syria") == "Updated since you read it"
+
+
+def test_read_state_for_any_story_list(web_store: Store) -> None:
+    """What the read_mark macro shows on lists other than For you and Saved."""
+    people = Accounts(web_store)
+    reader = people.local_user()
+    people.mark_read(reader, "s1syria")
+    read_at = people.read_times(reader, ["s1syria"])["s1syria"]
+    viewer = Viewer(
+        accounts=people,
+        mode="open",
+        user=reader,
+        how="open",
+        bearer=False,
+        here="/",
+        secure=False,
+        csrf_secret="x",
+        csrf_binding="",
+        key=b"k",
+    )
+    assert viewer.read_state("s1syria", read_at) == "read"
+    assert viewer.read_state("s1syria", read_at + timedelta(seconds=1)) == "updated"
+    assert viewer.read_state("s2pending", read_at) == "unread"
+    nobody = dataclasses.replace(viewer, user=None)
+    assert nobody.read_state("s2pending", read_at) == ""
 
 
 def test_scripts_reading_a_story_do_not_mark_it_read(web_store: Store) -> None:

@@ -367,6 +367,13 @@ class Accounts:
             ).all()
         return {row.story_id: row.at for row in rows}
 
+    def reads(self, user: User) -> dict[str, datetime]:
+        """Every story ``user`` has opened, with when they last did."""
+        r = t.reads.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(r.story_id, r.at).where(r.user_id == user.id)).all()
+        return {row.story_id: row.at for row in rows}
+
     def save(self, user: User, story_id: str) -> None:
         s = t.saves.c
         with self.engine.begin() as conn:

@@ -27,6 +27,7 @@ import secrets
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -83,6 +84,7 @@ class Viewer:
     csrf_used: bool = False
     _interests: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     _saved: set[str] | None = None
+    _reads: dict[str, datetime] | None = None
 
     @property
     def csrf(self) -> str:
@@ -115,6 +117,18 @@ class Viewer:
         if self._saved is None:
             self._saved = {sid for sid, _ in self.accounts.saved(self.user)}
         return story_id in self._saved
+
+    def read_state(self, story_id: str, updated: datetime) -> str:
+        """Whether the reader has opened the story: unread, updated (since they last
+        did) or read; empty when there is no reader."""
+        if self.user is None:
+            return ""
+        if self._reads is None:
+            self._reads = self.accounts.reads(self.user)
+        read = self._reads.get(story_id)
+        if read is None:
+            return "unread"
+        return "updated" if updated > read else "read"
 
     def _load(self, which: str) -> set[tuple[str, str]]:
         if self.user is None:
