@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from parallax.store import Store, StoryRow
 from parallax.web import briefing, queries, view
@@ -23,6 +24,21 @@ FILTER_CHOICES = 60
 """Topics and outlets offered in the front page's filter menus (the largest)."""
 
 Text = Annotated[str | None, Query(max_length=500)]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A page of story cards with its "more" link, rendered once for every reader."""
+
+    html: Markup
+    empty: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Briefed:
+    row: StoryRow
+    view: briefing.BriefingView
+    topics: list[Topic]
 
 
 @dataclass(slots=True)
@@ -93,6 +109,31 @@ def router(store: Store, templates: Templates) -> APIRouter:
     def page(name: str, **context: Any) -> HTMLResponse:
         return HTMLResponse(templates.render(name, **context))
 
+    # The parts of a page that are the same for every reader are kept as long
+    # as the ranking they come from (RANK_EVERY seconds): the story list of a
+    # front or topic page as HTML, and a story's briefing view.  Follow
+    # buttons, read marks and CSRF tokens are rendered around them per request.
+    lists: queries.Kept[tuple[Any, ...], Listing] = queries.Kept(queries.RANK_EVERY)
+    briefings: queries.Kept[str, Briefed | None] = queries.Kept(queries.RANK_EVERY, size=512)
+
+    def listing(path: str, filters: Filters, cursor: str | None) -> Listing:
+        def build() -> Listing:
+            found = story_page(store, filters, cursor)
+            params = filters.params() if path == "/" else {}
+            more = href(path, **params, cursor=found.next) if found.next else None
+            html = templates.render("story_list.html", cards=cards(store, found.rows), more=more)
+            return Listing(Markup(html), empty=not found.rows)
+
+        moment = None if cursor else queries.as_of_now()
+        return lists.get((path, filters, cursor or "", moment), build)
+
+    def briefed(story_id: str) -> Briefed | None:
+        row = store.story(story_id)
+        if row is None:
+            return None
+        view = briefing.build(row.briefing, store.story_articles(row.id))
+        return Briefed(row, view, queries.story_topics(store, [row.id])[row.id])
+
     @pages.get("/")
     def front(
         topic: Text = None,
@@ -102,36 +143,26 @@ def router(store: Store, templates: Templates) -> APIRouter:
         cursor: Annotated[str | None, Query(max_length=400)] = None,
     ) -> Any:
         filters = filters_from(topic, outlet, since, until)
-        found = story_page(store, filters, cursor)
         return page(
             "front.html",
             section="front",
-            cards=cards(store, found.rows),
+            listing=listing("/", filters, cursor),
             filters=filters,
             topic=queries.topic(store, filters.topic) if filters.topic else None,
             topics=queries.topics(store)[:FILTER_CHOICES],
             outlets=queries.outlets(store)[:FILTER_CHOICES],
-            more=href("/", **filters.params(), cursor=found.next) if found.next else None,
             first=not cursor,
         )
 
     @pages.get("/stories/{story_id}")
     def story(story_id: str) -> Any:
-        row = store.story(story_id)
-        if row is None:
+        found = briefings.get(story_id, lambda: briefed(story_id))
+        if found is None:
             raise HTTPException(404, "We have no story at this address.")
-        articles = store.story_articles(row.id)
-        return page(
-            "story.html",
-            story=row,
-            b=briefing.build(row.briefing, articles),
-            topics=queries.story_topics(store, [row.id])[row.id],
-        )
+        return page("story.html", story=found.row, b=found.view, topics=found.topics)
 
     @pages.get("/articles/{article_id:path}")
-    def article(
-        article_id: str, s: Annotated[int | None, Query(ge=0, le=100_000)] = None
-    ) -> Any:
+    def article(article_id: str, s: Annotated[int | None, Query(ge=0, le=100_000)] = None) -> Any:
         found = store.article(article_id)
         if found is None:
             raise HTTPException(404, "We have no article at this address.")
@@ -199,7 +230,7 @@ def router(store: Store, templates: Templates) -> APIRouter:
             "entity.html",
             entity=found,
             kinds=[briefing.ENTITY_TYPES.get(k.upper(), k.capitalize()) for k in found.kinds],
-            cards=cards(store, found.stories[:PAGE_SIZE * 2]),
+            cards=cards(store, found.stories[: PAGE_SIZE * 2]),
             events=[
                 (row, view.parse_day(e.get("date")), e.get("date"), e.get("text"))
                 for row, e in found.events
@@ -232,22 +263,17 @@ def router(store: Store, templates: Templates) -> APIRouter:
         found = queries.topic(store, slug)
         if found is None:
             raise HTTPException(404, "No article is filed under this topic.")
-        filters = Filters(topic=found.slug)
-        listing = story_page(store, filters, cursor)
         return page(
             "topic.html",
             topic=found,
-            cards=cards(store, listing.rows),
-            more=href(f"/topics/{found.slug}", cursor=listing.next) if listing.next else None,
+            listing=listing(f"/topics/{found.slug}", Filters(topic=found.slug), cursor),
             first=not cursor,
         )
 
     return pages
 
 
-def search_articles(
-    store: Store, q: str, filters: Filters, limit: int, offset: int
-) -> list[Any]:
+def search_articles(store: Store, q: str, filters: Filters, limit: int, offset: int) -> list[Any]:
     if not q.strip():
         return []
     return store.search(
