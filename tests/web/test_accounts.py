@@ -27,6 +27,7 @@ from parallax.store import schema as t
 from parallax.store.accounts import AccountError, Accounts, Interest, User
 from parallax.web import create_app
 from parallax.web.auth import CSRF_COOKIE, LOGIN_COOKIE, safe_next
+from parallax.web.throttle import PER_NAME, Throttle
 
 ALICE_PASSWORD = "alice-correct-horse"
 BOB_PASSWORD = "bob-battery-staple"
@@ -146,6 +147,37 @@ def test_sign_in_with_a_wrong_password_or_name(
     # The same answer for a wrong name as for a wrong password.
     assert answers[0].text.count("do not match") == answers[1].text.count("do not match")
     assert client.get("/").status_code == 303
+
+
+def test_guessing_passwords_is_throttled(web_store: Store, alice: User) -> None:
+    client = browser(web_store)
+    for _ in range(PER_NAME):
+        assert login(client, "alice", "a-wrong-guess").status_code == 401
+    r = login(client, "alice", ALICE_PASSWORD)  # even the right password must wait now
+    assert r.status_code == 429
+    assert "try again in 15 minutes" in r.text and int(r.headers["retry-after"]) > 800
+    assert LOGIN_COOKIE not in client.cookies
+
+
+def test_throttle_counts_per_name_and_address_and_forgets() -> None:
+    now = [0.0]
+    throttle = Throttle(per_name=2, per_address=3, window=60, clock=lambda: now[0])
+    throttle.failed("Alice", "10.0.0.1")
+    assert throttle.wait("alice", "10.0.0.2") == 0
+    throttle.failed("alice", "10.0.0.2")
+    assert throttle.wait("ALICE", "10.0.0.3") == 60  # two failures for the name
+    assert throttle.wait("bob", "10.0.0.3") == 0
+    throttle.failed("carol", "10.0.0.1")
+    throttle.failed("dave", "10.0.0.1")
+    assert throttle.wait("erin", "10.0.0.1") == 60  # three failures from the address
+    now[0] = 30.0
+    assert throttle.wait("alice", "10.0.0.9") == 30
+    now[0] = 61.0
+    assert throttle.wait("alice", "10.0.0.9") == 0  # the failures aged out
+    throttle.failed("bob", "10.0.0.5")
+    throttle.failed("bob", "10.0.0.5")
+    throttle.succeeded("Bob")
+    assert throttle.wait("bob", "10.0.0.6") == 0
 
 
 def test_cookies_are_secure_over_https_or_when_asked(web_store: Store, alice: User) -> None:

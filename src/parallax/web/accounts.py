@@ -19,6 +19,7 @@ from parallax.web.auth import (
 )
 from parallax.web.security import COOKIE
 from parallax.web.templates import Templates
+from parallax.web.throttle import Throttle
 
 NameField = Annotated[str, Form(max_length=64)]
 PasswordField = Annotated[str, Form(max_length=1024)]
@@ -39,11 +40,16 @@ class Me(BaseModel):
     saved: list[str]
 
 
-def router(accounts: Accounts, templates: Templates) -> APIRouter:
+def router(accounts: Accounts, templates: Templates, throttle: Throttle | None = None) -> APIRouter:
     r = APIRouter()
+    guard = throttle or Throttle()
 
-    def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return HTMLResponse(templates.render(template, **context), status_code=status)
+    def page(
+        template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+    ) -> HTMLResponse:
+        return HTMLResponse(
+            templates.render(template, **context), status_code=status, headers=headers
+        )
 
     @r.get("/login", include_in_schema=False)
     def login_form(request: Request, next: str = "/") -> Any:
@@ -59,8 +65,23 @@ def router(accounts: Accounts, templates: Templates) -> APIRouter:
         viewer = viewer_of(request)
         if viewer.mode != "accounts":
             raise HTTPException(400, "This server has no accounts, so there is no one to sign in.")
+        address = request.client.host if request.client else ""
+        wait = guard.wait(name, address)
+        if wait > 0:
+            minutes = max(1, round(wait / 60))
+            return page(
+                "login.html",
+                status=429,
+                section="account",
+                next=safe_next(next),
+                error=f"Too many failed sign-ins for this name or from here; "
+                f"try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+                typed_name=name,
+                headers={"retry-after": str(int(wait) + 1)},
+            )
         user = accounts.authenticate(name, password)
         if user is None:
+            guard.failed(name, address)
             return page(
                 "login.html",
                 status=401,
@@ -69,6 +90,7 @@ def router(accounts: Accounts, templates: Templates) -> APIRouter:
                 error="That name and password do not match an account.",
                 typed_name=name,
             )
+        guard.succeeded(name)
         # Always a fresh session: a session id planted before sign-in is worthless.
         secret, _ = accounts.start_session(user)
         response = RedirectResponse(safe_next(next), status_code=303)
