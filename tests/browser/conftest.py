@@ -92,4 +92,6 @@ def shoot(page: Any, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    # The first screen alone, as a reader sees it on opening the page.
+    page.screenshot(path=str(ARTIFACTS / f"{name}-top.png"))
     return path
