@@ -174,3 +174,18 @@ def test_feeds_api_adds_and_removes(client: TestClient, web_store: Store) -> Non
     assert (
         client.delete("/api/feeds", params={"url": "https://api.example/feed"}).status_code == 404
     )
+
+
+def test_outlet_api_and_ranking_docs(client: TestClient, web_store: Store) -> None:
+    feed = next(f for f in web_store.feeds() if f.url == "https://pa.example/rss")
+    with web_store.writer() as w:
+        w.conn.exec_driver_sql("UPDATE articles SET feed_id = ? WHERE id = 'pa-1'", (feed.id,))
+    body = client.get("/api/outlets/Press%20Association").json()
+    assert body["articles"] == 1
+    assert [f["url"] for f in body["feeds"]] == ["https://pa.example/rss"]
+    assert body["feeds"][0]["items_seen"] == 42
+    assert [s["id"] for s in body["stories"]] == ["s1syria"]
+    assert client.get("/api/outlets/Nobody").status_code == 404
+    docs = client.get("/docs").text
+    assert 'id="ranking"' in docs and "independent outlets" in docs
+    assert 'href="/docs#ranking"' in client.get("/").text

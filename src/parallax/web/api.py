@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from parallax import export
-from parallax.store import Store, StoryRow
+from parallax.store import Feed, Store, StoryRow
 from parallax.web import briefing, queries, view
 from parallax.web.pages import filters_from, search_articles
 from parallax.web.queries import coverage
@@ -140,6 +140,8 @@ class FeedState(BaseModel):
     error_count: int
     items_seen: int
     next_poll: datetime | None
+    poll_interval: int | None = Field(description="seconds between polls, adapted to the feed")
+    retired: datetime | None = Field(description="when the feed said it is gone (HTTP 410)")
 
 
 class ErrorEntry(BaseModel):
@@ -151,6 +153,14 @@ class ErrorEntry(BaseModel):
 class Feeds(BaseModel):
     feeds: list[FeedState]
     errors: list[ErrorEntry] = Field(description="most recent errors first")
+
+
+class OutletDocument(BaseModel):
+    name: str
+    articles: int
+    feeds: list[FeedState] = Field(description="the feeds this outlet's articles came through")
+    errors: list[ErrorEntry] = Field(description="those feeds' recent errors, newest first")
+    stories: list[StoryItem] = Field(description="its most recently active stories")
 
 
 class NotFound(BaseModel):
@@ -179,6 +189,23 @@ def story_items(store: Store, rows: list[StoryRow]) -> list[StoryItem]:
         )
         for r in rows
     ]
+
+
+def feed_state(f: Feed) -> FeedState:
+    return FeedState(
+        id=f.id,
+        url=f.url,
+        title=f.title,
+        added=f.added,
+        last_fetch=f.last_fetch,
+        last_success=f.last_success,
+        last_error=f.last_error,
+        error_count=f.error_count,
+        items_seen=f.items_seen,
+        next_poll=f.next_poll,
+        poll_interval=f.poll_interval,
+        retired=f.retired,
+    )
 
 
 Cursor = Annotated[
@@ -298,6 +325,25 @@ def router(store: Store) -> APIRouter:
         ]
 
     @api.get(
+        "/outlets/{name}",
+        summary="One outlet: its feeds with their health and errors, and its recent stories",
+        responses=NOT_FOUND,
+    )
+    def outlet(name: str) -> OutletDocument:
+        found = queries.outlet_feeds(store, name)
+        if not found.articles and not found.feeds:
+            raise HTTPException(404, f"no articles from {name!r}")
+        return OutletDocument(
+            name=name,
+            articles=found.articles,
+            feeds=[feed_state(f) for f in found.feeds],
+            errors=[ErrorEntry(at=at, origin=o, message=m) for at, o, m in found.errors],
+            stories=story_items(
+                store, queries.recent_stories(store, queries.outlet_condition(name), 20)
+            ),
+        )
+
+    @api.get(
         "/entities/{name}",
         summary="A person, group or place: its stories, aliases and timeline",
         responses=NOT_FOUND,
@@ -324,21 +370,7 @@ def router(store: Store) -> APIRouter:
     @api.get("/feeds", summary="Feeds with their fetch state, and recent errors")
     def feeds() -> Feeds:
         return Feeds(
-            feeds=[
-                FeedState(
-                    id=f.id,
-                    url=f.url,
-                    title=f.title,
-                    added=f.added,
-                    last_fetch=f.last_fetch,
-                    last_success=f.last_success,
-                    last_error=f.last_error,
-                    error_count=f.error_count,
-                    items_seen=f.items_seen,
-                    next_poll=f.next_poll,
-                )
-                for f in store.feeds()
-            ],
+            feeds=[feed_state(f) for f in store.feeds()],
             errors=[
                 ErrorEntry(at=at, origin=origin, message=message)
                 for at, origin, message in store.recent_errors()
