@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -55,8 +56,10 @@ def test_story_list_cursor_walks_every_story_once(client: TestClient) -> None:
     assert seen == everything
     assert client.get("/api/stories", params={"limit": 0}).status_code == 422
     assert client.get("/api/stories", params={"limit": 1000}).status_code == 422
-    bad = client.get("/api/stories", params={"cursor": "not-a-cursor"})
-    assert bad.status_code == 400 and "detail" in bad.json()
+    for raw in ["not-a-cursor", '[1e300, "r", 1.0, "x"]', '[1, "a", "not a date", "x"]', "[1]"]:
+        cursor = base64.urlsafe_b64encode(raw.encode()).decode()
+        bad = client.get("/api/stories", params={"cursor": cursor})
+        assert bad.status_code == 400 and "detail" in bad.json(), raw
 
 
 def test_story_list_filters(client: TestClient) -> None:

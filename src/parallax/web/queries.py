@@ -121,7 +121,9 @@ class Place:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             stamp, kind, key, story_id = json.loads(raw)
             place = cls(datetime.fromtimestamp(float(stamp), UTC), str(kind), key, str(story_id))
-        except (ValueError, TypeError, binascii.Error, OverflowError) as exc:
+            if kind == "a":
+                datetime.fromisoformat(key)
+        except (ValueError, TypeError, binascii.Error, OverflowError, OSError) as exc:
             raise BadCursor("this cursor is not one the server wrote") from exc
         if (place.kind, type(place.key)) not in (("r", float), ("r", int), ("a", str)):
             raise BadCursor("this cursor is not one the server wrote")
