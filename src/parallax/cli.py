@@ -30,7 +30,7 @@ from parallax.ingest import IngestError
 from parallax.ingest.fetch import Fetcher, FetchError, FetchSettings
 from parallax.ingest.files import parse_date, read_paths
 from parallax.model import Document
-from parallax.store import ENV_VAR, DatabaseError, Store
+from parallax.store import ENV_VAR, DatabaseError, Feed, Store
 from parallax.store.accounts import AccountError, Accounts, User
 
 app = typer.Typer(
@@ -326,7 +326,7 @@ def feeds(ctx: typer.Context) -> None:
             out.print(f"     {line}", markup=False)
 
 
-def _feed_state(feed: Any) -> list[str]:
+def _feed_state(feed: Feed) -> list[str]:
     """A feed's state in two or three short lines, for people and for grep."""
     if feed.retired:
         state = f"retired {_when(feed.retired)}, not polled"

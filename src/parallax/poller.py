@@ -130,11 +130,6 @@ class Poller:
         self.pipeline.refresh(sorted(report.articles.stories))
         return report
 
-    def poll(self, feed: Feed, report: PollReport) -> None:
-        """Poll one feed now, on this thread."""
-        report.feeds += 1
-        self._settle(feed, self._harvest(feed), report)
-
     # --- network (fetching threads) ------------------------------------------
 
     def _harvest(self, feed: Feed) -> _Harvest:
