@@ -186,6 +186,26 @@ class Framing:
 
 
 @dataclass(slots=True)
+class OutletTerms:
+    """Words that set one outlet's coverage of a story apart from the others'."""
+
+    source: str
+    terms: list[str]
+    weights: list[float]
+    """Each term's z-score (weighted log-odds with an informative prior)."""
+    article_ids: list[str]
+
+
+@dataclass(slots=True)
+class UniqueFact:
+    """A sentence only one independent outlet of the story carries."""
+
+    text: str
+    source: str
+    article_ids: list[str]
+
+
+@dataclass(slots=True)
 class Briefing:
     summary: list[SummarySentence] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
@@ -193,3 +213,5 @@ class Briefing:
     quantities: list[QuantityGroup] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     framing: list[Framing] = field(default_factory=list)
+    distinctive_terms: list[OutletTerms] = field(default_factory=list)
+    unique_facts: list[UniqueFact] = field(default_factory=list)

@@ -91,6 +91,20 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
             )
             console.print(f"[bold]{escape(frame['referent'])}[/]: {escape(terms)}")
 
+    if story.get("distinctive_terms"):
+        heading("Words that set each outlet apart")
+        for row in story["distinctive_terms"]:
+            console.print(
+                f"[bold]{escape(row['source'])}[/]: {escape(', '.join(row['terms']))} "
+                f"[dim]{cite(row['article_ids'])}[/]"
+            )
+
+    if story.get("unique_facts"):
+        heading("Reported by one outlet only")
+        for fact in story["unique_facts"]:
+            who, what = escape(fact["source"]), escape(fact["text"])
+            console.print(f"{who}: {what} [dim]{cite(fact['article_ids'])}[/]")
+
     if story["entities"]:
         heading("People, groups and places")
         for entity in story["entities"][:25]:

@@ -89,7 +89,12 @@ def test_framing_shows_differing_labels(briefing: Any) -> None:
     terms = {t.term: t.article_ids for t in hale[0].terms}
     assert terms.get("strongman") == ["post-1"]
     assert terms.get("president") == ["ledger-1"]
-    assert "Hale regime" in terms and "Hale government" in terms
+    # his government is a referent of its own: "regime" against "government"
+    rule = [f for f in briefing.framing if f.referent == "Viktor Hale's government"]
+    assert rule
+    terms = {t.term: t.article_ids for t in rule[0].terms}
+    assert terms.get("Hale regime") == ["post-1"]
+    assert terms.get("Hale government") == ["ledger-1"]
 
 
 def test_summary_cites_sources(briefing: Any) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from parallax.brief.entities import extract_entities
-from parallax.brief.framing import extract_framing
+from parallax.brief.framing import distinctive_terms, extract_framing, unique_facts
 from parallax.brief.quantities import extract_quantities
 from parallax.brief.quotes import extract_quotes
 from parallax.brief.summary import summarise
@@ -38,4 +38,6 @@ def build_briefing(articles: Sequence[Article], docs: Sequence[Any]) -> Briefing
         quantities=extract_quantities(articles, docs, entities),
         timeline=build_timeline(articles, docs),
         framing=extract_framing(articles, docs, entities),
+        distinctive_terms=distinctive_terms(articles, docs),
+        unique_facts=unique_facts(articles, docs),
     )
