@@ -36,6 +36,11 @@ def test_follow_a_citation_to_its_sentence(page: Any, reader: Served) -> None:
     cite.hover()
     assert pop.is_visible()  # the outlet and its sentence, revealed in place
     assert "Daily Mail" in pop.inner_text()
+    page.keyboard.press("Escape")  # dismissible without moving the pointer (WCAG 1.4.13)
+    assert not pop.is_visible()
+    page.mouse.move(0, 0)
+    cite.hover()
+    assert pop.is_visible()
     cite.click()
     page.wait_for_url(re.compile(r"/articles/mail-1\?s=\d+#cited$"))
     cited = page.locator("mark#cited")

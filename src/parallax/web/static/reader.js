@@ -60,6 +60,21 @@
     loadMore(link);
   });
 
+  // Escape hides a citation's revealed sentence without moving focus (WCAG
+  // 1.4.13); it shows again the next time the citation is pointed at or focused.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll(".cite:hover, .cite:focus-within").forEach(function (cite) {
+      cite.classList.add("cite-closed");
+    });
+  });
+  ["focusout", "mouseout"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      const cite = event.target.closest && event.target.closest(".cite-closed");
+      if (cite && !cite.contains(event.relatedTarget)) cite.classList.remove("cite-closed");
+    });
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.metaKey || event.ctrlKey || event.altKey) return;
     const active = document.activeElement;
