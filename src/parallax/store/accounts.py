@@ -143,6 +143,24 @@ class Accounts:
         with self.engine.connect() as conn:
             return _has_accounts(conn)
 
+    def state(self) -> tuple[bool, User | None]:
+        """Whether accounts exist, and the local profile if it does: one query,
+        as every request asks."""
+        u = t.users.c
+        local_first = u.password_hash.is_not(None)  # False (0) sorts first
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(u.id, u.name, u.password_hash.is_(None).label("local"))
+                .order_by(local_first.desc(), u.id)
+                .limit(1)
+            ).all()
+        if not rows:
+            return False, None
+        row = rows[0]
+        if not row.local:
+            return True, None
+        return False, User(row.id, row.name, local=True)
+
     def authenticate(self, name: str, password: str) -> User | None:
         u = t.users.c
         with self.engine.connect() as conn:

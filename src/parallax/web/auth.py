@@ -263,28 +263,31 @@ class Auth:
         finally:
             _current.reset(reset)
 
-    def mode(self) -> Mode:
-        if self.accounts.has_accounts():
+    def _mode(self, has_accounts: bool) -> Mode:
+        if has_accounts:
             return "accounts"
         if self.token:
             return "token"
         return "open" if self.allow_open else "closed"
 
     def _resolve(self, request: Request) -> Viewer | Response:
-        mode = self.mode()
         path = request.url.path
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")
         bearer: str | None = credential.strip() if scheme.lower() == "bearer" else None
         if bearer is None and _is_feed(path):
             bearer = request.query_params.get(TOKEN_PARAM)
+        secret = request.cookies.get(LOGIN_COOKIE, "")
+        if bearer is None and secret:
+            # A live session implies accounts: one query for a signed-in reader.
+            user = self.accounts.session_user(secret)
+            if user is not None:
+                return self._viewer(request, "accounts", user, "session", binding=secret)
+        has_accounts, local = self.accounts.state()
+        mode = self._mode(has_accounts)
         if bearer is not None:
             return self._by_token(request, mode, bearer)
 
         if mode == "accounts":
-            secret = request.cookies.get(LOGIN_COOKIE, "")
-            user = self.accounts.session_user(secret) if secret else None
-            if user is not None:
-                return self._viewer(request, mode, user, "session", binding=secret)
             if path in ANONYMOUS_PATHS:
                 return self._viewer(request, mode, None, "anonymous")
             return self._refuse(request, mode)
@@ -292,14 +295,14 @@ class Auth:
             assert self.token is not None and self.session is not None
             cookie = request.cookies.get(COOKIE)
             if cookie is not None and same(cookie, self.session):
-                local = self.accounts.local_user()
+                local = local or self.accounts.local_user()
                 return self._viewer(request, mode, local, "shared-token", binding=cookie)
             given = request.query_params.get(TOKEN_PARAM)
             if given is not None and same(given, self.token):
                 return self._enter_with_token(request)
             return self._refuse(request, mode)
         if mode == "open":
-            return self._viewer(request, mode, self.accounts.local_user(), "open")
+            return self._viewer(request, mode, local or self.accounts.local_user(), "open")
         return self._refuse(request, mode)
 
     def _by_token(self, request: Request, mode: Mode, credential: str) -> Viewer | Response:
