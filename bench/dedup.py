@@ -33,7 +33,15 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from parallax.dedup import MIN_WORDS, DuplicateIndex, fingerprint, overlap, shingle_hashes
+from parallax.dedup import (
+    ALMOST_ALL,
+    MIN_WORDS,
+    MOST,
+    DuplicateIndex,
+    fingerprint,
+    overlap,
+    shingle_hashes,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261121
@@ -332,6 +340,7 @@ def build(
 class Outcome:
     found: bool
     coverage: float
+    lead: float
     lsh_missed: bool
     """The exact check would have accepted the pair, but LSH never proposed it."""
 
@@ -352,7 +361,7 @@ def run(
         found = pair.original in {m.original for m in index.matches(copy)}
         exact = overlap(copy.grams, prints[pair.original].grams)
         exact_ok = exact.is_copy and copy.words >= MIN_WORDS
-        outcomes.append(Outcome(found, exact.coverage, exact_ok and not found))
+        outcomes.append(Outcome(found, exact.coverage, exact.lead, exact_ok and not found))
     return outcomes, (time.perf_counter() - started) / max(1, len(pairs))
 
 
@@ -370,7 +379,10 @@ def report(pairs: list[Pair], outcomes: list[Outcome]) -> dict[str, float]:
     by_kind: dict[str, list[Outcome]] = defaultdict(list)
     for pair, outcome in zip(pairs, outcomes, strict=True):
         by_kind[pair.kind].append(outcome)
-    print(f"{'kind':<18}{'pairs':>6}{'called copy':>12}{'LSH missed':>11}  word coverage")
+    print(
+        f"{'kind':<18}{'pairs':>6}{'called copy':>12}{'LSH missed':>11}  word coverage; "
+        f"lead coverage where the lead decides (coverage {MOST}..{ALMOST_ALL})"
+    )
     for group, kinds in (("copies", POSITIVE), ("not copies", NEGATIVE), ("short", SHORT)):
         print(f"-- {group}")
         for kind in kinds:
@@ -378,7 +390,9 @@ def report(pairs: list[Pair], outcomes: list[Outcome]) -> dict[str, float]:
             called = sum(o.found for o in rows)
             missed = sum(o.lsh_missed for o in rows)
             spread = _quantiles([o.coverage for o in rows])
-            print(f"{kind:<18}{len(rows):>6}{called:>12}{missed:>11}  {spread}")
+            band = sorted(o.lead for o in rows if MOST <= o.coverage < ALMOST_ALL)
+            leads = f"; {len(band)} by lead, {band[0]:.2f}..{band[-1]:.2f}" if band else ""
+            print(f"{kind:<18}{len(rows):>6}{called:>12}{missed:>11}  {spread}{leads}")
     tp = sum(o.found for k in POSITIVE for o in by_kind.get(k, []))
     fn = sum(not o.found for k in POSITIVE for o in by_kind.get(k, []))
     fp = sum(o.found for k in NEGATIVE + SHORT for o in by_kind.get(k, []))
