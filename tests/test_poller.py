@@ -504,3 +504,20 @@ def test_a_sitemap_index_of_news_sitemaps(store: Store, http_server: LocalServer
     assert "cannot read the sitemap: HTTP 404" in logged[f"{base}/missing.xml"]
     stored = [store.article(i) for i in report.articles.new_ids]
     assert {a.source for a in stored if a} == {"Valley Courier"}
+
+
+def test_a_feed_that_moved_for_good_is_polled_at_its_new_address(
+    store: Store, http_server: LocalServer
+) -> None:
+    base = http_server.url
+    http_server.serve("/old.xml", "", status=301, headers={"Location": "/new.xml"})
+    http_server.serve("/new.xml", rss("Moved", []))
+    http_server.serve("/temp.xml", "", status=302, headers={"Location": "/new.xml"})
+    store.add_feed(base + "/old.xml")
+    store.add_feed(base + "/temp.xml")
+    poller = make_poller(store)
+    poller.poll_all()
+    assert {f.url for f in store.feeds()} == {base + "/new.xml", base + "/temp.xml"}
+    hits = len(http_server.hits)
+    poller.poll_all()
+    assert sorted(p for p, _ in http_server.hits[hits:]) == ["/new.xml", "/new.xml", "/temp.xml"]

@@ -241,6 +241,10 @@ class Poller:
                 "etag": response.headers.get("etag"),
                 "last_modified": response.headers.get("last-modified"),
             }
+            # A feed that moved for good is polled at its new address from now on,
+            # unless that address is already subscribed on its own.
+            if response.moved_to and all(f.url != response.moved_to for f in self.store.feeds()):
+                values["url"] = response.moved_to
         interval = self._interval(feed, changed=harvest.fresh > 0)
         self.store.update_feed(
             feed.id,

@@ -319,3 +319,16 @@ def test_settings_come_from_the_environment() -> None:
         FetchSettings.from_env({"PARALLAX_FETCH_MAX_BYTES": "ten"})
     with pytest.raises(ValueError, match="must not be negative"):
         FetchSettings.from_env({"PARALLAX_FETCH_HOST_DELAY": "-1"})
+
+
+def test_only_permanent_redirects_report_a_new_address(http_server: LocalServer) -> None:
+    http_server.serve("/old", "", status=301, headers={"Location": "/older"})
+    http_server.serve("/older", "", status=308, headers={"Location": "/feed"})
+    http_server.serve("/temp", "", status=302, headers={"Location": "/feed"})
+    http_server.serve("/mixed", "", status=301, headers={"Location": "/temp"})
+    http_server.serve("/feed", "here")
+    with local() as fetcher:
+        assert fetcher.get(http_server.url + "/old").moved_to == http_server.url + "/feed"
+        assert fetcher.get(http_server.url + "/temp").moved_to is None
+        assert fetcher.get(http_server.url + "/mixed").moved_to is None
+        assert fetcher.get(http_server.url + "/feed").moved_to is None

@@ -101,6 +101,8 @@ class Response:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    moved_to: str | None = None
+    """The new address when every redirect on the way was permanent (301, 308)."""
 
     @property
     def content_type(self) -> str | None:
@@ -233,11 +235,15 @@ class Fetcher:
         self.close()
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
+        start, permanent = url, True
         for _ in range(self.settings.max_redirects + 1):
             response = self._get_once(url, headers or {})
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])
+                permanent = permanent and response.status in (301, 308)
                 continue
+            if permanent and url != start:
+                response.moved_to = url
             return response
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
