@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import shutil
+import ssl
+import subprocess
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -332,3 +337,59 @@ def test_only_permanent_redirects_report_a_new_address(http_server: LocalServer)
         assert fetcher.get(http_server.url + "/temp").moved_to is None
         assert fetcher.get(http_server.url + "/mixed").moved_to is None
         assert fetcher.get(http_server.url + "/feed").moved_to is None
+
+
+# --- TLS: the socket goes to the checked address, the certificate is checked by name ---
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A real HTTPS server on 127.0.0.1 whose certificate names news.test only."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    request = "req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=news.test"
+    request += " -addext subjectAltName=DNS:news.test"
+    subprocess.run(
+        [openssl, *request.split(), "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = f"host={self.headers['Host']}".encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield str(httpd.server_address[1]), cert
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_tls_verifies_the_host_name_while_connecting_to_the_checked_address(
+    tls_server: tuple[str, Path],
+) -> None:
+    port, cert = tls_server
+    settings = FetchSettings(allow=("127.0.0.1",), host_delay=0, ca_file=str(cert))
+    with Fetcher(settings, resolve=lambda host, port: ["127.0.0.1"]) as fetcher:
+        assert fetcher.get(f"https://news.test:{port}/").text == f"host=news.test:{port}"
+        # Same address, another name: the certificate does not cover it.
+        with pytest.raises(FetchError, match="certificate"):
+            fetcher.get(f"https://other.test:{port}/")
+
+
+def test_an_unreadable_ca_file_is_a_readable_error(tmp_path: Path) -> None:
+    with pytest.raises(FetchError, match="cannot use the CA file"):
+        Fetcher(FetchSettings(ca_file=str(tmp_path / "missing.pem")))

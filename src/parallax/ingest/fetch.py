@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -70,6 +71,8 @@ class FetchSettings:
     """Hosts, addresses or networks (``127.0.0.1``, ``localhost``, ``10.0.0.0/8``)
     that may be fetched even though they are not public."""
     user_agent: str = USER_AGENT
+    ca_file: str = ""
+    """Certificate authorities to trust instead of the usual ones (an internal CA's PEM file)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **given: Any) -> FetchSettings:
@@ -200,13 +203,19 @@ class _GuardedBackend(httpcore.NetworkBackend):
 
 
 class _GuardedTransport(httpx.HTTPTransport):
-    def __init__(self, guard: AddressGuard) -> None:
+    def __init__(self, guard: AddressGuard, ca_file: str) -> None:
         super().__init__(trust_env=False)
+        if ca_file:
+            try:
+                context = ssl.create_default_context(cafile=ca_file)
+            except (OSError, ssl.SSLError) as exc:
+                raise FetchError(f"cannot use the CA file {ca_file}: {exc}") from exc
+        else:
+            context = httpx.create_ssl_context(trust_env=False)
         # httpx has no public switch for the network backend; its transport only
         # forwards to this pool, so replacing the pool is the whole change.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            network_backend=_GuardedBackend(guard),
+            ssl_context=context, network_backend=_GuardedBackend(guard)
         )
 
 
@@ -218,7 +227,7 @@ class Fetcher:
         # trust_env=False: a proxy from the environment would make the connection,
         # and the address check with it, somebody else's.
         self._client = httpx.Client(
-            transport=_GuardedTransport(self.guard),
+            transport=_GuardedTransport(self.guard, s.ca_file),
             follow_redirects=False,
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
             headers={"User-Agent": s.user_agent},
