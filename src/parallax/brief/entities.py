@@ -109,6 +109,21 @@ TRANSLIT_MIN_RATIO = 0.75
 # Skeletons shorter than this carry too little evidence (Iran/Iraq, Hama/Homs).
 TRANSLIT_MIN_SKELETON = 3
 
+# Words the small model tags as names that never are: time zones.
+NOT_NAMES = frozenset({("gmt",), ("utc",), ("bst",), ("cet",)})
+# Natural features named "<name> River", "Lake <name>": the bare name is the
+# same place ("Oru" / "the River Oru" / "Oru River"), unless the bare name is
+# a country or city in its own right (Jordan / the Jordan River).
+FEATURES = frozenset(
+    {"river", "lake", "mount", "mountain", "mountains", "valley", "dam", "reservoir", "canal"}
+)
+# Lower-case words inside personal names.
+_NAME_PARTICLES = frozenset(
+    {"al", "el", "bin", "bint", "ibn", "de", "da", "di", "van", "von", "der"}
+)
+# Administrative areas: "Hama province" is Hama, the city's name or not.
+AREAS = frozenset({"province", "governorate", "district", "region", "county", "city"})
+
 _FAMILY = {
     "PERSON": "PERSON",
     "ORG": "ORG",
@@ -150,8 +165,9 @@ def skeleton(word: str) -> str:
         ("ch", "x"),
         ("sh", "x"),
         ("gh", "k"),
-        ("kh", "k"),
+        ("kh", "h"),  # Khaidarov/Haidarov: one letter, two romanisations
         ("q", "k"),
+        ("g", "k"),  # Qorbani/Gorbani
         ("c", "k"),
         ("ph", "f"),
         ("th", "t"),
@@ -188,10 +204,19 @@ class _Cluster:
     mentions: int = 0
     decorated: set[tuple[str, ...]] = field(default_factory=set)
     """Keys that only add a descriptor ("Islamist ...") to another key."""
+    positions: dict[str, list[int]] = field(default_factory=dict)
+    """Where each mention starts, per article."""
+    bare: bool = False
+    """A lone surname in one article ("Mansur"), resolved against full names later."""
+    acronym: bool = False
+    """Defined with an acronym in the text: an organisation, whatever the model says."""
 
     def absorb(self, other: _Cluster) -> None:
         self.keys |= other.keys
         self.decorated |= other.decorated
+        self.acronym |= other.acronym
+        for aid, pos in other.positions.items():
+            self.positions.setdefault(aid, []).extend(pos)
         self.forms += other.forms
         self.clean_forms += other.clean_forms
         self.labels += other.labels
@@ -205,7 +230,14 @@ class _Cluster:
         # as a place: when both occur, the place reading wins.
         if counts["NORP"] and (counts["GPE"] or counts["LOC"]):
             del counts["NORP"]
+        if self.acronym and counts["PERSON"]:
+            # "Hayat Tahrir al-Sham (HTS)": people are not abbreviated
+            counts["ORG"] += counts.pop("PERSON")
         order = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"]
+        if any(w in FEATURES for k in self.keys for w in k):
+            # "the Oru River" is a place however often "Oru" was taken for a person
+            counts = +Counter({lab: counts[lab] for lab in ("LOC", "FAC", "GPE")})
+            counts = counts or Counter({"LOC": 1})
         return max(counts, key=lambda lab: (counts[lab], -order.index(lab)))
 
     @property
@@ -244,38 +276,113 @@ def _acronyms(text: str) -> dict[str, str]:
     return out
 
 
+def _titled_people(doc: Any) -> list[tuple[int, int]]:
+    """Token spans of names right after a capitalised title ("Dr Leyla Mansur").
+
+    The small model often misses these or tags part of them as a place; a
+    title in front is better evidence of a person than its label."""
+    out: list[tuple[int, int]] = []
+    for tok in doc:
+        if not (tok.text[:1].isupper() and tok.lower_.rstrip(".") in TITLES):
+            continue
+        if tok.ent_type_ in ("ORG", "FAC", "GPE") and tok.ent_iob_ == "B":
+            continue  # "General Motors": the title word is part of a name
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].ent_type_ == "PERSON":
+            continue  # the model found this one
+        end = tok.i + 1
+        while end < len(doc) and end - tok.i <= 5:
+            word = doc[end]
+            joined = word.text == "-" or word.lower_ in _NAME_PARTICLES  # "al-", "bin"
+            if word.lower_.rstrip(".") in TITLES or not (word.pos_ == "PROPN" or joined):
+                break
+            end += 1
+        while end > tok.i + 1 and (
+            doc[end - 1].text == "-" or doc[end - 1].lower_ in _NAME_PARTICLES
+        ):
+            end -= 1
+        if end - tok.i >= 2:
+            out.append((tok.i + 1, end))
+    return out
+
+
+def _features(doc: Any) -> list[tuple[int, int]]:
+    """Token spans of "River Oru", "Oru River", "Lake Oster", "Tashqar Dam"
+    the model left untagged."""
+    out: list[tuple[int, int]] = []
+    for tok in doc:
+        if tok.ent_type_ or tok.lower_ not in FEATURES or not tok.text[:1].isupper():
+            continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        if nxt is not None and nxt.pos_ == "PROPN" and not nxt.ent_type_:
+            out.append((tok.i, tok.i + 2))
+        elif prev is not None and prev.pos_ == "PROPN" and not prev.ent_type_:
+            out.append((tok.i - 1, tok.i + 1))
+    return out
+
+
+def _outlet_keys(articles: Sequence[Article]) -> set[tuple[str, ...]]:
+    """Keys that only name an outlet of the story ("Herald", "Meridian Wire")."""
+    out: set[tuple[str, ...]] = set()
+    for a in articles:
+        words = _key_tokens(a.source or "")
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                out.add(words[i:j])
+    return out
+
+
 def _collect(articles: Sequence[Article], docs: Sequence[Any]) -> list[_Cluster]:
-    by_key: dict[tuple[str, ...], _Cluster] = {}
+    by_key: dict[tuple[tuple[str, ...], str], _Cluster] = {}
+    outlets = _outlet_keys(articles)
     for art, doc in zip(articles, docs, strict=True):
-        for ent in doc.ents:
-            if ent.label_ not in KEPT_LABELS:
-                continue
+        titled = _titled_people(doc)
+        inside_titled = {i for s, e in titled for i in range(s, e)}
+        spans = [(doc[s:e], "PERSON") for s, e in titled]
+        spans += [(doc[s:e], "LOC") for s, e in _features(doc)]
+        spans += [
+            (ent, ent.label_)
+            for ent in doc.ents
+            if ent.label_ in KEPT_LABELS and not inside_titled & set(range(ent.start, ent.end))
+        ]
+        for ent, label in spans:
             clean = _strip_surface(ent.text)
             key = _key_tokens(clean)
-            if not key or len("".join(key)) < 2 or all(w in TITLES for w in key):
+            if (
+                not key
+                or len("".join(key)) < 2
+                or all(w in TITLES for w in key)
+                or key in outlets
+                or key in NOT_NAMES
+            ):
                 continue
-            cl = by_key.setdefault(key, _Cluster(keys={key}))
+            # A lone surname is resolved per article: "Mansur" is whichever
+            # Mansur the article last named.
+            bare = len(key) == 1 and label == "PERSON"
+            cl = by_key.setdefault((key, art.id if bare else ""), _Cluster(keys={key}, bare=bare))
             title = _title_before(doc, ent.start)
             cl.forms[clean] += 1
             if title:
                 cl.forms[f"{title} {clean}"] += 1
             cl.clean_forms[clean] += 1
-            cl.labels[ent.label_] += 1
+            cl.labels[label] += 1
             cl.articles.add(art.id)
+            cl.positions.setdefault(art.id, []).append(ent.start_char)
             cl.mentions += 1
         # Acronyms defined in the text join their long form even when the
         # model missed one of the two.
         for acr, long_form in _acronyms(art.text).items():
             lkey, akey = _key_tokens(long_form), (acr.lower(),)
             for key, form in ((lkey, long_form), (akey, acr)):
-                cl = by_key.setdefault(key, _Cluster(keys={key}))
+                cl = by_key.setdefault((key, ""), _Cluster(keys={key}))
                 if not cl.mentions:
                     cl.forms[form] += 1
                     cl.clean_forms[form] += 1
                     cl.labels["ORG"] += 1
                     cl.articles.add(art.id)
                     cl.mentions += 1
-            by_key[lkey].keys.add(akey)
+            by_key[(lkey, "")].keys.add(akey)
+            by_key[(lkey, "")].acronym = True
     return list(by_key.values())
 
 
@@ -300,19 +407,42 @@ def _merge(clusters: list[_Cluster], norp_words: set[str]) -> list[_Cluster]:
     uf = _UnionFind(n)
     key_owner: dict[tuple[str, ...], int] = {}
     for i, cl in enumerate(clusters):
+        if cl.bare:
+            continue
         for k in cl.keys:
+            # word order does not make another place: "River Oru" / "Oru River"
+            k = k if cl.label == "PERSON" else tuple(sorted(k))
             if k in key_owner:
                 uf.union(i, key_owner[k])
             else:
                 key_owner[k] = i
+    for i, cl in enumerate(clusters):
+        # Rule 3b: "<name> River" and the bare name, in any spelling (not a
+        # country or city of that name).
+        k = cl.longest_key
+        core = "".join(w for w in k if w not in FEATURES | AREAS)
+        if cl.bare or not core or len(core) == len("".join(k)):
+            continue
+        barred = ("NORP",) if set(k) - {core} <= AREAS else ("GPE", "NORP")
+        for j, other in enumerate(clusters):
+            ok = other.longest_key
+            if (
+                not other.bare
+                and len(ok) == 1
+                and other.label not in barred
+                and _translit_match(core, ok[0])
+            ):
+                uf.union(i, j)
     # Rule 3: a form that only adds one descriptive word in front.
     for i, cl in enumerate(clusters):
         k = cl.longest_key
+        if cl.bare:
+            continue
         if len(k) >= 3 and (k[0] in norp_words or k[0] in TITLES):
-            j = key_owner.get(k[1:])
-            if j is not None:
+            owner = key_owner.get(k[1:] if cl.label == "PERSON" else tuple(sorted(k[1:])))
+            if owner is not None:
                 cl.decorated.add(k)
-                uf.union(i, j)
+                uf.union(i, owner)
     # Rule 4: transliterations, compared on the joined key (so that a space
     # inside "Bou Kamal" does not matter); for people the given names must be
     # identical and only the surname may vary.
@@ -320,7 +450,7 @@ def _merge(clusters: list[_Cluster], norp_words: set[str]) -> list[_Cluster]:
         for j in range(i + 1, n):
             a, b = clusters[i], clusters[j]
             fa, fb = _FAMILY[a.label], _FAMILY[b.label]
-            if fa != fb:
+            if fa != fb or a.bare or b.bare:
                 continue
             ka, kb = a.longest_key, b.longest_key
             if fa == "PERSON":
@@ -334,44 +464,81 @@ def _merge(clusters: list[_Cluster], norp_words: set[str]) -> list[_Cluster]:
     for i, cl in enumerate(clusters):
         r = uf.find(i)
         if r not in merged:
-            merged[r] = _Cluster()
+            merged[r] = _Cluster(bare=cl.bare)
         merged[r].absorb(cl)
     return list(merged.values())
 
 
-def _attach_surnames(
-    clusters: list[_Cluster], mention_articles: dict[int, set[str]]
-) -> list[_Cluster]:
-    """Rule 5: bare surnames join the one full name that carries them."""
+def _titles(cl: _Cluster) -> set[str]:
+    """The titles a cluster's names were seen with ("dr" from "Dr Leyla Mansur")."""
+    firsts = {f.split()[0].lower().rstrip(".") for f in cl.forms if len(f.split()) >= 2}
+    return firsts & TITLES
+
+
+def _surname_owner(cl: _Cluster, owners: list[_Cluster]) -> _Cluster | None:
+    """Which full name a lone surname in one article stands for.
+
+    In order: the one full name seen with the same title ("Dr Mansur" ->
+    "Dr Leyla Mansur"); the nearest full name before it in its article (news
+    names a person in full, then by surname); the only full name of the story.
+    """
+    titled = [o for o in owners if _titles(cl) & _titles(o)]
+    if len(titled) == 1:
+        return titled[0]
+    (aid,) = cl.articles
+    first = min(cl.positions[aid])
+    before = [
+        (max(p for p in o.positions.get(aid, []) if p < first), o)
+        for o in owners
+        if any(p < first for p in o.positions.get(aid, []))
+    ]
+    if before:
+        return max(before, key=lambda t: t[0])[1]
+    here = [o for o in owners if aid in o.articles]
+    if len(here) == 1:
+        return here[0]
+    return owners[0] if len(owners) == 1 else None
+
+
+def _attach_surnames(clusters: list[_Cluster]) -> list[_Cluster]:
+    """Rule 5: lone surnames join the full name they stand for."""
     full = [c for c in clusters if c.label == "PERSON" and len(c.longest_key) >= 2]
     out: list[_Cluster] = []
+    left: dict[tuple[str, ...], _Cluster] = {}
     for cl in clusters:
         key = cl.longest_key
         if len(key) != 1 or cl in full:
             out.append(cl)
             continue
-        # A word the model tags as a person is a surname candidate.  Other
-        # labels are accepted only from a single mention: one mis-tag is noise
-        # ("Araghchi" as GPE), a repeated non-person label is evidence that the
-        # word names something else ("Hezbollah" next to "Kataib Hezbollah").
-        if cl.label != "PERSON" and cl.mentions > 1:
-            out.append(cl)
-            continue
         owners = [f for f in full if _translit_match(f.longest_key[-1], key[0])]
-        same_article = [f for f in owners if f.articles & cl.articles]
-        target = None
-        if len(owners) == 1:
-            target = owners[0]
-        elif (
-            len(same_article) == 1
-            and len({o.longest_key for o in owners if o.articles & cl.articles}) == 1
-        ):
-            target = same_article[0]
-        if target is None:
+        if cl.bare:
+            # no person of that name: a place or group the model took for one
+            # ("Qaratash", "the Oru")
+            named = [
+                c
+                for c in clusters
+                if not c.bare
+                and c.label != "PERSON"
+                and key[0] in {"".join(w for w in k if w not in FEATURES) for k in c.keys}
+            ]
+            target = _surname_owner(cl, owners) if owners else (named[0] if named else None)
+            if target is not None:
+                target.absorb(cl)
+            elif key in left:
+                left[key].absorb(cl)  # unresolved: one entity per surname
+            else:
+                left[key] = cl
+                out.append(cl)
+            continue
+        # Other labels are accepted only from a single mention: one mis-tag is
+        # noise ("Araghchi" as GPE), a repeated non-person label is evidence
+        # that the word names something else ("Hezbollah" next to "Kataib
+        # Hezbollah").
+        particle = any(re.match(r"(?:al|el)-", f, re.I) for f in cl.forms)  # "al-Assad"
+        if (cl.mentions > 1 and not particle) or len(owners) != 1:
             out.append(cl)
         else:
-            target.absorb(cl)
-    del mention_articles
+            owners[0].absorb(cl)
     return out
 
 
@@ -398,7 +565,7 @@ def extract_entities(articles: Sequence[Article], docs: Sequence[Any]) -> list[E
     clusters = _collect(articles, docs)
     norp_words = {k[0] for c in clusters if c.labels["NORP"] for k in c.keys if len(k) == 1}
     clusters = _merge(clusters, norp_words)
-    clusters = _attach_surnames(clusters, {})
+    clusters = _attach_surnames(clusters)
     root = roots(articles)
     order = [a.id for a in articles]
     out: list[tuple[int, int, Entity]] = []
