@@ -142,12 +142,25 @@ def _trim(toks: list[Any]) -> list[Any]:
 
 def subject(verb: Any) -> Any | None:
     """The speaker-position token of a cue verb."""
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("it", "there"):
-            return child
+    # The nearest subject in the verb's own paragraph: a time stamp or
+    # headline run into the sentence can be parsed as a second subject.
+    text = verb.doc.text
+    subjects = [
+        c
+        for c in verb.children
+        if c.dep_ in ("nsubj", "nsubjpass")
+        and c.lower_ not in ("it", "there")
+        and "\n" not in text[min(c.idx, verb.idx) : max(c.idx, verb.idx)]
+    ]
+    if subjects:
+        return min(subjects, key=lambda c: abs(c.i - verb.i))
     # "…, said Fidan": an inverted subject may be parsed as an object.
     for child in verb.rights:
-        if child.dep_ in ("dobj", "npadvmod", "attr", "appos", "nsubj") and child.pos_ == "PROPN":
+        if (
+            child.dep_ in ("dobj", "npadvmod", "attr", "appos", "nsubj")
+            and child.pos_ == "PROPN"
+            and child.ent_type_ not in _WHEN
+        ):
             return child
     # "…, adding that …", "and told …": the subject of the verb it hangs
     # off, or of the cue verb it is coordinated with.
@@ -155,11 +168,28 @@ def subject(verb: Any) -> Any | None:
         heads = [verb.head]
         if verb.dep_ == "conj":
             heads = [a for a in verb.ancestors if _is_cue(a)][:1] + heads
+            # "reversed themselves, rushed in and said …": up the chain of verbs
+            head = verb.head
+            while head.dep_ == "conj" and head.head is not head:
+                head = head.head
+                heads.append(head)
         for head in heads:
             for child in head.children:
                 if child.dep_ == "nsubj":
                     return child
+    # "About 4 in 10 say …": the parser may not label a counted subject.
+    for child in verb.lefts:
+        if (
+            child.dep_ in ("nummod", "npadvmod", "nmod", "dep")
+            and child.pos_ in ("NUM", "NOUN", "PROPN")
+            and child.ent_type_ not in _WHEN
+        ):
+            return child
     return None
+
+
+# "said Monday", "today said": a time is never the speaker.
+_WHEN = frozenset({"DATE", "TIME"})
 
 
 def source_tokens(head: Any) -> list[Any]:
@@ -189,6 +219,12 @@ def _clause(verb: Any) -> list[Any]:
         for c in verb.children
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _QUESTION for m in c.children)
     ]
+    # "said legalizing it could …" (the parser may take the clause for an
+    # xcomp), "vowed to fight on".
+    if not comps and verb.lemma_.lower() in ("say", "vow", "promise"):
+        comps += [
+            c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i and c.pos_ == "VERB"
+        ]
     # "said in a statement that …": the parser hangs the clause on the noun.
     comps += [
         clause
@@ -207,21 +243,41 @@ def _clause(verb: Any) -> list[Any]:
     if verb.lemma_.lower() in _NAMING:
         right = [t for c in verb.rights if c.dep_ not in ("punct", "cc", "conj") for t in c.subtree]
         return right
-    # "announced a series of steps": an object of some length is reported content.
+    # "announced a series of steps", "predicted a win": the object is the content.
     if verb.lemma_.lower() in _OBJECT_CUES:
         for child in verb.children:
-            if child.dep_ == "dobj" and child.n_lefts + child.n_rights >= 2:
+            if child.dep_ == "dobj":
                 return list(child.subtree)
     # "…, officials said": the parser hangs the verb off the reported clause.
-    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.head.i < verb.i:
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and _set_off(verb):
         own = {t.i for t in verb.subtree}
         return [t for t in verb.head.sent if t.i not in own]
     return []
 
 
+def _set_off(verb: Any) -> bool:
+    """Whether the verb's phrase stands apart between commas ("…, he says, …")
+    or after one at the end of the sentence ("…, officials said.")."""
+    own = sorted(t.i for t in verb.subtree if not t.is_punct)
+    doc = verb.doc
+    before = doc[own[0] - 1] if own[0] > verb.sent.start else None
+    after = doc[own[-1] + 1] if own[-1] + 1 < verb.sent.end else None
+    return (
+        before is not None
+        and before.text in (",", "—", "–")
+        and (after is None or after.is_punct)
+        and not any(c.dep_ in ("dobj", "ccomp") for c in verb.children)
+    )
+
+
 _QUESTION = frozenset({"if", "whether"})
 # Verbs whose direct object can be the statement itself ("announced his plan").
-_OBJECT_CUES = frozenset({"announce", "report", "tweet", "confirm", "deny", "reveal", "disclose"})
+# Verbs whose object is what was said; others take the person addressed
+# ("told reporters"), or mean something else with an object ("claimed
+# victory", "continued his bid", "wrote a column").
+_OBJECT_CUES = frozenset(
+    {"say", "announce", "report", "tweet", "predict", "promise", "vow", "confirm", "deny"}
+)
 
 
 def _is_cue(tok: Any) -> bool:

@@ -282,7 +282,8 @@ def _wording(a: Attribution, spans: list[tuple[int, int]], doc: Any) -> str:
         end = a.content[-1][1]
         end += text[end : end + 1] in ("”", "’", '"')
         return " ".join(text[a.cue[0] : end].split())
-    out = " ".join(" ".join(text[s:e].split()) for s, e in a.content)
+    # runs around an inserted "…, he says, …" keep the comma that parted them
+    out = ", ".join(" ".join(text[s:e].split()) for s, e in a.content)
     out = re.sub(r"^(?:that)\s+", "", out, flags=re.I)
     return out[:1].upper() + out[1:]
 
