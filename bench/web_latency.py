@@ -11,7 +11,7 @@
 3. Loads it from another process with wrk (Debian's ``wrk`` package):
    - **paced**: 200 requests/s, spread over 20 connections that each wait
      100 ms between requests (wrk's ``delay`` hook); p50 and p99 at that rate;
-   - **flat out**: 16 connections as fast as the server answers; the requests/s
+   - **flat out**: 8 connections as fast as the server answers; the requests/s
      sustained with no errors.
    Each for the front page and for story pages (100 different stories in turn).
 
@@ -257,7 +257,7 @@ end
 
 def wrk(
     base: str, paths: list[str], seconds: int, connections: int, pace_ms: int | None
-) -> dict[str, float]:
+) -> dict[str, Any]:
     delay = f"delay = function() return {pace_ms} end" if pace_ms else ""
     script = LUA % (", ".join(f'"{p}"' for p in paths), delay)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
@@ -282,13 +282,17 @@ def wrk(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     )
     assert rps and total, out
+    kinds = {"non-2xx": int(bad.group(1)) if bad else 0}
+    if socket_errors:
+        names = ("connect", "read", "write", "timeout (2 s)")
+        kinds.update(zip(names, (int(x) for x in socket_errors.groups()), strict=True))
     return {
         "rps": float(rps.group(1)),
         "requests": float(total.group(1)),
         "p50": ms("50"),
         "p99": ms("99"),
-        "errors": float(bad.group(1) if bad else 0)
-        + (sum(int(x) for x in socket_errors.groups()) if socket_errors else 0),
+        "errors": float(sum(kinds.values())),
+        "kinds": ", ".join(f"{n} {k}" for k, n in kinds.items() if n),
     }
 
 
@@ -344,12 +348,13 @@ def main() -> None:
                 wrk(base, paths, 3, 4, None)
                 for load, connections, pace in (
                     ("paced 200 req/s", 20, 100),
-                    ("flat out, 16 conns", 16, None),
+                    ("flat out, 8 conns", 8, None),
                 ):
                     r = wrk(base, paths, args.seconds, connections, pace)
                     print(
                         f"{workers:>7} {name:<6} {load:<22} {r['rps']:>8.1f} {r['p50']:>8.1f} "
                         f"{r['p99']:>8.1f} {int(r['errors']):>7}"
+                        + (f"  ({r['kinds']})" if r["kinds"] else "")
                     )
         finally:
             process.terminate()
