@@ -109,7 +109,11 @@ def test_csp_blocks_injected_code_in_the_browser(page: Any, reader: Served) -> N
     }"""
     )
     page.locator("#jl").click()
-    page.wait_for_function("window.__violations.length >= 3")
+    # (Playwright's wait_for_function would itself be refused: it evaluates strings.)
+    for _ in range(100):
+        if page.evaluate("window.__violations.length") >= 3:
+            break
+        page.wait_for_timeout(50)
     assert page.evaluate("window.__ran") is None
     violations = page.evaluate("window.__violations")
     assert all(v.startswith("script-src") for v in violations), violations
@@ -123,7 +127,7 @@ def test_our_own_script_runs_under_the_csp(page: Any, reader: Served) -> None:
     assert first_count == 20
     more = page.get_by_role("link", name=re.compile("More stories"))
     more.click()
-    page.wait_for_function("document.querySelectorAll('ol.story-list > li').length > 20")
+    page.locator("ol.story-list > li").nth(20).wait_for()
     assert page.url == reader.url("/")  # loaded in place, no navigation
     assert cards.count() == 28
     titles = cards.locator("h2").all_inner_texts()
@@ -135,7 +139,7 @@ def test_our_own_script_runs_under_the_csp(page: Any, reader: Served) -> None:
 def test_infinite_scroll_loads_the_next_page(page: Any, reader: Served) -> None:
     page.goto(reader.url("/"))
     page.mouse.wheel(0, 20000)
-    page.wait_for_function("document.querySelectorAll('ol.story-list > li').length > 20")
+    page.locator("ol.story-list > li").nth(20).wait_for()
     assert page.url == reader.url("/")
 
 
