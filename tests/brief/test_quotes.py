@@ -96,13 +96,15 @@ def test_reported_speech_and_according_to() -> None:
         "Mayor Daniel Osei said that the evacuation order would remain in force until the weekend.\n\n"
         "Three ships were damaged in the storm, according to the Harbour Authority.\n\n"
         "Power will be restored to most homes by Thursday, officials said.\n\n"
-        "Osei, who has led the city since 2019, told reporters that schools would reopen on Monday."
+        "Osei, who has led the city since 2019, told reporters that schools would reopen on Monday.\n\n"
+        "The fire chief, Lena Park, urged residents to stay away from the river banks."
     )
     reported = {q.text: q.speaker for q in quotes if not q.direct}
     assert reported["The evacuation order would remain in force until the weekend"] == "Daniel Osei"
     assert reported["Three ships were damaged in the storm"] == "Harbour Authority"
     assert reported["Power will be restored to most homes by Thursday"] == "officials"
     assert reported["Schools would reopen on Monday"] == "Daniel Osei"
+    assert reported["urged residents to stay away from the river banks"] == "Lena Park"
 
 
 def test_scare_quotes_are_not_items_but_a_quoted_label_is() -> None:

@@ -90,6 +90,14 @@ CUE_LEMMAS = frozenset(
         "describe",
         "signal",
         "exclaim",
+        "show",
+        "find",
+        "indicate",
+        "urge",
+        "accuse",
+        "mention",
+        "repeat",
+        "cite",
         "call",
         "label",
         "dub",
@@ -100,6 +108,13 @@ CUE_LEMMAS = frozenset(
 # “unhinged”", "described the field as “all very good”".  Their content is
 # what follows the verb, and only when a quotation is part of it.
 _NAMING = frozenset({"call", "describe", "label", "dub", "brand", "refer"})
+# Verbs whose content is everything after them: "urged Congress to act",
+# "accused the mayor of lying".
+_REQUEST = frozenset({"urge", "accuse"})
+VERB_LED = _NAMING | _REQUEST
+"""Cue verbs whose content reads only with the verb before it."""
+# Verbs by which polls, studies and records state something: only with a clause.
+_FINDINGS = frozenset({"show", "find", "indicate"})
 # "ask" and "describe" take content only as a quotation or a clause, never a
 # bare object, so requiring a content keeps them honest.
 
@@ -213,6 +228,8 @@ _CLOCK = frozenset({"a.m.", "p.m.", "am", "pm"})
 def _clause(verb: Any) -> list[Any]:
     """The reported clause of a cue verb, as tokens (empty when it has none)."""
     comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    if verb.lemma_.lower() in _FINDINGS:  # "the poll shows that …", never "shows support"
+        return _without_other_cues(comps[-1]) if comps else []
     # "asked whether …": a question is the content of "ask".
     comps += [
         c
@@ -240,7 +257,7 @@ def _clause(verb: Any) -> list[Any]:
         # "X did this, then says Y": the clause after the verb is its content.
         head = next((c for c in comps if c.i > verb.i), comps[0])
         return _without_other_cues(head)
-    if verb.lemma_.lower() in _NAMING:
+    if verb.lemma_.lower() in _NAMING | _REQUEST:
         right = [t for c in verb.rights if c.dep_ not in ("punct", "cc", "conj") for t in c.subtree]
         return right
     # "announced a series of steps", "predicted a win": the object is the content.
@@ -276,7 +293,20 @@ _QUESTION = frozenset({"if", "whether"})
 # ("told reporters"), or mean something else with an object ("claimed
 # victory", "continued his bid", "wrote a column").
 _OBJECT_CUES = frozenset(
-    {"say", "announce", "report", "tweet", "predict", "promise", "vow", "confirm", "deny"}
+    {
+        "say",
+        "announce",
+        "report",
+        "tweet",
+        "predict",
+        "promise",
+        "vow",
+        "confirm",
+        "deny",
+        "mention",
+        "repeat",
+        "cite",
+    }
 )
 
 

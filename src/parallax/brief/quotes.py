@@ -31,7 +31,7 @@ from parallax.brief._text import (
     quote_spans,
     roots,
 )
-from parallax.brief.attribution import Attribution, find_attributions, subject
+from parallax.brief.attribution import VERB_LED, Attribution, find_attributions, subject
 from parallax.brief.entities import TITLES, name_lookup, resolve
 from parallax.model import Article, Entity, Quote, QuoteVariant
 
@@ -55,7 +55,6 @@ _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
 _MESSAGE_NOUNS = frozenset({"statement", "communique", "message", "post", "letter", "release"})
 # "… at night,” said Tomas Brandt. “We had …": the attribution's sentence ended.
 _SENTENCE_END = re.compile(r"[.!?][”’\"]?\s*[“‘\"]?\s*$")
-_NAMING = frozenset({"call", "describe", "label", "dub", "brand", "refer"})
 
 
 @dataclass
@@ -277,8 +276,8 @@ def _wording(a: Attribution, spans: list[tuple[int, int]], doc: Any) -> str:
     text: str = doc.text
     if a.direct:
         return " ".join(clean_quote(text[s:e]) for s, e in spans)
-    if a.cue is not None and a.cue_head is not None and doc[a.cue_head].lemma_ in _NAMING:
-        # "called him “a total stiff”" reads only with its verb
+    if a.cue is not None and a.cue_head is not None and doc[a.cue_head].lemma_ in VERB_LED:
+        # "called him “a total stiff”", "urged Congress to act"
         end = a.content[-1][1]
         end += text[end : end + 1] in ("”", "’", '"')
         return " ".join(text[a.cue[0] : end].split())
