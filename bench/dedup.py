@@ -27,11 +27,13 @@ import random
 import re
 import statistics
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+
+import numpy as np
 
 from parallax.dedup import (
     ALMOST_ALL,
@@ -249,6 +251,26 @@ def _names(source: Source) -> set[str]:
     return found
 
 
+def _sharing(members: list[Source], grams: dict[str, np.ndarray]) -> list[tuple[Source, Source]]:
+    """Pairs that could share a fifth of their words: enough 5-grams in common (a covered
+    word needs one of at most five), counted through an inverted index."""
+    postings: dict[int, list[Source]] = defaultdict(list)
+    for source in members:
+        for gram in set(grams[source.id].tolist()):
+            postings[gram].append(source)
+    shared: Counter[tuple[str, str]] = Counter()
+    for holders in postings.values():
+        if 1 < len(holders) <= 50:  # a 5-gram in more articles is a stock phrase
+            for a, b in combinations(holders, 2):
+                shared[(a.id, b.id)] += 1
+    by_id = {s.id: s for s in members}
+    return [
+        (by_id[a], by_id[b])
+        for (a, b), n in sorted(shared.items())
+        if n >= 0.04 * min(len(grams[a]), len(grams[b]))
+    ]
+
+
 def build(
     sources: list[Source], n_originals: int, seed: int = SEED
 ) -> tuple[list[Pair], dict[str, str]]:
@@ -311,12 +333,9 @@ def build(
             pairs.append(Pair("shared_names", a.id, b.body, b.id))
 
     grams = {s.id: shingle_hashes(s.body) for s in sources}
-    sets = {key: set(g.tolist()) for key, g in grams.items()}
     for _, members in sorted(by_topic.items()):
-        for a, b in combinations(members, 2):
-            if sets[a.id].isdisjoint(sets[b.id]) or twins(a, b):
-                continue
-            if overlap(grams[a.id], grams[b.id]).coverage >= 0.2:
+        for a, b in _sharing(members, grams):
+            if not twins(a, b) and overlap(grams[a.id], grams[b.id]).coverage >= 0.2:
                 pairs.append(Pair("shared_text", a.id, b.body, b.id))
 
     # The shortest articles suffer most from shared furniture.
