@@ -487,7 +487,13 @@ def _serve(
         )
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     out.print(f"Parallax reader: http://{shown}:{port}/  (Ctrl+C to stop)")
-    application = create_app(store, token=token, allow_open=local, secure_cookies=secure_cookies)
+    application = create_app(
+        store,
+        token=token,
+        allow_open=local,
+        open_hosts=LOCAL_HOSTS,  # an open server answers only to these names
+        secure_cookies=secure_cookies,
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

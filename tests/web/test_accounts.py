@@ -270,6 +270,19 @@ def test_open_single_reader_mode_when_local_without_accounts(web_store: Store) -
     assert "no accounts" in client.get("/login").text
 
 
+def test_open_mode_answers_only_to_this_computers_names(web_store: Store) -> None:
+    local = {"127.0.0.1", "localhost", "::1"}
+    for base in ["http://127.0.0.1:8000", "http://localhost", "http://[::1]:8000"]:
+        client = TestClient(create_app(web_store, open_hosts=local), base_url=base)
+        assert client.get("/").status_code == 200, base
+    for base in ["http://rebound.example", "http://192.168.1.20:8000"]:
+        client = TestClient(create_app(web_store, open_hosts=local), base_url=base)
+        r = client.get("/stories/s1syria")
+        assert r.status_code == 403, base
+        assert "Iran-backed" not in r.text and "parallax user add" in r.text
+        assert client.get("/api/stories").status_code == 403
+
+
 def test_not_open_beyond_localhost_without_accounts(web_store: Store, accounts: Accounts) -> None:
     client = browser(web_store, allow_open=False)
     for path in ["/", "/stories/s1syria", "/api/stories", "/feeds/story/s1syria.atom"]:
@@ -522,13 +535,8 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture()
-def served(tmp_path: Path) -> Iterator[str]:
-    """``parallax serve`` on 127.0.0.1 over a database with one account."""
-    db = tmp_path / "served.db"
-    store = Store.open(str(db))
-    Accounts(store).add_user("alice", ALICE_PASSWORD)
-    store.close()
+def serve(db: Path) -> Iterator[str]:
+    """``parallax serve`` on 127.0.0.1 over ``db``; yields its base URL."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "parallax", "--db", str(db), "serve", "--port", str(port)],
@@ -537,7 +545,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(300):
             try:
                 httpx.get(base + "/static/style.css", timeout=1)
                 break
@@ -547,6 +555,23 @@ def served(tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture()
+def served(tmp_path: Path) -> Iterator[str]:
+    """A real server over a database with one account."""
+    db = tmp_path / "served.db"
+    store = Store.open(str(db))
+    Accounts(store).add_user("alice", ALICE_PASSWORD)
+    store.close()
+    yield from serve(db)
+
+
+def test_real_server_without_accounts_is_open_to_this_computer_only(tmp_path: Path) -> None:
+    for base in serve(tmp_path / "open.db"):
+        assert httpx.get(base + "/for-you").status_code == 200
+        rebound = httpx.get(base + "/for-you", headers={"host": "rebound.example"})
+        assert rebound.status_code == 403
 
 
 def test_real_server_signs_people_in(served: str) -> None:

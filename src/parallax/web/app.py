@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -35,6 +36,7 @@ def create_app(
     *,
     token: str | None = None,
     allow_open: bool = True,
+    open_hosts: Collection[str] | None = None,
     secure_cookies: bool = False,
 ) -> FastAPI:
     """The web reader and JSON API over ``store``.
@@ -42,8 +44,9 @@ def create_app(
     Who may come in is ``auth.Auth``'s choice: with accounts, people sign in;
     else with ``token``, every request must carry it; else, if ``allow_open``
     (the server listens on localhost only), everyone is the single local
-    reader.  ``secure_cookies`` marks cookies Secure even when the app itself
-    sees plain HTTP (behind a TLS proxy).
+    reader, when the request's Host is one of ``open_hosts`` (if given; the CLI
+    gives this computer's names).  ``secure_cookies`` marks cookies Secure even
+    when the app itself sees plain HTTP (behind a TLS proxy).
     """
     templates = Templates()
     people = Accounts(store)
@@ -115,6 +118,7 @@ def create_app(
         accounts=people,
         token=token,
         allow_open=allow_open,
+        open_hosts=open_hosts,
         secure_cookies=secure_cookies,
         # Signs CSRF tokens; a restart only asks open forms to be reloaded.
         key=secrets.token_bytes(32),

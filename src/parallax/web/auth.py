@@ -12,7 +12,8 @@ while the server does:
   or once as ``?token=`` which leaves a cookie; everyone who has it acts as
   the local profile.
 - **open** (no accounts, no token, and the server listens on localhost only):
-  everyone is the local profile.
+  everyone is the local profile, as long as the request names this computer
+  (``open_hosts``), so neither DNS rebinding nor a local proxy opens it wider.
 - **closed** (none of these): only API tokens are let in.
 
 A valid API token is accepted in every mode; a Bearer header that is not
@@ -24,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -215,6 +216,7 @@ class Auth:
         accounts: Accounts,
         token: str | None,
         allow_open: bool,
+        open_hosts: Collection[str] | None = None,
         secure_cookies: bool,
         key: bytes,
         render: Render,
@@ -224,6 +226,7 @@ class Auth:
         self.token = token
         self.session = session_value(token) if token else None
         self.allow_open = allow_open
+        self.open_hosts = frozenset(open_hosts) if open_hosts is not None else None
         self.secure_cookies = secure_cookies
         self.key = key
         self.render = render
@@ -302,6 +305,16 @@ class Auth:
                 return self._enter_with_token(request)
             return self._refuse(request, mode)
         if mode == "open":
+            if self.open_hosts is not None and request.url.hostname not in self.open_hosts:
+                # A page on another site whose name now resolves here (DNS rebinding),
+                # or a proxy passing the world in: neither is this computer's reader.
+                return _unauthorised(
+                    request,
+                    "This server has no accounts, so it answers only to this computer's own "
+                    "addresses. Add an account with 'parallax user add NAME' to share it.",
+                    render=self.render,
+                    status=403,
+                )
             return self._viewer(request, mode, local or self.accounts.local_user(), "open")
         return self._refuse(request, mode)
 
@@ -382,13 +395,16 @@ class Auth:
         )
 
 
-def _unauthorised(request: Request, detail: str, render: Render | None = None) -> Response:
-    headers = {"www-authenticate": "Bearer"}
+def _unauthorised(
+    request: Request, detail: str, render: Render | None = None, status: int = 401
+) -> Response:
+    headers = {"www-authenticate": "Bearer"} if status == 401 else {}
     path = request.url.path
     if wants_json(path) or _is_feed(path) or render is None:
-        return JSONResponse({"detail": detail}, status_code=401, headers=headers)
-    page = render("error.html", status=401, title="Sign in needed", detail=detail)
-    return HTMLResponse(page, status_code=401, headers=headers)
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    title = "Sign in needed" if status == 401 else "Not open to this address"
+    page = render("error.html", status=status, title=title, detail=detail)
+    return HTMLResponse(page, status_code=status, headers=headers)
 
 
 def _is_feed(path: str) -> bool:
