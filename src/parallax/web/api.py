@@ -88,6 +88,9 @@ class ArticleDocument(BaseModel):
     section: str | None
     text: str
     duplicate_of: str | None
+    wire: str | None = Field(
+        default=None, description="the news agency the article credits for its text, e.g. Reuters"
+    )
     story_id: str | None
 
 
