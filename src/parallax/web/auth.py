@@ -255,9 +255,10 @@ class Auth:
                             CSRF_COOKIE, viewer.csrf_secret, secure=viewer.secure, samesite="strict"
                         ),
                     )
-                if viewer.csrf_used or (viewer.user is not None and viewer.how != "open"):
+                personal = viewer.csrf_used or (viewer.user is not None and viewer.how != "open")
+                if personal and "private" not in headers.get("cache-control", ""):
                     # Personal, or holding a form token: no shared cache may keep it.
-                    headers["cache-control"] = "private, no-store"
+                    headers["cache-control"] = "private, no-cache"
             await send(message)
 
         reset = _current.set(viewer)
