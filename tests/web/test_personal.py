@@ -298,6 +298,21 @@ def test_saved_stories(client: TestClient) -> None:
     assert missing.status_code == 404
 
 
+def test_saved_stories_follow_a_merge(client: TestClient, web_store: Store) -> None:
+    people = Accounts(web_store)
+    reader = people.local_user()
+    people.save(reader, "s2pending")
+    people.save(reader, "s3empty")
+    with web_store.writer() as w:
+        w.merge_story("s2pending", into="s3empty")
+    html = client.get("/saved").text
+    assert html.count("Quiet story with an empty briefing") == 1  # the survivor, once
+    assert "Storm closes ports" not in html
+    csrf = csrf_from(client.get("/stories/s3empty").text)
+    client.post("/unsave", data={"story_id": "s3empty", "csrf": csrf})
+    assert people.saved(reader) == []
+
+
 # --- privacy ---------------------------------------------------------------------------
 
 

@@ -114,7 +114,13 @@ def router(store: Store, accounts: Accounts, templates: Templates) -> APIRouter:
     @r.post("/unsave", dependencies=guarded)
     def unsave(request: Request, story_id: StoryField, next: NextField = "/saved") -> Any:
         user = require_user(request)
-        accounts.unsave(user, story_id)
+        row = store.story(story_id)
+        target = row.id if row else story_id
+        # Saved under an id a merge retired, it is saved under the story it leads to.
+        for saved_id, _ in accounts.saved(user):
+            found = store.story(saved_id)
+            if saved_id == story_id or (found is not None and found.id == target):
+                accounts.unsave(user, saved_id)
         return back(next)
 
     @r.get("/for-you")
@@ -133,7 +139,9 @@ def router(store: Store, accounts: Accounts, templates: Templates) -> APIRouter:
     @r.get("/saved")
     def saved(request: Request) -> Any:
         user = require_user(request)
-        rows = [row for sid, _ in accounts.saved(user) if (row := store.story(sid))]
+        # A merge may have folded two saved stories into one: list it once.
+        found = (store.story(sid) for sid, _ in accounts.saved(user))
+        rows = list({row.id: row for row in found if row is not None}.values())
         reads = accounts.read_times(user, [row.id for row in rows])
         return page("saved.html", section="saved", lines=[_line(row, reads) for row in rows])
 
