@@ -41,6 +41,7 @@ bench: $(STAMP) apt-tools
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/cleanup.py
 	$(BIN)/python bench/clustering.py
+	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/wire.py

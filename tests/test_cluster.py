@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from parallax.cluster import Item, StoryIndex, story_id_for, terms
+from parallax.cluster import Item, StoryIndex, from_members, story_id_for, terms
 from parallax.cluster.index import NEAREST
 from parallax.nlp import EMBEDDING_DIM
 
@@ -72,17 +72,18 @@ def test_candidates_are_near_or_share_a_rare_word_not_the_whole_index() -> None:
     for i in range(200):
         index.assign(item(f"filler{i}", vec(1000 + i), text=f"filler report number{i}"))
     target = index.assign(item("t", vec(5), text="Quarrytown landslide buries road")).story
-    probe = item("p", vec(6), text="Landslide near Quarrytown")
+    # "report" is in every filler story: too common to propose any of them.
+    probe = item("p", vec(6), text="Landslide near Quarrytown: report")
     found = index.candidates(probe, index.frequency.weights(probe.words))
     assert target.id in found
     assert len(found) <= NEAREST + 2
 
 
-def test_shared_rare_words_decide_between_equally_close_stories() -> None:
+def test_shared_rare_words_outweigh_a_slightly_closer_embedding() -> None:
     base = vec(1)
     index = StoryIndex()
-    flood = index.assign(item("f", blend(base, vec(2), 0.45), text="Karst valley flood")).story
     fire = index.assign(item("g", blend(base, vec(3), 0.45), text="Warehouse fire downtown")).story
+    flood = index.assign(item("f", blend(base, vec(2), 0.55), text="Karst valley flood")).story
     assert flood.id != fire.id
     probe = index.assign(item("p", base, text="Karst valley flood waters rise")).story
     assert probe.id == flood.id
@@ -98,6 +99,36 @@ def test_a_chain_of_small_steps_does_not_become_one_story() -> None:
     ]
     assert len(set(stories)) > 1
     assert stories[0] != stories[-1]
+
+
+def test_time_proximity_decides_between_equally_close_stories() -> None:
+    base = vec(1)
+    index = StoryIndex()
+    early = index.assign(item("e", blend(base, vec(2), 0.45), when=DAY - timedelta(days=3))).story
+    today = index.assign(item("t", blend(base, vec(3), 0.46))).story
+    assert early.id != today.id
+    assert index.assign(item("p", base)).story.id == today.id
+
+
+def test_an_article_near_a_broad_storys_centre_but_no_member_starts_its_own() -> None:
+    # A story grown broad (here loaded as such): its centroid is close to
+    # anything on the theme, while each member is only loosely related.
+    centre, rng = vec(1), np.random.default_rng(5)
+
+    def around(spread: float) -> NDArray[np.float32]:
+        v = centre + spread * rng.normal(size=EMBEDDING_DIM) / np.sqrt(EMBEDDING_DIM)
+        return (v / np.linalg.norm(v)).astype(np.float32)
+
+    index = StoryIndex()
+    members = [item(f"m{i}", around(2.0), {"x"}) for i in range(60)]
+    index.load([from_members("broad", "Broad", members)])
+    probe = item("p", around(0.5), {"x"})
+    broad = index.get("broad")
+    assert broad is not None and float(broad.centroid() @ probe.embedding) > 0.7
+    assert float(np.max(broad.vectors() @ probe.embedding)) < 0.5
+    [match] = index.score(probe)
+    assert match.score >= index.threshold and not match.supported
+    assert index.assign(probe).story.id == story_id_for("p")
 
 
 def test_late_evidence_merges_two_stories_into_the_older() -> None:
