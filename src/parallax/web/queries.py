@@ -72,10 +72,6 @@ class Kept(Generic[K, V]):
             self._values[key] = (now + self.ttl, value)
         return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-
 
 # --- filters and cursors -----------------------------------------------------------
 

@@ -1,0 +1,71 @@
+"""The reader's listing helpers on plain values and a real store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from parallax.store import Store
+from parallax.web import queries
+from parallax.web.queries import Filters, Kept, Place
+
+
+def test_kept_values_are_reused_until_they_expire() -> None:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    kept: Kept[str, int] = Kept(ttl=3600)
+    assert kept.get("a", compute) == kept.get("a", compute) == 1
+    assert kept.get("b", compute) == 2
+    stale: Kept[str, int] = Kept(ttl=0)
+    assert stale.get("a", compute) == 3 and stale.get("a", compute) == 4
+
+
+def test_kept_stays_within_its_size() -> None:
+    kept: Kept[int, int] = Kept(ttl=3600, size=3)
+    for i in range(10):
+        kept.get(i, lambda i=i: i)  # type: ignore[misc]
+        assert len(kept._values) <= 3
+
+
+@pytest.mark.parametrize(
+    ("section", "slug"),
+    [
+        ("World", "world"),
+        ("world news", "world-news"),
+        ("World-News", "world-news"),
+        ("  UK / Politics ", "uk-politics"),
+        ("Économie", "économie"),
+    ],
+)
+def test_topic_slug(section: str, slug: str) -> None:
+    assert queries.topic_slug(section) == slug
+
+
+def test_filters_round_trip_as_query_parameters() -> None:
+    f = Filters(topic="world", outlet="BBC", since=date(2024, 12, 1), until=None)
+    assert f.active() and not Filters().active()
+    assert f.params() == {"topic": "world", "outlet": "BBC", "from": "2024-12-01"}
+
+
+def test_place_round_trips_through_its_cursor() -> None:
+    moment = queries.as_of_now()
+    for place in [Place(moment, "r", -1.25, "s1"), Place(moment, "a", moment.isoformat(), "s/2")]:
+        assert Place.decode(place.encode()) == place
+    assert moment.timestamp() % queries.RANK_EVERY == 0
+
+
+def test_topics_merge_spellings_and_prefer_the_capitalised_one(web_store: Store) -> None:
+    world = queries.topic(web_store, "world")
+    assert world is not None
+    assert world.label == "World" and world.articles == 2
+    assert set(world.sections) == {"World", "world"}
+    assert queries.topic(web_store, "nothing") is None
+    assert queries.story_topics(web_store, ["s1syria", "s2pending"]) == {
+        "s1syria": [world],
+        "s2pending": [queries.topic(web_store, "uk-news")],
+    }
