@@ -28,7 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, CursorResult, Table, delete, func, insert, select, update
 
 from parallax.store import schema as t
-from parallax.store.database import Store, now
+from parallax.store.database import Store, StoryRow, now
 
 Kind = Literal["entity", "topic", "outlet"]
 KINDS: tuple[Kind, ...] = ("entity", "topic", "outlet")
@@ -417,12 +417,43 @@ class Accounts:
 
     # --- what personal rankings read from stories -----------------------------
 
-    def story_keywords(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
-        """The clustering index's entity keys per story (present before any briefing)."""
+    def recent_stories(self, limit: int) -> list[tuple[StoryRow, list[str]]]:
+        """The latest stories with the clustering index's entity keys (there before
+        any briefing), carrying only the briefing's entities and summary: the parts
+        matching reads, a small share of a whole briefing."""
         c = t.stories.c
         with self.engine.connect() as conn:
-            rows = conn.execute(select(c.id, c.keywords).where(c.id.in_(list(story_ids)))).all()
-        return {r.id: list(r.keywords or []) for r in rows}
+            rows = conn.execute(
+                select(
+                    c.id,
+                    c.title,
+                    c.created,
+                    c.updated,
+                    c.last_published,
+                    c.n_articles,
+                    c.n_sources,
+                    c.keywords,
+                    c.briefing["entities"].label("entities"),
+                    c.briefing["summary"].label("summary"),
+                )
+                .order_by(c.updated.desc(), c.id)
+                .limit(limit)
+            ).all()
+        found = []
+        for r in rows:
+            briefing = {"entities": r.entities, "summary": r.summary} if r.summary else None
+            story = StoryRow(
+                r.id,
+                r.title,
+                r.created,
+                r.updated,
+                r.last_published,
+                r.n_articles,
+                r.n_sources,
+                briefing,
+            )
+            found.append((story, list(r.keywords or [])))
+        return found
 
     def story_headings(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
         """Article headlines and section names per story."""

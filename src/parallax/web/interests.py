@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from parallax.enrich import entity_key
@@ -42,8 +43,10 @@ LABEL_CHARS = 200
 _WORD = re.compile(r"[^\W_]+")
 
 
+@lru_cache(maxsize=65_536)
 def follow_key(kind: Kind, name: str) -> str:
-    """The key a follow or mute is stored under."""
+    """The key a follow or mute is stored under (memoised: every listing keys the
+    same names again)."""
     if kind == "entity":
         return " ".join(entity_key(name).split())
     if kind == "topic":
@@ -97,17 +100,17 @@ class Pick:
     score: float
 
 
-def profiles(store: Store, accounts: Accounts, rows: Sequence[StoryRow]) -> list[Profile]:
-    ids = [r.id for r in rows]
-    keywords = accounts.story_keywords(ids)
+def recent_profiles(store: Store, accounts: Accounts, window: int = WINDOW) -> list[Profile]:
+    stories = accounts.recent_stories(window)
+    ids = [row.id for row, _ in stories]
     headings = accounts.story_headings(ids)
     bylines = store.story_bylines(ids)
     found = []
-    for row in rows:
+    for row, keywords in stories:
         p = Profile(row)
         for surface, name in _briefing_entities(row.briefing):
             p.entities.setdefault(follow_key("entity", surface), name)
-        for key in keywords.get(row.id, []):
+        for key in keywords:
             p.entities.setdefault(" ".join(key.split()), key)
         for b in bylines.get(row.id, []):
             name = outlet_name(b.source, b.url)
@@ -116,10 +119,6 @@ def profiles(store: Store, accounts: Accounts, rows: Sequence[StoryRow]) -> list
         p.text = "\n".join(_words(part) for part in parts)
         found.append(p)
     return found
-
-
-def recent_profiles(store: Store, accounts: Accounts, window: int = WINDOW) -> list[Profile]:
-    return profiles(store, accounts, store.stories(limit=window))
 
 
 def for_you(
