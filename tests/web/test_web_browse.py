@@ -46,6 +46,7 @@ def test_outlet_page_shows_feeds_health_and_stories(client: TestClient, web_stor
     assert "Failing: 3 errors in a row" in html
     assert "HTTP 404 Not Found" in html  # the feed's recent error
     assert 'href="/stories/s1syria"' in html
+    assert 'href="/?outlet=Daily+Mail"' in html  # its stories on the ranked front page
     assert_headings_in_order(html)
     # An outlet known only by its host.
     assert "Quiet story" in client.get("/outlets/ap.example").text
