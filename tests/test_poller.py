@@ -521,3 +521,20 @@ def test_a_feed_that_moved_for_good_is_polled_at_its_new_address(
     hits = len(http_server.hits)
     poller.poll_all()
     assert sorted(p for p, _ in http_server.hits[hits:]) == ["/new.xml", "/new.xml", "/temp.xml"]
+
+
+def test_the_reader_shows_each_feeds_schedule(store: Store, http_server: LocalServer) -> None:
+    from fastapi.testclient import TestClient
+
+    from parallax.web import create_app
+
+    http_server.serve("/quiet.xml", rss("Quiet", []))
+    http_server.serve("/gone.xml", "gone", status=410)
+    store.add_feed(http_server.url + "/quiet.xml")
+    store.add_feed(http_server.url + "/gone.xml")
+    make_poller(store, settings=PollSettings(interval=timedelta(minutes=40))).poll_all()
+    with TestClient(create_app(store)) as client:
+        page = client.get("/feeds").text
+    assert "every 60 min" in page and "not polled" in page and "retired" in page
+    quiet = feed_by_url(store, http_server.url + "/quiet.xml")
+    assert quiet.next_poll and f'datetime="{quiet.next_poll.isoformat()}' in page
