@@ -253,12 +253,24 @@ def _clause(verb: Any) -> list[Any]:
         if clause.dep_ in ("acl", "relcl", "ccomp")
         and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
     ]
+    # "… just as a ceasefire started": a clause opened by a subordinator is a
+    # misparsed adverbial, not what was said.
+    comps = [
+        c
+        for c in comps
+        if not any(m.dep_ == "mark" and m.lower_ in _SUBORDINATORS for m in c.children)
+    ]
     if comps:
         # "X did this, then says Y": the clause after the verb is its content.
         head = next((c for c in comps if c.i > verb.i), comps[0])
         return _without_other_cues(head)
     if verb.lemma_.lower() in _NAMING | _REQUEST:
-        right = [t for c in verb.rights if c.dep_ not in ("punct", "cc", "conj") for t in c.subtree]
+        right = [
+            t
+            for c in verb.rights
+            if c.dep_ not in ("punct", "cc", "conj", "advcl", "parataxis")
+            for t in c.subtree
+        ]
         return right
     # "announced a series of steps", "predicted a win": the object is the content.
     if verb.lemma_.lower() in _OBJECT_CUES:
@@ -287,6 +299,9 @@ def _set_off(verb: Any) -> bool:
     )
 
 
+_SUBORDINATORS = frozenset(
+    {"as", "because", "while", "when", "after", "before", "since", "although", "though"}
+)
 _QUESTION = frozenset({"if", "whether"})
 # Verbs whose direct object can be the statement itself ("announced his plan").
 # Verbs whose object is what was said; others take the person addressed
@@ -315,10 +330,11 @@ def _is_cue(tok: Any) -> bool:
 
 
 def _without_other_cues(head: Any) -> list[Any]:
-    """A clause's tokens, less a coordinated cue verb of its own ("… and said that …")."""
+    """A clause's tokens, less a cue verb with its own content ("… and said that …",
+    "…, adding that …")."""
     drop: set[int] = set()
     for t in head.subtree:
-        if t.i != head.i and t.dep_ == "conj" and _is_cue(t):
+        if t.i != head.i and t.dep_ in ("conj", "advcl") and _is_cue(t):
             drop |= {x.i for x in t.subtree}
             drop |= {c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i}
     return [t for t in head.subtree if t.i not in drop]
@@ -460,7 +476,13 @@ def _according_to(doc: Any, qspans: list[Span]) -> list[tuple[Any, Any | None, l
         objs = [c for c in to.children if c.dep_ == "pobj"]
         if not objs:
             continue
+        # The phrase runs to the next comma when the parser's pobj stops short
+        # ("according to war monitor the Syrian Observatory, …").
         phrase = {tok.i, to.i} | {t.i for t in to.subtree}
+        for t in doc[to.i + 1 : tok.sent.end]:
+            if t.text in (",", ";", ".", "—") and t.i > to.i + 2:
+                break
+            phrase.add(t.i)
         rest = _trim([t for t in tok.sent if t.i not in phrase and not t.is_space])
         if len(rest) < 3:
             continue

@@ -92,14 +92,17 @@ def _name(ent: Any, lookup: dict[tuple[str, ...], Entity]) -> str:
 
 
 def _full_name(text: str, doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity]) -> str:
-    """A person's name without a leading title; a bare surname takes the full
-    name it had earlier in the article ("Wrona" after "Tomasz Wrona")."""
+    """A person's name without a leading title; a bare surname or first name
+    takes the full name it had earlier in the article ("Wrona" after "Tomasz
+    Wrona", "Alex" after "Alex Younger")."""
     words = text.split()
     while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
         words = words[1:]
     if len(words) == 1:
         for other in reversed([x for x in doc.ents if x.end_char <= pos]):
-            if other.label_ == "PERSON" and other.text.endswith(" " + words[0]):
+            if other.label_ == "PERSON" and (
+                other.text.endswith(" " + words[0]) or other.text.startswith(words[0] + " ")
+            ):
                 return _name(other, lookup)
         # the small parser's NER misses many names: an earlier run of proper
         # nouns ending in the surname will do ("Governor Ana Ruiz")
@@ -283,7 +286,9 @@ def _wording(a: Attribution, spans: list[tuple[int, int]], doc: Any) -> str:
         return " ".join(text[a.cue[0] : end].split())
     # runs around an inserted "…, he says, …" keep the comma that parted them
     out = ", ".join(" ".join(text[s:e].split()) for s, e in a.content)
-    out = re.sub(r"^(?:that)\s+", "", out, flags=re.I)
+    out = re.sub(r"^that\b[\s,]*", "", out, flags=re.I)
+    if out.lower().startswith("to ") and a.cue is not None:  # "vowed to push on"
+        out = f"{text[a.cue[0] : a.cue[1]]} {out}"
     return out[:1].upper() + out[1:]
 
 
