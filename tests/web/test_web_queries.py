@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -23,6 +25,36 @@ def test_kept_values_are_reused_until_they_expire() -> None:
     assert kept.get("b", compute) == 2
     stale: Kept[str, int] = Kept(ttl=0)
     assert stale.get("a", compute) == 3 and stale.get("a", compute) == 4
+
+
+def test_kept_computes_once_while_many_threads_ask() -> None:
+    calls: list[int] = []
+    started = threading.Barrier(8)
+    release = threading.Event()
+
+    def compute() -> int:
+        calls.append(1)
+        release.wait(5)  # hold the others at the gate
+        return 42
+
+    kept: Kept[str, int] = Kept(ttl=3600)
+    results: list[int] = []
+
+    def ask() -> None:
+        started.wait()
+        results.append(kept.get("front", compute))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    while not calls:
+        time.sleep(0.01)
+    time.sleep(0.1)  # the other seven are now waiting, not computing
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert results == [42] * 8
+    assert len(calls) == 1
 
 
 def test_kept_stays_within_its_size() -> None:

@@ -49,28 +49,51 @@ V = TypeVar("V")
 
 
 class Kept(Generic[K, V]):
-    """A small time-limited memo: values computed once per key and kept ``ttl`` seconds."""
+    """A small time-limited memo: values computed once per key and kept ``ttl`` seconds.
+
+    When a value expires under load, one thread computes it again while the
+    others asking for the same key wait for that result, instead of all of them
+    computing it at once.
+    """
 
     def __init__(self, ttl: float, size: int = 64) -> None:
         self.ttl = ttl
         self.size = size
         self._values: dict[K, tuple[float, V]] = {}
         self._lock = threading.Lock()
+        self._computing: dict[K, threading.Lock] = {}
 
     def get(self, key: K, compute: Callable[[], V]) -> V:
-        now = time.monotonic()
+        found = self._fresh(key)
+        if found is not None:
+            return found[1]
+        with self._lock:
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:
+            found = self._fresh(key)  # computed by another thread while this one waited
+            if found is not None:
+                return found[1]
+            try:
+                value = compute()
+                self._keep(key, value)
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+        return value
+
+    def _fresh(self, key: K) -> tuple[float, V] | None:
         with self._lock:
             found = self._values.get(key)
-        if found is not None and found[0] > now:
-            return found[1]
-        value = compute()
+        return found if found is not None and found[0] > time.monotonic() else None
+
+    def _keep(self, key: K, value: V) -> None:
+        now = time.monotonic()
         with self._lock:
             if len(self._values) >= self.size:
                 self._values = {k: v for k, v in self._values.items() if v[0] > now}
                 if len(self._values) >= self.size:
                     self._values.clear()
             self._values[key] = (now + self.ttl, value)
-        return value
 
 
 # --- filters and cursors -----------------------------------------------------------
