@@ -441,7 +441,8 @@ class Accounts:
             ).all()
         found = []
         for r in rows:
-            briefing = {"entities": r.entities, "summary": r.summary} if r.summary else None
+            parts = {"entities": r.entities, "summary": r.summary}
+            briefing = parts if any(v is not None for v in parts.values()) else None
             story = StoryRow(
                 r.id,
                 r.title,
