@@ -6,6 +6,7 @@ every helper can be tested on plain values.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import zlib
@@ -161,16 +162,24 @@ def best_sentence(claim: str, text: str) -> tuple[int, str] | None:
     earliest), as (sentence number, sentence); None when no word is shared."""
     wanted = {w.casefold() for w in _WORD.findall(claim)}
     best: tuple[float, int, str] | None = None
-    for row in numbered_sentences(text):
-        for n, sentence in row:
-            words = {w.casefold() for w in _WORD.findall(sentence)}
-            shared = len(wanted & words)
-            if not shared:
-                continue
-            overlap = shared / len(wanted | words)
-            if best is None or overlap > best[0]:
-                best = (overlap, n, sentence)
+    for n, sentence, words in _indexed(text):
+        shared = len(wanted & words)
+        if not shared:
+            continue
+        overlap = shared / len(wanted | words)
+        if best is None or overlap > best[0]:
+            best = (overlap, n, sentence)
     return (best[1], best[2]) if best else None
+
+
+@functools.lru_cache(maxsize=256)
+def _indexed(text: str) -> tuple[tuple[int, str, frozenset[str]], ...]:
+    # A story's summary cites each article several times: split it once.
+    return tuple(
+        (n, sentence, frozenset(w.casefold() for w in _WORD.findall(sentence)))
+        for row in numbered_sentences(text)
+        for n, sentence in row
+    )
 
 
 def paragraphs(text: str) -> list[str]:
