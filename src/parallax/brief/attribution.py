@@ -9,7 +9,10 @@ The finder works from cue words outward, on the stored spaCy parse:
 - a speech verb's subject is the source ("the State Department said", "said
   Ms Ortiz" with the subject after the verb, "who told reporters");
 - its content is its clausal complement ("said that …", "…, officials
-  said"), widened to whole quotations where the clause runs into one;
+  said", "…, he says, …"), widened to whole quotations where the clause runs
+  into one; for a few verbs an object ("announced a ban"), an infinitive
+  ("vowed to fight on") or all that follows ("urged Congress to act", "called
+  him “a stiff”");
 - quotations standing next to the verb with nothing but punctuation between
   them ("“…,” she said. “…”", "told reporters: “…”") are its content too,
   however many sentences or paragraphs they run over;
@@ -31,7 +34,8 @@ Span = tuple[int, int]
 
 # Verbs whose subject utters their complement.  Chosen by measurement on
 # PolNeAR's training split; verbs of thinking and wanting ("believe",
-# "want") attribute states of mind, not statements, and are left out.
+# "want") attribute states of mind, and verbs of stance ("praised",
+# "criticized") attitudes, not statements, so they are left out.
 CUE_LEMMAS = frozenset(
     {
         "say",
@@ -115,8 +119,6 @@ VERB_LED = _NAMING | _REQUEST
 """Cue verbs whose content reads only with the verb before it."""
 # Verbs by which polls, studies and records state something: only with a clause.
 _FINDINGS = frozenset({"show", "find", "indicate"})
-# "ask" and "describe" take content only as a quotation or a clause, never a
-# bare object, so requiring a content keeps them honest.
 
 # Between a quotation and its verb phrase only punctuation may stand.
 _GAP = re.compile(r"[\s,.:;—–-]*[“”‘’\"]?[\s]*")
