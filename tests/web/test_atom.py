@@ -16,7 +16,7 @@ from parallax.model import Article, Story
 from parallax.store import Store
 from parallax.store.accounts import Accounts, Interest, User
 
-from .conftest import SLASH_ID
+from .conftest import SLASH_ID, add_story
 from .test_accounts import accounts, alice, bob, browser  # noqa: F401
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -137,6 +137,14 @@ def test_private_feeds_need_the_owners_token(
 
 
 def test_feeds_carry_hostile_text_inert(client: TestClient, web_store: Store) -> None:
+    add_story(
+        web_store,
+        "s5angle",
+        "Angle brackets",
+        [Article(id="angle-1", source="Maths Weekly", title="x < y", text="Use &lt;b&gt; tags.")],
+        None,
+        datetime.now(UTC),
+    )
     with web_store.writer() as w:
         w.add_article(
             Article(
@@ -155,8 +163,13 @@ def test_feeds_carry_hostile_text_inert(client: TestClient, web_store: Store) ->
     assert root.find(f".//{ATOM}script") is None
     summaries = [s.text or "" for s in root.iter(f"{ATOM}summary")]
     body = next(s for s in summaries if "Body" in s)
-    # The summary is HTML whose text is the article's: the tags arrive escaped.
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
-    assert "<script>" not in body and "<img" not in body
+    # Markup in the article is dropped as on the pages; what is left is escaped text.
+    assert body.startswith("<p>Body ") and "Second paragraph" not in body
+    assert "script" not in body and "onerror" not in body and "<img" not in body
+    titles = [t.text or "" for t in root.iter(f"{ATOM}title")]
+    assert "Hostile  story — Parallax" in titles
+    assert not any("<script" in t or "<img" in t for t in titles)
+    # Text that only looks like markup is escaped, not dropped.
+    assert "&lt;b&gt;" in parsed(client.get("/feeds/story/s5angle.atom")).entries[1].summary
     for entry in feed.entries:
         assert not entry.link.startswith(("javascript:", "data:"))

@@ -5,8 +5,9 @@ token, as ``Authorization: Bearer`` or in the address as ``?token=`` (see
 ``auth``).  For you is personal and always needs one outside the single-user
 modes; the feeds' own links never carry it.
 
-Entry texts are plain text escaped into HTML summaries, so article wording
-reaches a feed reader inert, as it reaches the web reader.
+Titles and texts lose any markup they carry (``view.plain``, as on the pages),
+and entry texts are then escaped into HTML summaries, so article wording
+reaches a feed reader as text, inert.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def _base(request: Request) -> str:
 
 def _feed(request: Request, title: str, link: str, guid: str) -> Any:
     return feedgenerator.Atom1Feed(
-        title=_clean(title),
+        title=_clean(view.plain(title)),
         link=link,
         description="",
         language="en",
@@ -128,6 +129,9 @@ def _feed(request: Request, title: str, link: str, guid: str) -> Any:
 
 
 def _entry(feed: Any, **fields: Any) -> None:
+    for name in ("title", "author_name"):
+        if isinstance(fields.get(name), str):
+            fields[name] = view.plain(fields[name])
     feed.add_item(**{k: _clean(v) if isinstance(v, str) else v for k, v in fields.items()})
 
 
@@ -159,7 +163,7 @@ def _response(feed: Any) -> Response:
 
 def _html(*paragraphs: str) -> str:
     """Plain text as escaped HTML paragraphs (Atom's ``type="html"`` summary)."""
-    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p)
+    return "".join(f"<p>{html.escape(view.plain(p))}</p>" for p in paragraphs if p)
 
 
 def _shorten(text: str) -> str:
