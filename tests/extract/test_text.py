@@ -447,3 +447,14 @@ def test_the_label_above_the_headline_is_its_section(label: str, section: str) -
     assert result.section == section
     assert result.title == "Ministers delay vote on harbour tax"
     assert label not in result.text
+
+
+def test_two_sentences_without_a_last_full_stop_are_a_paragraph_not_a_caption() -> None:
+    body = (
+        "The island's only cinema will reopen in June after a two-year restoration, its "
+        "trustees said on Saturday.\n\n"
+        "Volunteers raised most of the money. The rest came from a heritage grant\n\n"
+        "Tickets go on sale next month.\n"
+    )
+    text = extract(Document(body=body, is_html=False)).text
+    assert "The rest came from a heritage grant" in text

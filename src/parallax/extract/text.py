@@ -435,6 +435,9 @@ def _captions(lines: list[Line]) -> None:
             not line.sentence
             and CAPTION_MIN_WORDS <= line.words <= CAPTION_MAX_WORDS
             and not line.text.startswith(tuple(_OPENERS))
+            # Uncredited captions are one sentence; more than one is a
+            # paragraph that lost its last full stop.
+            and not _SENTENCE_END.search(line.text)
         ):
             line.drop("caption")
 
