@@ -36,9 +36,12 @@ class Listing:
 
 @dataclass(frozen=True, slots=True)
 class Briefed:
+    """A story page's shared part: its view model and its briefing as HTML."""
+
     row: StoryRow
     view: briefing.BriefingView
     topics: list[Topic]
+    body: Markup
 
 
 @dataclass(slots=True)
@@ -132,7 +135,8 @@ def router(store: Store, templates: Templates) -> APIRouter:
         if row is None:
             return None
         view = briefing.build(row.briefing, store.story_articles(row.id))
-        return Briefed(row, view, queries.story_topics(store, [row.id])[row.id])
+        body = Markup(templates.render("story_body.html", b=view))
+        return Briefed(row, view, queries.story_topics(store, [row.id])[row.id], body)
 
     @pages.get("/")
     def front(
@@ -159,7 +163,9 @@ def router(store: Store, templates: Templates) -> APIRouter:
         found = briefings.get(story_id, lambda: briefed(story_id))
         if found is None:
             raise HTTPException(404, "We have no story at this address.")
-        return page("story.html", story=found.row, b=found.view, topics=found.topics)
+        return page(
+            "story.html", story=found.row, b=found.view, topics=found.topics, body=found.body
+        )
 
     @pages.get("/articles/{article_id:path}")
     def article(article_id: str, s: Annotated[int | None, Query(ge=0, le=100_000)] = None) -> Any:
