@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.brief.entities import extract_entities
+from parallax.brief.entities import extract_entities, name_lookup, resolve
 from parallax.model import Article, Entity
 
 pytestmark = pytest.mark.slow
@@ -93,3 +93,10 @@ def test_word_order_of_a_feature_name_does_not_matter(entities: list[Entity]) ->
 
 def test_the_outlets_own_name_is_not_an_entity(entities: list[Entity]) -> None:
     assert not [e for e in entities if "Herald" in e.aliases]
+
+
+def test_a_shared_surname_alone_resolves_to_no_one(entities: list[Entity]) -> None:
+    lookup = name_lookup(entities)
+    assert resolve("Mansur", lookup) is None
+    assert resolve("Dr Leyla Mansur", lookup) is _with(entities, "Leyla Mansur")
+    assert resolve("Mr Assad", lookup) is _with(entities, "Bashar al-Assad")

@@ -586,11 +586,17 @@ def extract_entities(articles: Sequence[Article], docs: Sequence[Any]) -> list[E
 
 def name_lookup(entities: Sequence[Entity]) -> dict[tuple[str, ...], Entity]:
     """Map every alias's matching key to its entity, for resolving names elsewhere."""
+    # A bare surname two people of the story share ("Mansur") names neither.
+    surnames = Counter(
+        _key_tokens(e.name)[-1]
+        for e in entities
+        if e.type == "PERSON" and len(_key_tokens(e.name)) >= 2
+    )
     table: dict[tuple[str, ...], Entity] = {}
     for ent in entities:
         for alias in [ent.name, *ent.aliases]:
             key = _key_tokens(alias)
-            if key:
+            if key and not (len(key) == 1 and surnames[key[0]] > 1):
                 table.setdefault(key, ent)
     return table
 

@@ -158,7 +158,7 @@ EVENT_CLASSES: dict[str, frozenset[str]] = {
     "missing": frozenset({"missing", "unaccounted", "disappear"}),
     "crossed": frozenset({"cross", "enter"}),
     "displaced": frozenset({"displace", "flee", "evacuate", "uproot", "relocate"}),
-    "arrested": frozenset({"arrest", "detain", "hold"}),
+    "arrested": frozenset({"arrest", "detain"}),
 }
 # Counts that only grow over time: a later, higher figure is an update.
 CUMULATIVE = frozenset({"killed", "injured", "displaced", "arrested"})
