@@ -157,20 +157,27 @@ def _trim(toks: list[Any]) -> list[Any]:
     return toks
 
 
-def subject(verb: Any) -> Any | None:
-    """The speaker-position token of a cue verb."""
-    # The nearest subject in the verb's own paragraph: a time stamp or
-    # headline run into the sentence can be parsed as a second subject.
+def _nsubj(verb: Any) -> Any | None:
+    """The nearest subject of a verb in its own paragraph: a time stamp or a
+    dateline run into the sentence ("Washington (AFP) – Clinton has …") can be
+    parsed as a second subject."""
     text = verb.doc.text
     subjects = [
         c
         for c in verb.children
         if c.dep_ in ("nsubj", "nsubjpass")
-        and c.lower_ not in ("it", "there")
+        and c.lower_ != "there"
+        and not (c.lower_ == "it" and c.dep_ == "nsubjpass")  # "it was reported that"
         and "\n" not in text[min(c.idx, verb.idx) : max(c.idx, verb.idx)]
     ]
-    if subjects:
-        return min(subjects, key=lambda c: abs(c.i - verb.i))
+    return min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
+
+
+def subject(verb: Any) -> Any | None:
+    """The speaker-position token of a cue verb."""
+    own = _nsubj(verb)
+    if own is not None:
+        return own
     # "…, said Fidan": an inverted subject may be parsed as an object.
     for child in verb.rights:
         if (
@@ -191,9 +198,9 @@ def subject(verb: Any) -> Any | None:
                 head = head.head
                 heads.append(head)
         for head in heads:
-            for child in head.children:
-                if child.dep_ == "nsubj":
-                    return child
+            inherited = _nsubj(head)
+            if inherited is not None:
+                return inherited
     # "About 4 in 10 say …": the parser may not label a counted subject.
     for child in verb.lefts:
         if (
