@@ -59,7 +59,8 @@ def split_groups(story: HotStory) -> tuple[list[Item], list[Item]] | None:
         [m for m, side in zip(story.members, labels, strict=True) if side == wanted]
         for wanted in (False, True)
     ]
-    larger, smaller = sorted(groups, key=len, reverse=True)
+    # On a tie, the group with the story's first article keeps the story.
+    larger, smaller = sorted(groups, key=lambda g: (len(g), g[0] is story.members[0]), reverse=True)
     return larger, smaller
 
 
@@ -68,12 +69,13 @@ def _two_means(vectors: NDArray[np.float32], rounds: int = 10) -> NDArray[np.boo
     similarity = vectors @ vectors.T
     a, b = np.unravel_index(int(np.argmin(similarity)), similarity.shape)
     centres = vectors[[a, b]]
-    labels = np.zeros(len(vectors), dtype=bool)
+    labels: NDArray[np.bool_] = vectors @ centres[1] > vectors @ centres[0]
     for _ in range(rounds):
-        new = (vectors @ centres[1]) > (vectors @ centres[0])
-        if new.all() or not new.any() or (_ > 0 and (new == labels).all()):
-            labels = new
+        if labels.all() or not labels.any():
             break
-        labels = new
         centres = np.stack([vectors[~labels].mean(axis=0), vectors[labels].mean(axis=0)])
+        moved = vectors @ centres[1] > vectors @ centres[0]
+        if (moved == labels).all():
+            break
+        labels = moved
     return labels
