@@ -11,8 +11,10 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -315,6 +317,26 @@ def test_first_account_takes_over_the_single_reader_profile(accounts: Accounts) 
     assert [sid for sid, _ in accounts.saved(alice)] == ["s1syria"]
     bob, adopted = accounts.add_user("bob", BOB_PASSWORD)
     assert not adopted and accounts.follows(bob) == []
+
+
+def test_first_requests_at_once_share_one_local_profile(tmp_path: Path) -> None:
+    """Several browser tabs opening a new single-reader server at the same moment."""
+    tabs = 8
+    for attempt in range(4):
+        store = Store.open(str(tmp_path / f"fresh{attempt}.db"))
+        start = threading.Barrier(tabs)
+
+        def first_visit(client: TestClient, start: threading.Barrier = start) -> int:
+            start.wait()
+            return client.get("/for-you").status_code
+
+        # One app and one event loop; Auth resolves each request on its own worker thread.
+        with browser(store) as client, ThreadPoolExecutor(tabs) as pool:
+            codes = list(pool.map(first_visit, [client] * tabs))
+        assert codes == [200] * tabs
+        with store.engine.connect() as conn:
+            assert len(conn.execute(select(t.users.c.id)).all()) == 1
+        store.close()
 
 
 def test_shared_token_mode_acts_as_the_single_reader(web_store: Store) -> None:

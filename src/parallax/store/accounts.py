@@ -26,6 +26,7 @@ from typing import Any, Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, CursorResult, Table, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from parallax.store import schema as t
 from parallax.store.database import Store, StoryRow, now
@@ -209,14 +210,19 @@ class Accounts:
     def local_user(self) -> User:
         """The single-user profile, created the first time it is needed."""
         u = t.users.c
-        with self.engine.begin() as conn:
-            found = conn.execute(select(u.id).where(u.password_hash.is_(None))).scalar()
-            if found is None:
-                found = _new_id(
+        find = select(u.id).where(u.password_hash.is_(None))
+        with self.engine.connect() as conn:
+            found = conn.execute(find).scalar()
+        if found is None:
+            try:
+                with self.engine.begin() as conn:
                     conn.execute(
                         insert(t.users).values(name=LOCAL_NAME, password_hash=None, created=now())
                     )
-                )
+            except IntegrityError:
+                pass  # several first requests at once: another one made it
+            with self.engine.connect() as conn:
+                found = conn.execute(find).scalar_one()
         return User(int(found), LOCAL_NAME, local=True)
 
     # --- sessions ------------------------------------------------------------
