@@ -245,6 +245,28 @@ def test_read_state(client: TestClient, web_store: Store) -> None:
     assert state("Iran-backed militias enter Syria") == "Updated since you read it"
 
 
+def test_a_repeat_view_keeps_the_read_mark_until_the_story_changes(
+    client: TestClient, web_store: Store
+) -> None:
+    people = Accounts(web_store)
+    reader = people.local_user()
+
+    def read_at() -> datetime | None:
+        return people.read_times(reader, ["s1syria"]).get("s1syria")
+
+    client.get("/stories/s1syria")
+    first = read_at()
+    assert first is not None
+    client.get("/stories/s1syria")
+    assert read_at() == first  # nothing new to read: the mark is not rewritten
+    with web_store.engine.begin() as conn:
+        later = datetime.now(UTC) + timedelta(minutes=5)
+        conn.execute(update(t.stories).where(t.stories.c.id == "s1syria").values(updated=later))
+    client.get("/stories/s1syria")
+    second = read_at()
+    assert second is not None and second > first
+
+
 def test_read_state_for_any_story_list(web_store: Store) -> None:
     """What the read_mark macro shows on lists other than For you and Saved."""
     people = Accounts(web_store)

@@ -371,8 +371,18 @@ class Accounts:
 
     # --- read and saved stories ---------------------------------------------
 
-    def mark_read(self, user: User, story_id: str) -> None:
+    def mark_read(self, user: User, story_id: str, updated: datetime | None = None) -> None:
+        """Note that ``user`` opened the story now.  Given when the story last
+        changed, a mark that already covers that is kept: a repeat view then
+        only reads, and takes no write lock."""
         r = t.reads.c
+        if updated is not None:
+            with self.engine.connect() as conn:
+                at = conn.execute(
+                    select(r.at).where(r.user_id == user.id, r.story_id == story_id)
+                ).scalar()
+            if at is not None and at >= updated:
+                return
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(t.reads).where(r.user_id == user.id, r.story_id == story_id).values(at=now())

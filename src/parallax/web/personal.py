@@ -57,7 +57,7 @@ def mark_read(store: Store, accounts: Accounts) -> Callable[[Request], None]:
             return  # scripts reading pages are not someone reading the story
         row = store.story(story_id)
         if row is not None:
-            accounts.mark_read(viewer.user, row.id)
+            accounts.mark_read(viewer.user, row.id, row.updated)
 
     return dependency
 
