@@ -97,20 +97,21 @@ def run_pipeline(data: Path, size: int, every: int) -> float:
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(str(Path(folder) / "throughput.db"))
         pipeline = Pipeline(store)
-        done = 0
+        done = printed = 0
         started = last = time.perf_counter()
 
         def progress(n: int) -> None:
-            nonlocal done, last
-            before, done = done, done + n
-            if done // every > before // every:
+            nonlocal done, printed, last
+            done += n
+            if done // every > printed // every:
                 now = time.perf_counter()
                 print(
                     f"    {done:>7} articles  {done / (now - started):6.1f}/s overall  "
-                    f"{every / (now - last):6.1f}/s last {every}  peak RSS {peak_rss_mb():.0f} MB",
+                    f"{(done - printed) / (now - last):6.1f}/s since the last line  "
+                    f"peak RSS {peak_rss_mb():.0f} MB",
                     flush=True,
                 )
-                last = now
+                printed, last = done, now
 
         report = pipeline.run(documents(data, size), progress=progress)
         elapsed = time.perf_counter() - started
