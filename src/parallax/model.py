@@ -215,3 +215,5 @@ class Briefing:
     framing: list[Framing] = field(default_factory=list)
     distinctive_terms: list[OutletTerms] = field(default_factory=list)
     unique_facts: list[UniqueFact] = field(default_factory=list)
+    abstract: list[SummarySentence] = field(default_factory=list)
+    """The checked machine-written summary, when a language model is configured."""

@@ -22,6 +22,7 @@ import numpy as np
 
 from parallax import nlp
 from parallax.brief import build_briefing
+from parallax.brief.abstractive import AbstractError, LLMSettings, abstract
 from parallax.cluster import Assignment, Item, StoryIndex, from_members, terms
 from parallax.cluster.terms import LEAD_CHARS
 from parallax.dedup import DuplicateIndex, fingerprint, signature_bytes
@@ -85,9 +86,13 @@ def article_id_for(doc: Document) -> str:
 
 
 class Pipeline:
-    def __init__(self, store: Store, batch_size: int = BATCH) -> None:
+    def __init__(
+        self, store: Store, batch_size: int = BATCH, llm: LLMSettings | None = None
+    ) -> None:
         self.store = store
         self.batch_size = batch_size
+        # A language model writes an extra, checked summary only when one is configured.
+        self.llm = llm or LLMSettings.from_env()
         self.index = StoryIndex()
         self.duplicates = DuplicateIndex(load_text=store.text_of)
         self._load_indexes()
@@ -301,6 +306,11 @@ class Pipeline:
             stored = self.store.nlp([a.id for a in articles])
             docs = [nlp.doc_from_bytes(stored[a.id].doc) for a in articles]
             briefing = build_briefing(articles, docs)
+            if self.llm is not None:
+                try:
+                    briefing.abstract = abstract(briefing, [a.id for a in articles], self.llm)
+                except AbstractError as exc:  # the extractive summary stands
+                    self.store.record_error(self.llm.url, f"story {story_id}: {exc}")
             self.store.save_briefing(story_id, _headline(articles, stored), briefing_json(briefing))
 
     def _estimate_dates(self, articles: list[Article]) -> None:

@@ -51,6 +51,11 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
                     f"{escape(credited)}{later} {cite([m['article_id']])}"
                 )
 
+    if story.get("abstract"):
+        heading("Machine-written summary (checked against the sources cited)")
+        for sentence in story["abstract"]:
+            console.print(f"{escape(sentence['text'])} [dim]{cite(sentence['article_ids'])}[/]")
+
     if story["summary"]:
         heading("Summary")
         for sentence in story["summary"]:

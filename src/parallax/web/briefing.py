@@ -27,6 +27,7 @@ from parallax.web.view import (
 
 KNOWN_KEYS = frozenset(
     {"summary", "entities", "quotes", "quantities", "timeline", "framing", "title", "id"}
+    | {"abstract"}
 )
 """Briefing keys with their own section; any other key is shown as an extra."""
 
@@ -217,6 +218,8 @@ class Extra:
 class BriefingView:
     built: bool
     summary: list[SummaryLine]
+    abstract: list[SummaryLine]
+    """The machine-written summary (checked against the evidence), when there is one."""
     conflicts: list[FigureGroup]
     figures: list[FigureGroup]
     speakers: list[Speaker]
@@ -258,6 +261,7 @@ def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> Briefi
     return BriefingView(
         built=briefing is not None,
         summary=_summary(data, cites, {a.id: a for a in articles}),
+        abstract=_summary(data, cites, {a.id: a for a in articles}, key="abstract"),
         conflicts=[g for g in groups if g.conflict],
         figures=[g for g in groups if not g.conflict],
         speakers=_speakers(data, cites),
@@ -277,10 +281,10 @@ def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> Briefi
 
 
 def _summary(
-    data: Mapping[str, Any], cites: Citations, by_id: Mapping[str, Article]
+    data: Mapping[str, Any], cites: Citations, by_id: Mapping[str, Article], key: str = "summary"
 ) -> list[SummaryLine]:
     lines = []
-    for item in _items(data, "summary"):
+    for item in _items(data, key):
         text = _text(item.get("text"))
         if not text:
             continue
