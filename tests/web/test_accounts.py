@@ -403,6 +403,19 @@ def test_a_token_from_before_sign_in_is_worthless_after(
     assert accounts.saved(alice) == []
 
 
+def test_a_form_from_one_server_process_is_accepted_by_another(
+    web_store: Store, accounts: Accounts
+) -> None:
+    """After a restart, or with several workers, on the same database."""
+    first = browser(web_store)
+    token = csrf_from(first.get("/stories/s1syria").text)
+    second = browser(Store.open(str(web_store.engine.url.database)))
+    second.cookies.update(first.cookies)
+    form = {"kind": "topic", "name": "weather", "next": "/", "csrf": token}
+    assert second.post("/follow", data=form).status_code == 303
+    assert [i.key for i in accounts.follows(accounts.local_user())] == ["weather"]
+
+
 def test_the_sign_in_form_itself_needs_its_token(web_store: Store, alice: User) -> None:
     client = browser(web_store)
     r = client.post("/login", data={"name": "alice", "password": ALICE_PASSWORD})

@@ -42,6 +42,7 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 TOKEN_PREFIX = "pxt_"
 SESSION_DAYS = 14
+SIGNING_KEY = "csrf-signing-key"
 
 _hasher = PasswordHasher()
 
@@ -224,6 +225,26 @@ class Accounts:
             with self.engine.connect() as conn:
                 found = conn.execute(find).scalar_one()
         return User(int(found), LOCAL_NAME, local=True)
+
+    def signing_key(self) -> bytes:
+        """The key that signs form (CSRF) tokens: random, made once and kept in
+        the database, so that every server process on it, before and after a
+        restart, accepts the others' forms."""
+        c = t.settings.c
+        find = select(c.value).where(c.name == SIGNING_KEY)
+        with self.engine.connect() as conn:
+            found = conn.execute(find).scalar()
+        if found is None:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        insert(t.settings).values(name=SIGNING_KEY, value=secrets.token_hex(32))
+                    )
+            except IntegrityError:
+                pass  # another process made it first; theirs is the one
+            with self.engine.connect() as conn:
+                found = conn.execute(find).scalar_one()
+        return bytes.fromhex(found)
 
     # --- sessions ------------------------------------------------------------
 

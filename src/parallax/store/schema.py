@@ -169,7 +169,6 @@ errors = Table(
     Index("ix_errors_at", "at"),
 )
 
-
 # --- people (migration 0005) ------------------------------------------------
 # Story ids are kept without a foreign key: merging stories deletes the
 # absorbed one, and a reader's saved or read mark must not block that.
@@ -240,4 +239,13 @@ saves = Table(
     Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
     Column("story_id", String(32), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
+)
+
+# --- the server's own values (migration 0006) ----------------------------------
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

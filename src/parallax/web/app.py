@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Collection
 from typing import Any
 
@@ -120,8 +119,7 @@ def create_app(
         allow_open=allow_open,
         open_hosts=open_hosts,
         secure_cookies=secure_cookies,
-        # Signs CSRF tokens; a restart only asks open forms to be reloaded.
-        key=secrets.token_bytes(32),
+        key=people.signing_key(),
         render=templates.render,
     )
     # Added last so it is outermost: 401 pages and redirects get the headers too.
