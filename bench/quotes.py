@@ -21,6 +21,11 @@ a content broken by "he said" is one span.  Counts:
 Tune on ``--split train``; report on ``--split dev``.
 
 Run: .venv/bin/python bench/quotes.py [--split dev] [--limit N] [--data ../shared/data]
+
+``--learn-cues`` instead counts, on the split's parse, how often each verb
+or noun lemma is (part of) a gold Cue span and how often it occurs at all,
+and prints the lemmas that cue often enough: the source of
+``src/parallax/brief/cues.tsv`` (run on train).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ class Pair:
     content: Words
     layout: str = ""
     cue: tuple[tuple[int, int], ...] = ()
+    kind: str = ""
 
 
 def words(text: str, spans: Iterable[tuple[int, int]]) -> Words:
@@ -131,7 +137,7 @@ def predict(text: str, doc: object) -> list[Pair]:
         if a.continues is not None:
             contents[a.continues] |= content
     return [
-        Pair(words(text, [a.source]) if a.source else None, frozenset(content))
+        Pair(words(text, [a.source]) if a.source else None, frozenset(content), kind=a.kind)
         for a, content in zip(found, contents, strict=True)
         if a.continues is None and content
     ]
@@ -207,6 +213,8 @@ class Report:
     layout_found: Counter[str]
     missed: list[str]
     spurious: list[str]
+    kind_pred: Counter[str]
+    kind_hit: Counter[str]
 
     def f1(self, name: str, exact: bool = False) -> float:
         return (self.exact if exact else self.overlap)[name].prf()[2]
@@ -225,6 +233,8 @@ def evaluate(
         Counter(),
         [],
         [],
+        Counter(),
+        Counter(),
     )
     shared = words_pred = words_gold = 0
     for (stem, text, gold), doc in zip(items, docs, strict=True):
@@ -245,9 +255,13 @@ def evaluate(
                 report.layout_found[SPEECH] += j in found
             if j not in found and len(report.missed) < errors:
                 report.missed.append(f"{stem}: {_show(text, g)}")
+        got = {i for i, p in enumerate(pred) if p.source}
+        right = _matched_pred(pred, with_source)
+        for i in got:
+            report.kind_pred[pred[i].kind] += 1
+            report.kind_hit[pred[i].kind] += i in right
         if len(report.spurious) < errors:
-            got = {i for i, p in enumerate(pred) if p.source}
-            bad = sorted(got - _matched_pred(pred, with_source))
+            bad = sorted(got - right)
             report.spurious += [f"{stem}: {_show(text, pred[i])}" for i in bad]
         gold_words = frozenset().union(*(g.content for g in gold))
         pred_words = frozenset().union(*(p.content for p in pred))
@@ -258,12 +272,63 @@ def evaluate(
     return report
 
 
+def learn_cues(
+    items: Sequence[tuple[str, str, list[Pair]]], docs: Sequence[Any]
+) -> list[tuple[str, str, str, int, int]]:
+    """(lemma, part of speech, frame, times inside a gold cue, times seen) for
+    every verb and noun lemma that occurs inside some gold cue, counting only
+    uses outside quotations in a frame the finder reads: "clause" with a
+    clause after the word ("believes that …", "plans to …", "the claim
+    that …"), "object" for a verb with a direct object and no clause
+    ("praised the plan"), else the preposition of a verb's prepositional
+    object ("called for a ban": "for")."""
+    from parallax.brief._text import inside, quote_spans
+    from parallax.brief.attribution import _prep_object
+
+    cued: Counter[tuple[str, str, str]] = Counter()
+    seen: Counter[tuple[str, str, str]] = Counter()
+    for (_, text, gold), doc in zip(items, docs, strict=True):
+        spans = [s for g in gold for s in g.cue]
+        qspans = quote_spans(text)
+        for t in doc:
+            if t.pos_ not in ("VERB", "NOUN") or inside(qspans, t.idx):
+                continue
+            deps = {c.dep_ for c in t.children if c.i > t.i}
+            if deps & _CLAUSES:
+                frame = "clause"
+            elif "dobj" in deps and t.pos_ == "VERB":
+                frame = "object"
+            elif t.pos_ == "VERB" and (prep := _prep_object(t)) is not None:
+                frame = prep.lower_
+            else:
+                continue
+            key = (t.lemma_.lower(), t.pos_, frame)
+            seen[key] += 1
+            cued[key] += any(s <= t.idx < e for s, e in spans)
+    return sorted(
+        (
+            (lemma, pos, frame, n, seen[lemma, pos, frame])
+            for (lemma, pos, frame), n in cued.items()
+            if n
+        ),
+        key=lambda row: -row[3],
+    )
+
+
+_CLAUSES = frozenset({"ccomp", "xcomp", "acl"})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--split", default="dev", choices=["train", "dev"])
     ap.add_argument("--limit", type=int, default=None, help="only the first N texts")
     ap.add_argument("--errors", type=int, default=0, help="print N missed and N spurious pairs")
+    ap.add_argument(
+        "--learn-cues",
+        action="store_true",
+        help="print lemmas that are gold cues at least 5 times and in half their uses",
+    )
     args = ap.parse_args()
 
     from parallax.nlp import parse
@@ -272,6 +337,12 @@ def main() -> None:
     t0 = time.perf_counter()
     docs = parse([text for _, text, _ in items])
     t1 = time.perf_counter()
+    if args.learn_cues:
+        print("lemma\tpos\tframe\tas cue\tseen")
+        for lemma, pos, frame, n, total in learn_cues(items, docs):
+            if n >= 5 and n >= 0.5 * total:
+                print(f"{lemma}\t{pos}\t{frame}\t{n}\t{total}")
+        return
     report = evaluate(items, docs, args.errors)
     t2 = time.perf_counter()
 
@@ -285,6 +356,9 @@ def main() -> None:
     print("pair recall by layout (overlap):")
     for layout, n in report.layout_total.most_common():
         print(f"  {layout:<34} {report.layout_found[layout] / n:.3f}  of {n}")
+    print("pair precision by kind of cue (overlap with any gold pair):")
+    for kind, n in report.kind_pred.most_common():
+        print(f"  {kind:<34} {report.kind_hit[kind] / n:.3f}  of {n}")
     for line in report.missed:
         print("MISSED  ", line)
     for line in report.spurious[: args.errors]:

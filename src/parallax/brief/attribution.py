@@ -20,6 +20,15 @@ The finder works from cue words outward, on the stored spaCy parse:
 - a paragraph that is only a quotation, right after an attributed quotation,
   continues it: it becomes a content without a source span of its own
   (``continues`` points at the attribution it continues).
+
+Besides speech, news attributes beliefs ("economists expect that …"),
+stances ("she criticized the plan", "called for a ban"), plans ("he pledged
+to …"), topics ("talked about …") and publications ("issued a report").
+Cues for those come from a lexicon counted on PolNeAR (``cue_lemmas``);
+they need a subject and take only the clause, object or prepositional
+object the lexicon lists them with, never a quotation beside them, so that
+they take nothing from a speech cue.  Each attribution's ``kind`` says which
+sort of cue it has; the briefing quotes only speech.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parallax.brief._text import inside, paragraphs, quote_spans
+from parallax.brief.cue_lemmas import NOUN_CUES, VERB_CUES
 
 Span = tuple[int, int]
 
@@ -142,6 +152,8 @@ class Attribution:
     """True when the content is quoted verbatim (inside quotation marks)."""
     continues: int | None = None
     """Index of the attribution this one continues (a paragraph that is only a quote)."""
+    kind: str = "speech"
+    """What the cue attributes: "speech", "belief", "stance", "plan", "topic" or "report"."""
 
 
 def _span(toks: list[Any]) -> Span:
@@ -418,10 +430,15 @@ def find_attributions(doc: Any) -> list[Attribution]:
         found.append((verb, subject(verb), _merge(spans), direct))
 
     found += _according_to(doc, qspans)
+    kinds = {id(f): "speech" for f in found}
+    for other, kind in _other_cues(doc, qspans, {f[0].i for f in found}):
+        found.append(other)
+        kinds[id(other)] = kind
     found.sort(key=lambda f: f[2][0][0])
 
     out: list[Attribution] = []
-    for verb, subj, content, direct in found:
+    for f in found:
+        verb, subj, content, direct = f
         src = source_tokens(subj) if subj is not None else None
         out.append(
             Attribution(
@@ -431,9 +448,100 @@ def find_attributions(doc: Any) -> list[Attribution]:
                 cue=_cue_span(verb),
                 cue_head=verb.i,
                 direct=direct,
+                kind=kinds[id(f)],
             )
         )
     return _continuations(out, qspans, claimed, paras, text)
+
+
+def _other_cues(
+    doc: Any, qspans: list[Span], taken: set[int]
+) -> list[tuple[tuple[Any, Any | None, list[Span], bool], str]]:
+    """Attributions of belief, stance, plan, topic and finding: a lexicon cue
+    with a subject (or, for a noun, its possessor) and a clause, an object or
+    a prepositional object after it.  ``taken``: cue heads already read as speech."""
+    paras = paragraphs(doc.text)
+    out: list[tuple[tuple[Any, Any | None, list[Span], bool], str]] = []
+    for tok in doc:
+        if inside(qspans, tok.idx) or tok.i in taken:
+            continue
+        lemma = tok.lemma_.lower()
+        kind: str | None = None
+        subj: Any | None = None
+        comp: Any | None = None
+        if tok.pos_ == "VERB":
+            comp = _complement(tok, ("ccomp", "xcomp"))
+            prep = _prep_object(tok)
+            if comp is not None:
+                kind = VERB_CUES.get((lemma, "clause"))
+            elif any(c.dep_ == "dobj" for c in tok.children):
+                kind = VERB_CUES.get((lemma, "object"))
+            elif prep is not None:
+                # "called for a ban": what the preposition governs
+                kind = VERB_CUES.get((lemma, prep.lower_))
+                comp = next(c for c in prep.children if c.dep_ == "pobj")
+            subj = subject(tok) if kind else None
+        elif tok.pos_ == "NOUN":
+            kind = NOUN_CUES.get(lemma)
+            subj = next((c for c in tok.children if c.dep_ == "poss"), None)
+            comp = _complement(tok, ("acl", "ccomp", "relcl"))
+        # "is expected to win": a passive's subject holds no view; nor does
+        # "that" in "a ruling that seemed to …"
+        if kind is None or subj is None or subj.dep_ == "nsubjpass" or subj.lower_ in _RELATIVE:
+            continue
+        if comp is not None and comp.dep_ == "pobj":
+            clause = list(comp.subtree)
+        elif comp is not None:
+            clause = _without_other_cues(comp)
+        elif any(c.dep_ == "dobj" for c in tok.children):
+            # "praised the plan as bold": the object and all after it
+            clause = [
+                t
+                for c in tok.rights
+                if c.dep_ not in ("punct", "cc", "conj", "advcl", "parataxis")
+                for t in c.subtree
+            ]
+        else:
+            continue
+        clause = [t for t in clause if _same_para(t, tok, paras)]
+        spans = _runs(_trim([t for t in clause if not t.is_space]))
+        if spans:
+            direct = all(inside(qspans, s) for s, _ in spans)
+            out.append(((tok, subj, _merge(spans), direct), kind))
+    return out
+
+
+_RELATIVE = frozenset({"that", "which"})
+
+
+def _prep_object(verb: Any) -> Any | None:
+    """The first preposition after a verb that has an object ("talked about the economy")."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.i > verb.i and any(o.dep_ == "pobj" for o in c.children):
+            return c
+    return None
+
+
+def _complement(cue: Any, deps: tuple[str, ...]) -> Any | None:
+    """The clause a non-speech cue governs, after it: "believes (that) …",
+    "wants to …", "his claim that …" — a relative clause only with "that"
+    and never one opened by a subordinator."""
+    for c in cue.children:
+        if c.dep_ not in deps or c.i < cue.i or c.pos_ not in ("VERB", "AUX"):
+            continue
+        marks = {m.lower_ for m in c.children if m.dep_ == "mark"}
+        if marks & (_SUBORDINATORS | _QUESTION):
+            continue
+        if c.dep_ == "relcl" and "that" not in marks:
+            continue
+        if (
+            c.dep_ == "acl"
+            and not marks
+            and not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        ):
+            continue
+        return c
+    return None
 
 
 def _cue_span(verb: Any) -> Span:
@@ -520,7 +628,7 @@ def _continuations(
         para = next(((ps, pe) for ps, pe in paras if ps <= qs < pe), None)
         if para is None or text[para[0] : qs - 1].strip() or text[qe + 1 : para[1]].strip():
             continue
-        before = [a for a in found if a.content[-1][1] <= qs]
+        before = [a for a in found if a.content[-1][1] <= qs and a.kind == "speech"]
         last = max(before, key=lambda a: a.content[-1][1], default=None)
         if added and (last is None or added[-1][0][1] > last.content[-1][1]):
             target = added[-1][1]  # a run of quoted paragraphs continues one speaker
@@ -536,7 +644,9 @@ def _continuations(
     where = {id(a): i for i, a in enumerate(out)}
     links = {id(a): where[id(target)] for a, target in new}
     return [
-        Attribution(a.content, a.source, a.source_head, a.cue, a.cue_head, a.direct, links[id(a)])
+        Attribution(
+            a.content, a.source, a.source_head, a.cue, a.cue_head, a.direct, links[id(a)], a.kind
+        )
         if id(a) in links
         else a
         for a in out

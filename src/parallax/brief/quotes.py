@@ -310,6 +310,11 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
     speakers: list[str | None] = []
     out: list[_Said] = []
     for a in found:
+        # Beliefs, stances, plans and findings are attributions too, but the
+        # briefing quotes what people said.
+        if a.kind != "speech":
+            speakers.append(None)
+            continue
         if a.continues is not None:
             speaker: str | None = speakers[a.continues]
             named = False
@@ -331,7 +336,7 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
 
     # Quotations no cue claimed: the speaker of the nearest attribution in
     # the same paragraph, else nobody.
-    covered = [span for a in found for span in a.content]
+    covered = [span for a in found if a.kind == "speech" for span in a.content]
     for qs, qe in quote_spans(text):
         if any(s <= qs and qe <= e for s, e in covered):
             continue
