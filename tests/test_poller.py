@@ -16,11 +16,14 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from parallax.ingest.fetch import Fetcher, FetchSettings
 from parallax.pipeline import Pipeline
 from parallax.poller import Poller, PollSettings
 from parallax.store import Feed, Store, now
+from parallax.store import schema as t
+from parallax.web import queries
 from tests.conftest import LocalServer
 
 pytestmark = pytest.mark.slow
@@ -227,6 +230,43 @@ def test_a_crash_on_one_feed_does_not_stop_the_others(
     assert report.articles.imported == 1 and report.feeds == 2
     broken = feed_by_url(store, base + "/one.xml")
     assert broken.last_error == "unexpected RuntimeError: planted bug (please report it)"
+
+
+def test_feed_categories_become_topics_when_the_page_names_no_section(
+    store: Store, http_server: LocalServer
+) -> None:
+    base = http_server.url
+    own_section = article(2).replace(
+        "<head>", '<head><meta property="article:section" content="Concerts">'
+    )
+    http_server.serve("/a1", article(0))
+    http_server.serve("/a2", own_section)
+    text = " ".join(
+        f"Growers in the valley picked apples on day {n} of the harvest." for n in range(9)
+    )
+    http_server.serve(
+        "/feed.xml",
+        rss(
+            "Valley Post",
+            [
+                item(base, "a1", 0, category="Harbour News"),
+                item(base, "a2", 2, category="Everything"),
+                # No page to fetch: the entry's own text is the article.
+                {"guid": "a3", "title": TOPICS[4][0], "description": text, "category": "Farming"},
+            ],
+        ),
+    )
+    store.add_feed(base + "/feed.xml")
+    report = make_poller(store).poll_all()
+    assert report.articles.imported == 3
+    with store.engine.connect() as conn:
+        sections = dict(conn.execute(select(t.articles.c.title, t.articles.c.section)).all())
+    assert sections == {
+        TOPICS[0][0]: "Harbour News",
+        TOPICS[2][0]: "Concerts",  # the page's own section wins over the feed's
+        TOPICS[4][0]: "Farming",
+    }
+    assert {tp.label for tp in queries.topics(store)} == {"Harbour News", "Concerts", "Farming"}
 
 
 # --- conditional GET and the adaptive interval -------------------------------------

@@ -30,6 +30,9 @@ class Document:
     published: datetime | None = None
     origin: str = ""
     """Where the item came from (file path, feed URL); used in error messages."""
+    section: str | None = None
+    """The section the source filed it under (a feed entry's category); the
+    page's own section, when it states one, is preferred."""
 
 
 @dataclass(frozen=True, slots=True)

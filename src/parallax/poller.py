@@ -199,6 +199,7 @@ class Poller:
                     title=entry.title,
                     author=entry.author,
                     published=entry.published,
+                    section=entry.section,
                 )
                 if isinstance(document, Document) or not entry.content:
                     return document, True
@@ -215,6 +216,7 @@ class Poller:
             author=entry.author,
             published=entry.published,
             origin=origin,
+            section=entry.section,
         )
         return document, True
 

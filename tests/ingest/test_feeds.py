@@ -39,6 +39,26 @@ def test_atom_and_json_feed() -> None:
     assert entry.link == "https://j.test/1"
 
 
+def test_the_first_category_of_an_entry_is_its_section() -> None:
+    rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>C</title>
+<item><guid>1</guid><link>https://c.test/1</link><category> </category>
+<category>  Local\n News </category><category>Weather</category></item>
+<item><guid>2</guid><link>https://c.test/2</link></item></channel></rss>"""
+    assert [e.section for e in parse_feed(rss).entries] == ["Local News", None]
+    atom = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+<entry><id>a1</id><link href="https://a.test/1"/><category term="sci" label="Science"/></entry>
+<entry><id>a2</id><link href="https://a.test/2"/><category term="arts"/></entry></feed>"""
+    assert [e.section for e in parse_feed(atom).entries] == ["Science", "arts"]
+    jf = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [
+            {"id": "1", "url": "https://j.test/1", "tags": ["", "Markets", "Oil"]},
+            {"id": "2", "url": "https://j.test/2", "tags": "not a list"},
+        ],
+    }
+    assert [e.section for e in parse_feed(json.dumps(jf).encode()).entries] == ["Markets", None]
+
+
 def test_an_html_page_is_not_a_feed() -> None:
     with pytest.raises(FeedError, match="HTML page"):
         parse_feed(b"<!DOCTYPE html><html><body>Welcome</body></html>")

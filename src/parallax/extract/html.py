@@ -35,7 +35,7 @@ import trafilatura
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from parallax.extract.errors import ExtractionError
-from parallax.extract.metadata import PageMetadata, page_metadata
+from parallax.extract.metadata import PageMetadata, page_metadata, section_name
 from parallax.extract.text import repair
 from parallax.model import Document, Extracted
 
@@ -154,7 +154,7 @@ def extract_html(doc: Document) -> Extracted:
         author=doc.author or page.author,
         published=doc.published or page.published,
         source=doc.source or page.source,
-        section=page.section,
+        section=page.section or section_name(doc.section),
         language=page.language,
         canonical_url=page.canonical_url or doc.url,
         image=page.image,

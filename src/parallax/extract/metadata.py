@@ -123,7 +123,7 @@ def _source(found: Any, tree: HtmlElement, url: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def _section_name(value: object) -> str | None:
+def section_name(value: object) -> str | None:
     """A section label, or None for keyword lists, domains and catch-all labels."""
     name = _text(value)
     if name is None or len(name) > SECTION_MAX_CHARS or "," in name or _HOST.match(name):
@@ -139,10 +139,10 @@ def _section(found: Any, tree: HtmlElement) -> str | None:
     # JSON-LD and the head tag state the section; the link search guesses it
     # from URLs on the page, and costs more.
     for candidates in (declared, found.categories or []):
-        name = next(filter(None, map(_section_name, candidates)), None)
+        name = next(filter(None, map(section_name, candidates)), None)
         if name:
             return name
-    return next(filter(None, map(_section_name, tm.extract_catstags("category", tree))), None)
+    return next(filter(None, map(section_name, tm.extract_catstags("category", tree))), None)
 
 
 def _language(tree: HtmlElement) -> str | None:

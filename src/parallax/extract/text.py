@@ -35,6 +35,7 @@ import ftfy
 from parallax.extract import rules
 from parallax.extract.dates import parse_date
 from parallax.extract.errors import ExtractionError
+from parallax.extract.metadata import section_name
 from parallax.extract.names import authors, name_like
 from parallax.model import Document, Extracted
 
@@ -555,6 +556,6 @@ def extract_text(doc: Document) -> Extracted:
         author=doc.author or out.author,
         published=doc.published or out.published,
         source=doc.source or out.source or out.agency,
-        section=out.section,
+        section=out.section or section_name(doc.section),
         removed=out.removed,
     )

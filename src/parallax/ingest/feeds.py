@@ -38,6 +38,8 @@ class Entry:
     """The entry's own HTML body or summary, a fallback when its page cannot be fetched."""
     source: str | None = None
     """The outlet named by the entry itself (a news sitemap's publication)."""
+    section: str | None = None
+    """The entry's first category, which outlets use for the section."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,7 @@ def _json_feed(body: bytes) -> ParsedFeed:
                 author=", ".join(a.get("name", "") for a in authors if isinstance(a, dict)) or None,
                 published=_iso(item.get("date_published") or item.get("date_modified")),
                 content=item.get("content_html") or item.get("content_text") or item.get("summary"),
+                section=_first_tag(item.get("tags")),
             )
         )
     return ParsedFeed(title=data.get("title"), entries=entries)
@@ -174,7 +177,18 @@ def _entry(item: Any) -> Entry | None:
         author=item.get("author") or None,
         published=_date(item),
         content=content,
+        # feedparser: RSS <category> and Atom's category term, with Atom's
+        # human-readable label when it has one.
+        section=_first_tag([t.get("label") or t.get("term") for t in item.get("tags") or []]),
     )
+
+
+def _first_tag(tags: Any) -> str | None:
+    """The first non-blank category, whitespace collapsed."""
+    if not isinstance(tags, list):
+        return None
+    names = (" ".join(tag.split()) for tag in tags if isinstance(tag, str))
+    return next(filter(None, names), None)
 
 
 def _date(item: Any) -> datetime | None:

@@ -37,6 +37,7 @@ def page_document(
     title: str | None = None,
     author: str | None = None,
     published: datetime | None = None,
+    section: str | None = None,
 ) -> Document | IngestError:
     """A fetched page as a Document, with what its feed entry said about it."""
     if not page.body.strip():
@@ -53,4 +54,5 @@ def page_document(
         author=author,
         published=published,
         origin=origin,
+        section=section,
     )
