@@ -267,6 +267,17 @@ def test_a_repeat_view_keeps_the_read_mark_until_the_story_changes(
     assert second is not None and second > first
 
 
+def test_opening_a_story_by_an_id_prefix_marks_that_story_read(
+    client: TestClient, web_store: Store
+) -> None:
+    people = Accounts(web_store)
+    reader = people.local_user()
+    assert client.get("/stories/s1sy").status_code == 200
+    assert list(people.read_times(reader, ["s1syria"])) == ["s1syria"]
+    assert not people.mark_read(reader, "no-such-story")
+    assert people.reads(reader).keys() == {"s1syria"}
+
+
 def test_read_state_for_any_story_list(web_store: Store) -> None:
     """What the read_mark macro shows on lists other than For you and Saved."""
     people = Accounts(web_store)

@@ -392,24 +392,31 @@ class Accounts:
 
     # --- read and saved stories ---------------------------------------------
 
-    def mark_read(self, user: User, story_id: str, updated: datetime | None = None) -> None:
-        """Note that ``user`` opened the story now.  Given when the story last
-        changed, a mark that already covers that is kept: a repeat view then
-        only reads, and takes no write lock."""
-        r = t.reads.c
-        if updated is not None:
-            with self.engine.connect() as conn:
-                at = conn.execute(
-                    select(r.at).where(r.user_id == user.id, r.story_id == story_id)
-                ).scalar()
-            if at is not None and at >= updated:
-                return
+    def mark_read(self, user: User, story_id: str) -> bool:
+        """Note that ``user`` opened the story now; False if no story has this id.
+
+        A mark that already covers the story's last change is kept: a repeat
+        view then only reads (one query), and takes no write lock."""
+        s, r = t.stories.c, t.reads.c
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(s.updated, r.at)
+                .select_from(
+                    t.stories.outerjoin(t.reads, (r.story_id == s.id) & (r.user_id == user.id))
+                )
+                .where(s.id == story_id)
+            ).first()
+        if found is None:
+            return False
+        if found.at is not None and found.at >= found.updated:
+            return True
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(t.reads).where(r.user_id == user.id, r.story_id == story_id).values(at=now())
             ).rowcount
             if not done:
                 conn.execute(insert(t.reads).values(user_id=user.id, story_id=story_id, at=now()))
+        return True
 
     def read_times(self, user: User, story_ids: Sequence[str]) -> dict[str, datetime]:
         """When ``user`` last opened each of these stories (unread ones are absent)."""

@@ -55,9 +55,11 @@ def mark_read(store: Store, accounts: Accounts) -> Callable[[Request], None]:
         viewer = viewer_of(request)
         if viewer.user is None or viewer.bearer:
             return  # scripts reading pages are not someone reading the story
-        row = store.story(story_id)
-        if row is not None:
-            accounts.mark_read(viewer.user, row.id, row.updated)
+        if not accounts.mark_read(viewer.user, story_id):
+            # A merged story's old id or an id prefix: the page shows the story it leads to.
+            row = store.story(story_id)
+            if row is not None:
+                accounts.mark_read(viewer.user, row.id)
 
     return dependency
 
