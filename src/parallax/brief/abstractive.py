@@ -90,7 +90,8 @@ class LLMSettings:
     key: str = ""
     """Sent as a Bearer token when set (local servers usually need none)."""
     timeout: float = DEFAULT_TIMEOUT
-    """Seconds for the whole request; a local model writing a paragraph needs tens."""
+    """Seconds to connect, and to wait for each part of the answer (httpx's timeout);
+    a local model writing a paragraph needs tens."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> LLMSettings | None:
