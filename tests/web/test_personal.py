@@ -278,6 +278,22 @@ def test_opening_a_story_by_an_id_prefix_marks_that_story_read(
     assert people.reads(reader).keys() == {"s1syria"}
 
 
+def test_marks_are_each_persons_own(
+    accounts: Accounts,  # noqa: F811
+    alice: User,  # noqa: F811
+    bob: User,  # noqa: F811
+) -> None:
+    accounts.follow(alice, Interest("outlet", "reuters", "Reuters"))
+    accounts.mute(alice, Interest("topic", "sport", "Sport"))
+    accounts.save(alice, "s1syria")
+    accounts.follow(bob, Interest("entity", "abbas araghchi", "Abbas Araghchi"))
+    mine, theirs = accounts.marks(alice), accounts.marks(bob)
+    assert mine.follows == {("outlet", "reuters")} and mine.mutes == {("topic", "sport")}
+    assert mine.saved == {"s1syria"}
+    assert theirs.follows == {("entity", "abbas araghchi")}
+    assert theirs.mutes == set() and theirs.saved == set()
+
+
 def test_read_state_for_any_story_list(web_store: Store) -> None:
     """What the read_mark macro shows on lists other than For you and Saved."""
     people = Accounts(web_store)

@@ -27,7 +27,7 @@ import hmac
 import secrets
 from collections.abc import Callable, Collection
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import quote
@@ -38,7 +38,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parallax.store.accounts import Accounts, Kind, User
+from parallax.store.accounts import Accounts, Kind, Marks, User
 from parallax.web.interests import follow_key
 from parallax.web.security import (
     COOKIE,
@@ -83,8 +83,7 @@ class Viewer:
     csrf_binding: str
     key: bytes
     csrf_used: bool = False
-    _interests: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
-    _saved: set[str] | None = None
+    _marks: Marks | None = None
     _reads: dict[str, datetime] | None = None
 
     @property
@@ -107,17 +106,16 @@ class Viewer:
         return self.user.name if self.user and not self.user.local else ""
 
     def following(self, kind: Kind, name: str) -> bool:
-        return (kind, follow_key(kind, name)) in self._load("follows")
+        marks = self._load()
+        return marks is not None and (kind, follow_key(kind, name)) in marks.follows
 
     def muting(self, kind: Kind, name: str) -> bool:
-        return (kind, follow_key(kind, name)) in self._load("mutes")
+        marks = self._load()
+        return marks is not None and (kind, follow_key(kind, name)) in marks.mutes
 
     def saved(self, story_id: str) -> bool:
-        if self.user is None:
-            return False
-        if self._saved is None:
-            self._saved = {sid for sid, _ in self.accounts.saved(self.user)}
-        return story_id in self._saved
+        marks = self._load()
+        return marks is not None and story_id in marks.saved
 
     def read_state(self, story_id: str, updated: datetime) -> str:
         """Whether the reader has opened the story: unread, updated (since they last
@@ -131,15 +129,11 @@ class Viewer:
             return "unread"
         return "updated" if updated > read else "read"
 
-    def _load(self, which: str) -> set[tuple[str, str]]:
-        if self.user is None:
-            return set()
-        if which not in self._interests:
-            listed = (self.accounts.follows if which == "follows" else self.accounts.mutes)(
-                self.user
-            )
-            self._interests[which] = {(i.kind, i.key) for i in listed}
-        return self._interests[which]
+    def _load(self) -> Marks | None:
+        # A page with buttons asks for all three lists, so they come in one query.
+        if self._marks is None and self.user is not None:
+            self._marks = self.accounts.marks(self.user)
+        return self._marks
 
 
 def current() -> Viewer | None:
