@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
@@ -32,6 +32,9 @@ from parallax.ingest.files import parse_date, read_paths
 from parallax.model import Document
 from parallax.store import ENV_VAR, DatabaseError, Feed, Store
 from parallax.store.accounts import AccountError, Accounts, User
+
+if TYPE_CHECKING:
+    from parallax.pipeline import Pipeline
 
 app = typer.Typer(
     name="parallax",
@@ -93,6 +96,19 @@ def _fetcher(allow: list[str] | None, **given: Any) -> Fetcher:
     return Fetcher(settings)
 
 
+def _pipeline(store: Store) -> Pipeline:
+    """The pipeline, with the optional summary endpoint from $PARALLAX_LLM_*."""
+    # Imported here: the models behind the pipeline take seconds to load.
+    from parallax.brief.abstractive import LLMSettings
+    from parallax.pipeline import Pipeline
+
+    try:
+        llm = LLMSettings.from_env()
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    return Pipeline(store, llm=llm)
+
+
 @contextmanager
 def _progress(label: str, total: int | None) -> Iterator[Any]:
     """A progress bar on a terminal; nothing when output is piped or in CI."""
@@ -121,8 +137,8 @@ def import_(
         list[str],
         typer.Argument(
             metavar="PATH...",
-            help="Files or folders (.txt, .html, .htm, .json, .jsonl); '-' reads JSON Lines "
-            "from stdin.",
+            help="Files or folders (.txt, .html, .htm, .json, .jsonl), or article URLs "
+            "(http, https); '-' reads JSON Lines from stdin.",
         ),
     ],
     source: Annotated[
@@ -155,11 +171,9 @@ def import_(
         items += _read_urls(urls, allow)
     if not items:
         raise CLIError("nothing to import: no .txt, .html, .htm, .json or .jsonl files found")
-    from parallax.pipeline import Pipeline
-
     store = _store(ctx)
     with _progress("importing", len(items)) as advance:
-        report = Pipeline(store).run(items, progress=advance)
+        report = _pipeline(store).run(items, progress=advance)
     for problem in report.errors:
         err.print(f"failed: {problem}", markup=False)
     out.print(report.line(), markup=False)
@@ -419,7 +433,7 @@ AllowOption = Annotated[
 
 @app.command("fetch")
 def fetch(ctx: typer.Context, allow: AllowOption = None) -> None:
-    """Poll every feed once and bring stories up to date."""
+    """Poll every feed once (retired ones excepted) and bring stories up to date."""
     store = _store(ctx)
     if not store.feeds():
         raise CLIError("no feeds to fetch; add one with 'parallax add-feed URL'")
@@ -432,12 +446,11 @@ def fetch(ctx: typer.Context, allow: AllowOption = None) -> None:
 def _poll(store: Store, allow: list[str] | None, due_only: bool, **fetch: Any) -> Any:
     fetching = _fetcher(allow, **fetch)  # a bad setting fails before the models load
 
-    from parallax.pipeline import Pipeline
     from parallax.poller import Poller
 
     active = sum(1 for f in store.feeds() if not f.retired)
     with fetching as fetcher, _progress("polling", active) as advance:
-        poller = Poller(store, Pipeline(store), fetcher)
+        poller = Poller(store, _pipeline(store), fetcher)
         return poller.poll_all(due_only=due_only, on_feed=lambda _: advance(1))
 
 
@@ -532,11 +545,10 @@ def _start_polling(store: Store, allow: list[str] | None, every: int, **fetch: A
     fetching = _fetcher(allow, **fetch)  # here, so a bad setting is an error line, not a thread's
 
     def loop() -> None:
-        from parallax.pipeline import Pipeline
         from parallax.poller import Poller
 
         with fetching as fetcher:
-            poller = Poller(store, Pipeline(store), fetcher)
+            poller = Poller(store, _pipeline(store), fetcher)
             while True:
                 stamp = time.strftime("%H:%M:%S")
                 try:
