@@ -14,51 +14,7 @@ from typing import Any
 
 from parallax.model import Article
 
-# Verbs that introduce speech or a report.  Lemmas, as spaCy gives them.
-SPEECH_LEMMAS = frozenset(
-    {
-        "say",
-        "tell",
-        "add",
-        "state",
-        "claim",
-        "warn",
-        "announce",
-        "insist",
-        "note",
-        "explain",
-        "argue",
-        "label",
-        "describe",
-        "accuse",
-        "urge",
-        "report",
-        "write",
-        "declare",
-        "confirm",
-        "deny",
-        "estimate",
-        "stress",
-        "vow",
-        "pledge",
-        "reply",
-        "respond",
-        "ask",
-        "acknowledge",
-        "admit",
-        "suggest",
-        "allege",
-        "caution",
-        "blame",
-        "call",
-        "emphasise",
-        "emphasize",
-        "predict",
-        "promise",
-        "quote",
-    }
-)
-# The subset that reliably attributes a clause ("X said that ...").  "call",
+# Verbs that reliably attribute a clause ("X said that ...").  "call",
 # "blame", "pledge" etc. take objects, not reported content, so they are left out.
 REPORT_LEMMAS = frozenset(
     {

@@ -16,6 +16,7 @@ from xml.sax import SAXException
 import feedparser
 
 from parallax.ingest.charset import detect_encoding
+from parallax.ingest.files import optional_date
 from parallax.ingest.sitemaps import SitemapError, is_sitemap, parse_sitemap
 
 FUTURE_SLACK = timedelta(days=1)
@@ -143,22 +144,12 @@ def _json_feed(body: bytes) -> ParsedFeed:
                 link=link,
                 title=item.get("title"),
                 author=", ".join(a.get("name", "") for a in authors if isinstance(a, dict)) or None,
-                published=_iso(item.get("date_published") or item.get("date_modified")),
+                published=optional_date(item.get("date_published") or item.get("date_modified")),
                 content=item.get("content_html") or item.get("content_text") or item.get("summary"),
                 section=_first_tag(item.get("tags")),
             )
         )
     return ParsedFeed(title=data.get("title"), entries=entries)
-
-
-def _iso(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _entry(item: Any) -> Entry | None:

@@ -25,6 +25,16 @@ def parse_date(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def optional_date(value: object) -> datetime | None:
+    """``parse_date`` for a field a feed or sitemap may leave out or garble: None, not an error."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
 def read_paths(
     paths: Iterable[str],
     *,

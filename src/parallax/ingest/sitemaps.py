@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+
+from parallax.ingest.files import optional_date
 
 MAX_BYTES = 50 * 1024 * 1024
 """The protocol's own limit on an uncompressed sitemap; also the gzip-bomb stop."""
@@ -60,19 +62,19 @@ def parse_sitemap(body: bytes) -> Sitemap:
         for item in root:
             loc = _text(item, "loc")
             if _local(item.tag) == "sitemap" and loc:
-                result.children.append((loc, _date(_text(item, "lastmod"))))
+                result.children.append((loc, optional_date(_text(item, "lastmod"))))
     elif kind == "urlset":
         for item in root:
             loc = _text(item, "loc")
             if _local(item.tag) != "url" or not loc:
                 continue
             news = _child(item, "news")
-            published = _date(_text(news, "publication_date")) if news is not None else None
+            published = optional_date(_text(news, "publication_date")) if news is not None else None
             result.urls.append(
                 SitemapUrl(
                     loc=loc,
                     title=_text(news, "title") if news is not None else None,
-                    published=published or _date(_text(item, "lastmod")),
+                    published=published or optional_date(_text(item, "lastmod")),
                     publication=_text(_child(news, "publication"), "name")
                     if news is not None
                     else None,
@@ -108,13 +110,3 @@ def _text(parent: Element | None, name: str) -> str | None:
     child = _child(parent, name)
     value = (child.text or "").strip() if child is not None else ""
     return value or None
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
