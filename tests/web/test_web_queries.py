@@ -57,6 +57,63 @@ def test_kept_computes_once_while_many_threads_ask() -> None:
     assert len(calls) == 1
 
 
+def test_kept_serves_the_old_value_while_it_renews_it_in_the_background() -> None:
+    renewing = threading.Event()
+    release = threading.Event()
+    values = iter([1, 2])
+
+    def compute() -> int:
+        value = next(values)
+        if value == 2:
+            renewing.set()
+            release.wait(5)  # a slow recompute: readers must not wait for it
+        return value
+
+    kept: Kept[str, int] = Kept(ttl=0.05, grace=60)
+    assert kept.get("front", compute) == 1
+    time.sleep(0.1)  # expired, within the grace
+    assert kept.get("front", compute) == 1  # served at once, renewal started
+    assert renewing.wait(5)
+    assert kept.get("front", compute) == 1  # still renewing: the old value, no second compute
+    release.set()
+    deadline = time.monotonic() + 5
+    while kept.get("front", compute) != 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert kept.get("front", compute) == 2
+
+
+def test_kept_keeps_the_old_value_when_a_renewal_fails() -> None:
+    outcomes: list[int | None] = [1, None, 3]
+
+    def compute() -> int:
+        value = outcomes.pop(0)
+        if value is None:
+            raise RuntimeError("database busy")
+        return value
+
+    kept: Kept[str, int] = Kept(ttl=0.05, grace=60)
+    assert kept.get("k", compute) == 1
+    time.sleep(0.1)
+    assert kept.get("k", compute) == 1  # the renewal fails in the background
+    deadline = time.monotonic() + 5
+    while outcomes[0] is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)
+    assert kept.get("k", compute) in (1, 3)  # old value, or the next renewal's
+    deadline = time.monotonic() + 5
+    while kept.get("k", compute) != 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert kept.get("k", compute) == 3
+
+
+def test_kept_computes_while_waiting_once_past_the_grace() -> None:
+    values = iter([1, 2])
+    kept: Kept[str, int] = Kept(ttl=0.01, grace=0.01)
+    assert kept.get("k", lambda: next(values)) == 1
+    time.sleep(0.05)
+    assert kept.get("k", lambda: next(values)) == 2
+
+
 def test_kept_stays_within_its_size() -> None:
     kept: Kept[int, int] = Kept(ttl=3600, size=3)
     for i in range(10):

@@ -113,11 +113,16 @@ def router(store: Store, templates: Templates) -> APIRouter:
         return HTMLResponse(templates.render(name, **context))
 
     # The parts of a page that are the same for every reader are kept as long
-    # as the ranking they come from (RANK_EVERY seconds): the story list of a
-    # front or topic page as HTML, and a story's briefing view.  Follow
-    # buttons, read marks and CSRF tokens are rendered around them per request.
-    lists: queries.Kept[tuple[Any, ...], Listing] = queries.Kept(queries.RANK_EVERY)
-    briefings: queries.Kept[str, Briefed | None] = queries.Kept(queries.RANK_EVERY, size=512)
+    # as the ranking they come from (RANK_EVERY seconds), then renewed in the
+    # background while the old ones are served: the story list of a front or
+    # topic page as HTML, and a story's briefing view.  Follow buttons, read
+    # marks and CSRF tokens are rendered around them per request.
+    lists: queries.Kept[tuple[Any, ...], Listing] = queries.Kept(
+        queries.RANK_EVERY, grace=queries.STALE_GRACE
+    )
+    briefings: queries.Kept[str, Briefed | None] = queries.Kept(
+        queries.RANK_EVERY, size=512, grace=queries.STALE_GRACE
+    )
 
     def listing(path: str, filters: Filters, cursor: str | None) -> Listing:
         def build() -> Listing:
@@ -127,8 +132,7 @@ def router(store: Store, templates: Templates) -> APIRouter:
             html = templates.render("story_list.html", cards=cards(store, found.rows), more=more)
             return Listing(Markup(html), empty=not found.rows)
 
-        moment = None if cursor else queries.as_of_now()
-        return lists.get((path, filters, cursor or "", moment), build)
+        return lists.get((path, filters, cursor or ""), build)
 
     def briefed(story_id: str) -> Briefed | None:
         row = store.story(story_id)

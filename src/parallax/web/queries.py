@@ -14,6 +14,7 @@ import base64
 import binascii
 import bisect
 import json
+import logging
 import re
 import threading
 import time
@@ -32,6 +33,8 @@ from parallax.store import schema as t
 from parallax.web import ranking
 from parallax.web.view import outlet_name, plain
 
+log = logging.getLogger(__name__)
+
 POOL = 500
 """How many of the most recently active stories the ranking scores.  Beyond
 them, stories follow newest first: a story that is not among the 500 most
@@ -44,6 +47,11 @@ reused until it moves on, so pages are at most this stale."""
 LIST_TTL = 60.0
 """Seconds the topic and outlet lists are kept."""
 
+STALE_GRACE = 300.0
+"""Seconds past its time a kept page part may still be served while its
+successor is computed in the background; a page nobody asked for in that long
+is computed while its reader waits."""
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -53,20 +61,32 @@ class Kept(Generic[K, V]):
 
     When a value expires under load, one thread computes it again while the
     others asking for the same key wait for that result, instead of all of them
-    computing it at once.
+    computing it at once.  With a ``grace``, nobody waits: for ``grace``
+    seconds after it expires, the old value is still served while one
+    background thread computes the new one (stale-while-revalidate).  Without
+    it, every request that arrived during a recompute waited for it, and those
+    waits were the reader's slowest 1 % (see bench/web_latency.py).
     """
 
-    def __init__(self, ttl: float, size: int = 64) -> None:
+    def __init__(self, ttl: float, size: int = 64, grace: float = 0.0) -> None:
         self.ttl = ttl
         self.size = size
+        self.grace = grace
         self._values: dict[K, tuple[float, V]] = {}
         self._lock = threading.Lock()
         self._computing: dict[K, threading.Lock] = {}
 
     def get(self, key: K, compute: Callable[[], V]) -> V:
-        found = self._fresh(key)
+        with self._lock:
+            found = self._values.get(key)
+        now = time.monotonic()
         if found is not None:
-            return found[1]
+            expires, value = found
+            if now < expires:
+                return value
+            if now < expires + self.grace:
+                self._refresh(key, compute)
+                return value
         with self._lock:
             gate = self._computing.setdefault(key, threading.Lock())
         with gate:
@@ -81,6 +101,26 @@ class Kept(Generic[K, V]):
                     self._computing.pop(key, None)
         return value
 
+    def _refresh(self, key: K, compute: Callable[[], V]) -> None:
+        with self._lock:
+            if key in self._computing:
+                return  # already being computed
+            gate = self._computing[key] = threading.Lock()
+            gate.acquire()
+
+        def work() -> None:
+            try:
+                self._keep(key, compute())
+            except Exception:
+                # The stale value stays; the next request past expiry tries again.
+                log.exception("could not refresh a kept value")
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+                gate.release()
+
+        threading.Thread(target=work, name="parallax-refresh", daemon=True).start()
+
     def _fresh(self, key: K) -> tuple[float, V] | None:
         with self._lock:
             found = self._values.get(key)
@@ -90,7 +130,7 @@ class Kept(Generic[K, V]):
         now = time.monotonic()
         with self._lock:
             if len(self._values) >= self.size:
-                self._values = {k: v for k, v in self._values.items() if v[0] > now}
+                self._values = {k: v for k, v in self._values.items() if v[0] + self.grace > now}
                 if len(self._values) >= self.size:
                     self._values.clear()
             self._values[key] = (now + self.ttl, value)
@@ -189,8 +229,12 @@ class Memos:
     pools: Kept[tuple[Filters, datetime], Ranked] = field(
         default_factory=lambda: Kept(RANK_EVERY * 2)
     )
-    topics: Kept[None, list[Topic]] = field(default_factory=lambda: Kept(LIST_TTL, 1))
-    outlets: Kept[None, list[OutletInfo]] = field(default_factory=lambda: Kept(LIST_TTL, 1))
+    topics: Kept[None, list[Topic]] = field(
+        default_factory=lambda: Kept(LIST_TTL, 1, grace=STALE_GRACE)
+    )
+    outlets: Kept[None, list[OutletInfo]] = field(
+        default_factory=lambda: Kept(LIST_TTL, 1, grace=STALE_GRACE)
+    )
 
 
 _memos: weakref.WeakKeyDictionary[Store, Memos] = weakref.WeakKeyDictionary()
