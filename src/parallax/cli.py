@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from parallax import __version__
-from parallax.export import story_document
+from parallax.export import independent_sources, story_document
 from parallax.ingest import IngestError
 from parallax.ingest.fetch import Fetcher, FetchError, FetchSettings
 from parallax.ingest.files import parse_date, read_paths
@@ -238,15 +238,18 @@ def stories(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
 ) -> None:
-    """List stories: title, articles, outlets, last update."""
-    rows = _store(ctx).stories(limit=limit)
+    """List stories: title, articles, independent sources, last update."""
+    store = _store(ctx)
+    rows = store.stories(limit=limit)
     if not rows:
         out.print("no stories yet; add some with 'parallax import' or 'parallax add-feed'")
         return
     from rich.table import Table
 
+    # Counted as 'show', the reader and the API count them: wire copies once.
+    bylines = store.story_bylines([row.id for row in rows])
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for column in ("story", "title", "articles", "outlets", "updated"):
+    for column in ("story", "title", "articles", "sources", "updated"):
         table.add_column(column, overflow="fold")
     for row in rows:
         conflict = any(g.get("conflict") for g in (row.briefing or {}).get("quantities", []))
@@ -255,7 +258,7 @@ def stories(
             row.id,
             title,
             str(row.n_articles),
-            str(row.n_sources),
+            str(independent_sources(bylines[row.id])),
             row.updated.strftime("%Y-%m-%d %H:%M"),
         )
     out.print(table)

@@ -174,6 +174,21 @@ SYRIA_BRIEFING: dict[str, Any] = {
             "conflict": False,
             "mentions": [{"article_id": "pa-1", "text": "one crossing", "low": 1, "high": 1}],
         },
+        {
+            "label": "people killed in the strikes",
+            "conflict": False,
+            "update": True,
+            "mentions": [
+                {"article_id": "mail-1", "text": "at least 12 killed", "low": 12, "high": None},
+                {
+                    "article_id": "pa-1",
+                    "text": "the toll rose to 31",
+                    "low": 31,
+                    "high": 31,
+                    "update": True,
+                },
+            ],
+        },
     ],
     "timeline": [
         {

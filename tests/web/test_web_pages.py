@@ -180,6 +180,20 @@ def test_story_page_shows_conflict_first_with_outlets_and_sources(client: TestCl
     assert "border crossings used" in html
 
 
+def test_story_page_shows_a_raised_toll_as_an_update_not_a_disagreement(
+    client: TestClient,
+) -> None:
+    html = client.get("/stories/s1syria").text
+    updates = section(html, "h-updates")
+    assert "people killed in the strikes" not in section(html, "h-conflicts")
+    assert html.index("Where outlets disagree") < html.index("Figures that rose")
+    earlier = updates[updates.index("at least 12 killed") :]
+    assert "later report" not in earlier[: earlier.index("</li>")]
+    later = updates[updates.index("the toll rose to 31") :]
+    later = later[: later.index("</li>")]
+    assert "later report" in later and "Press Association" in later
+
+
 def test_story_page_summary_cites_articles(client: TestClient) -> None:
     html = client.get("/stories/s1syria").text
     summary = section(html, "h-summary")

@@ -111,7 +111,7 @@ VERB_LED = _NAMING | _REQUEST
 _FINDINGS = frozenset({"show", "find", "indicate"})
 
 # Between a quotation and its verb phrase only punctuation may stand.
-_GAP = re.compile(r"[\s,.:;—–-]*[“”‘’\"]?[\s]*")
+_GAP = re.compile(r"[\s,.:;—–-]*(?:[“”‘’\"]|'')?[\s]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,16 +213,27 @@ def source_tokens(head: Any) -> list[Any]:
     appositions and relative clauses ("Dean Johnson, a salesman from Sumter"),
     less a dateline or time stamp run into it ("RENO, Nev. (AP) — ", "11 a.m.")."""
     toks = list(head.subtree)
-    cut = [k for k, t in enumerate(toks) if t.i < head.i and (t.text in _BREAKS or t.is_space)]
+    cut = [k for k, t in enumerate(toks) if t.i < head.i and (_is_break(t) or t.is_space)]
     if cut:
         toks = toks[cut[-1] + 1 :]
     clock = [k for k, t in enumerate(toks) if t.i < head.i and t.lower_ in _CLOCK]
     if clock:
         toks = toks[clock[-1] + 1 :]
+    # "Trump: We will win": the parser may hang the words after a colon on the name
+    colon = [k for k, t in enumerate(toks) if t.i > head.i and t.text == ":"]
+    if colon:
+        toks = toks[: colon[0]]
     return _trim(toks) or [head]
 
 
 _BREAKS = frozenset({"—", "–", ":", "--"})
+
+
+def _is_break(tok: Any) -> bool:
+    """A dash or colon between phrases; a hyphen set apart by spaces counts as a dash."""
+    if tok.text == "-":
+        return bool(tok.whitespace_) and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
+    return tok.text in _BREAKS
 _CLOCK = frozenset({"a.m.", "p.m.", "am", "pm"})
 
 
@@ -256,10 +267,13 @@ def _clause(verb: Any) -> list[Any]:
     ]
     # "… just as a ceasefire started": a clause opened by a subordinator is a
     # misparsed adverbial, not what was said.
+    # A clause whose subject is a relative pronoun is a misparsed relative
+    # clause ("… between Hezbollah and Israel that raised hope …").
     comps = [
         c
         for c in comps
         if not any(m.dep_ == "mark" and m.lower_ in _SUBORDINATORS for m in c.children)
+        and not any(m.dep_ == "nsubj" and m.tag_ == "WDT" for m in c.children)
     ]
     if comps:
         # "X did this, then says Y": the clause after the verb is its content.
@@ -410,6 +424,9 @@ def find_attributions(doc: Any) -> list[Attribution]:
         found.append((verb, subject(verb), _merge(spans), direct))
 
     found += _according_to(doc, qspans)
+    colon = _colon_cues(doc, qspans, paras, claimed)
+    claimed |= {k for k, (qs, _) in enumerate(qspans) for f in colon if f[2][0][0] == qs}
+    found += colon
     kinds = {id(f): "speech" for f in found}
     for other, kind in _other_cues(doc, qspans, {f[0].i for f in found}):
         found.append(other)
@@ -590,6 +607,65 @@ def _according_to(doc: Any, qspans: list[Span]) -> list[tuple[Any, Any | None, l
         direct = all(inside(qspans, s) for s, _ in spans)
         out.append((tok, objs[0], spans, direct))
     return out
+
+
+def _colon_cues(
+    doc: Any, qspans: list[Span], paras: list[Span], claimed: set[int]
+) -> list[tuple[Any, Any | None, list[Span], bool]]:
+    """A name and a colon as the cue: a headline or paragraph "Trump: We will
+    win" (what follows, to the paragraph's end, is the content), or a
+    quotation no verb claims after a name and a colon ("…, says pollster
+    Daron Shaw: “…”" is the verb's; "… surprise pollster Daron Shaw: “…”")."""
+    text: str = doc.text
+    out: list[tuple[Any, Any | None, list[Span], bool]] = []
+    free = {qs: qe for k, (qs, qe) in enumerate(qspans) if k not in claimed}
+    for colon in doc:
+        if colon.text != ":" or colon.i == 0 or inside(qspans, colon.idx):
+            continue
+        para = next(((ps, pe) for ps, pe in paras if ps <= colon.idx < pe), None)
+        if para is None:
+            continue
+        after = re.match(r"\s*[“‘\"]?", text[colon.idx + 1 : para[1]])
+        start = colon.idx + 1 + (after.end() if after else 0)
+        lead = [t for t in doc[: colon.i] if t.idx >= para[0] and not t.is_space]
+        name = doc[colon.i - 1]
+        if start in free:  # a quotation follows
+            content, direct = [(start, free[start])], True
+        elif lead and len(lead) <= _COLON_LEAD and text[start:para[1]].strip():
+            content, direct = [(start, para[1])], False
+            content = _runs(_trim([t for t in doc if start <= t.idx < para[1] and not t.is_space]))
+        else:
+            continue
+        said = [t for t in doc if content[0][0] <= t.idx < content[-1][1]]
+        # a statement has a verb ("Win in a walk" is a slogan, "1,501" a tally),
+        # and a one-letter name is an interview's Q or A
+        if not _is_name(name) or len(name.text) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in said):
+            continue
+        if not direct and any(t.pos_ in ("VERB", "AUX") or not _is_name(t, loose=True) for t in lead):
+            continue
+        # "… Mark Blumenthal and Jon Cohen:": the name's whole phrase
+        head = name
+        while head.dep_ in ("compound", "flat", "conj") and head.head.i < colon.i and head.head is not head:
+            head = head.head
+        out.append((colon, head, content, direct))
+    return out
+
+
+# A headline's speaker is a name, not a clause: "Trump:", "Sen. Ted Cruz:".
+_COLON_LEAD = 5
+
+
+def _is_name(tok: Any, loose: bool = False) -> bool:
+    """Whether a token is (part of) a name: a proper noun or a named person or
+    organisation, capitalised ("Trump" may be tagged a common noun);
+    ``loose`` lets the small words of a name's phrase through ("the", "Sen.")."""
+    if tok.ent_type_ in _WHEN:
+        return False
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ == "PROPN":
+        return True
+    if tok.pos_ == "NOUN" and tok.text[:1].isupper():
+        return True
+    return loose and (tok.pos_ in ("DET", "PUNCT", "CCONJ", "ADJ", "PART") or tok.text[:1].isupper())
 
 
 def _continuations(

@@ -20,12 +20,15 @@ from parallax.brief._text import DATELINE, ordered_ids, quote_spans, roots
 from parallax.model import Article, SummarySentence
 from parallax.nlp import embed
 
-SUMMARY_SENTENCES = 6
+SUMMARY_WORDS = 150
 PER_OUTLET_CAP = 2
 # Weight of the lead prior: the first sentence gets this bonus, decaying as
 # 1/(1+position).  0.15 is about the centroid-score gap between a lead and
 # a typical body sentence, enough to break ties without overruling content.
 LEAD_WEIGHT = 0.15
+CENTROID_WEIGHT = 1.0
+GRAPH_WEIGHT = 0.0
+GRAPH_DAMPING = 0.85
 # MMR trade-off between relevance and novelty (Carbonell & Goldstein 1998).
 MMR_LAMBDA = 0.7
 # A sentence in another article "supports" a summary sentence at this cosine.
@@ -76,11 +79,53 @@ def _tidy(text: str) -> str:
     return _STRAY_QUOTE.sub("", DATELINE.sub("", text))
 
 
-def summarise(articles: Sequence[Article], docs: Sequence[Any]) -> list[SummarySentence]:
-    """About six sentences covering the story, each citing all supporting articles."""
+def _content_lemmas(sent: Any) -> list[str]:
+    return [
+        t.lemma_.lower()
+        for t in sent
+        if not (t.is_stop or t.is_punct or t.is_space) and (t.is_alpha or t.like_num)
+    ]
+
+
+def lexical_centrality(bags: Sequence[Sequence[str]]) -> np.ndarray:
+    """LexRank (Erkan & Radev 2004, continuous form) over TF-IDF cosine of the
+    sentences' content lemmas, scaled so that the most central sentence is 1."""
+    n = len(bags)
+    df = Counter(w for bag in bags for w in set(bag))
+    # Only words in two sentences or more link sentences; the rest only
+    # lengthen the vectors, so they count in the norms but not in the matrix.
+    shared = {w: k for k, w in enumerate(w for w, c in df.items() if c > 1)}
+    x = np.zeros((n, len(shared)), dtype=np.float32)
+    norms = np.ones(n, dtype=np.float32)
+    for i, bag in enumerate(bags):
+        weights = {w: c * (np.log((1 + n) / (1 + df[w])) + 1) for w, c in Counter(bag).items()}
+        norms[i] = np.sqrt(sum(v * v for v in weights.values())) or 1.0
+        for w, v in weights.items():
+            if w in shared:
+                x[i, shared[w]] = v
+    x /= norms[:, None]
+    sim = x @ x.T
+    np.fill_diagonal(sim, 1.0)
+    walk = GRAPH_DAMPING * sim / sim.sum(axis=1, keepdims=True) + (1 - GRAPH_DAMPING) / n
+    p = np.full(n, 1.0 / n, dtype=np.float32)
+    for _ in range(100):
+        nxt = p @ walk
+        nxt /= nxt.sum()
+        if float(np.abs(nxt - p).sum()) < 1e-6:
+            break
+        p = nxt
+    return p / p.max()
+
+
+def summarise(
+    articles: Sequence[Article], docs: Sequence[Any], words: int = SUMMARY_WORDS
+) -> list[SummarySentence]:
+    """Sentences covering the story, about ``words`` words in all (the last sentence
+    picked may run past it), each citing all supporting articles."""
     root = roots(articles)
     order = [a.id for a in articles]
     sents: list[tuple[str, str, int, float]] = []  # article, text, position, quoted share
+    bags: list[list[str]] = []
     for art, doc in zip(articles, docs, strict=True):
         quotes = quote_spans(art.text)
         for pos, s in enumerate(doc.sents):
@@ -93,6 +138,7 @@ def summarise(articles: Sequence[Article], docs: Sequence[Any]) -> list[SummaryS
                 if b < s.end_char and e > s.start_char
             )
             sents.append((art.id, text, pos, quoted / max(1, len(s.text))))
+            bags.append(_content_lemmas(s))
     if not sents:
         return []
     vecs = embed([t for _, t, _, _ in sents])
@@ -104,33 +150,35 @@ def summarise(articles: Sequence[Article], docs: Sequence[Any]) -> list[SummaryS
     centroid = np.mean(centroids, axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
 
-    score = vecs @ centroid
+    score = CENTROID_WEIGHT * (vecs @ centroid) + GRAPH_WEIGHT * lexical_centrality(bags)
     for i, (_, text, pos, quoted) in enumerate(sents):
         score[i] += LEAD_WEIGHT / (1 + pos)
-        words = re.findall(r"\w+", text.lower())
-        if not MIN_WORDS <= len(words) <= MAX_WORDS or quoted > MAX_QUOTED_SHARE:
+        tokens = re.findall(r"\w+", text.lower())
+        if not MIN_WORDS <= len(tokens) <= MAX_WORDS or quoted > MAX_QUOTED_SHARE:
             score[i] = -np.inf
-        elif LOADED & set(words):
+        elif LOADED & set(tokens):
             score[i] -= LOADED_PENALTY
     chosen: list[int] = []
     per_outlet: Counter[str] = Counter()
     outlet = {a.id: (a.source or root[a.id]) for a in articles}
-    while len(chosen) < SUMMARY_SENTENCES:
+    length, cap = 0, PER_OUTLET_CAP
+    eligible = [i for i in range(len(sents)) if np.isfinite(score[i])]
+    while length < words and len(chosen) < len(eligible):
         best, best_val = -1, -np.inf
-        for i in range(len(sents)):
-            if (
-                i in chosen
-                or not np.isfinite(score[i])
-                or per_outlet[outlet[sents[i][0]]] >= PER_OUTLET_CAP
-            ):
+        for i in eligible:
+            if i in chosen or per_outlet[outlet[sents[i][0]]] >= cap:
                 continue
             redundancy = max((float(vecs[i] @ vecs[k]) for k in chosen), default=0.0)
             val = MMR_LAMBDA * float(score[i]) - (1 - MMR_LAMBDA) * redundancy
             if val > best_val:
                 best, best_val = i, val
         if best < 0:
-            break
+            # Every outlet is at the cap (or out of sentences): a longer summary,
+            # or a story with one outlet, lets each outlet give one more.
+            cap += 1
+            continue
         chosen.append(best)
+        length += len(re.findall(r"\w+", sents[best][1]))
         per_outlet[outlet[sents[best][0]]] += 1
 
     def when(i: int) -> tuple[int, float, int]:

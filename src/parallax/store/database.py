@@ -166,7 +166,14 @@ class Store:
                     f"cannot create the data folder {folder}: {exc.strerror}; "
                     f"choose another place with --db PATH or ${ENV_VAR}"
                 ) from exc
-        engine = create_engine(url, future=True)
+        pool: dict[str, int] = {}
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            # The web server runs up to 40 requests at once (AnyIO's thread
+            # limit).  With SQLAlchemy's default pool of 5 (+10 overflow), most
+            # requests under load opened a new connection and set its pragmas
+            # again; SQLite file connections are cheap to keep.
+            pool = {"pool_size": 40, "max_overflow": 10}
+        engine = create_engine(url, future=True, **pool)
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)

@@ -144,6 +144,8 @@ class Figure:
     attribution: str | None
     low: float | None
     high: float | None
+    update: bool
+    """A later report's figure that raised an earlier one."""
 
 
 @dataclass(slots=True)
@@ -221,6 +223,8 @@ class BriefingView:
     abstract: list[SummaryLine]
     """The machine-written summary (checked against the evidence), when there is one."""
     conflicts: list[FigureGroup]
+    updates: list[FigureGroup]
+    """Groups whose figures differ only because later reports raised them."""
     figures: list[FigureGroup]
     speakers: list[Speaker]
     entities: list[EntityView]
@@ -263,7 +267,8 @@ def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> Briefi
         summary=_summary(data, cites, {a.id: a for a in articles}),
         abstract=_summary(data, cites, {a.id: a for a in articles}, key="abstract"),
         conflicts=[g for g in groups if g.conflict],
-        figures=[g for g in groups if not g.conflict],
+        updates=[g for g in groups if g.update and not g.conflict],
+        figures=[g for g in groups if not g.conflict and not g.update],
         speakers=_speakers(data, cites),
         entities=_entities(data, cites),
         timeline=_timeline(data, cites),
@@ -312,6 +317,7 @@ def _figure_groups(data: Mapping[str, Any], cites: Citations) -> list[FigureGrou
                 attribution=_text(m.get("attribution")) or None,
                 low=_number(m.get("low")),
                 high=_number(m.get("high")),
+                update=m.get("update") is True,
             )
             for m in (mentions if isinstance(mentions, list) else [])
             if isinstance(m, Mapping) and _text(m.get("text"))

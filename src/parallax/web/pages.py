@@ -22,6 +22,10 @@ PAGE_SIZE = 20
 SEARCH_PAGE = 30
 FILTER_CHOICES = 60
 """Topics and outlets offered in the front page's filter menus (the largest)."""
+STORY_EVERY = 60.0
+"""Seconds a story's rendered briefing is kept before it is renewed (in the
+background).  Renewing every story page each RANK_EVERY seconds made bursts
+of re-rendering that slowed the requests around them."""
 
 Text = Annotated[str | None, Query(max_length=500)]
 
@@ -112,16 +116,16 @@ def router(store: Store, templates: Templates) -> APIRouter:
     def page(name: str, **context: Any) -> HTMLResponse:
         return HTMLResponse(templates.render(name, **context))
 
-    # The parts of a page that are the same for every reader are kept as long
-    # as the ranking they come from (RANK_EVERY seconds), then renewed in the
-    # background while the old ones are served: the story list of a front or
-    # topic page as HTML, and a story's briefing view.  Follow buttons, read
+    # The parts of a page that are the same for every reader are kept a while,
+    # then renewed in the background while the old ones are served: the story
+    # list of a front or topic page as HTML, as long as the ranking it comes
+    # from (RANK_EVERY seconds), and a story's briefing view (STORY_EVERY).  Follow buttons, read
     # marks and CSRF tokens are rendered around them per request.
     lists: queries.Kept[tuple[Any, ...], Listing] = queries.Kept(
         queries.RANK_EVERY, grace=queries.STALE_GRACE
     )
     briefings: queries.Kept[str, Briefed | None] = queries.Kept(
-        queries.RANK_EVERY, size=512, grace=queries.STALE_GRACE
+        STORY_EVERY, size=512, grace=queries.STALE_GRACE
     )
 
     def listing(path: str, filters: Filters, cursor: str | None) -> Listing:

@@ -28,6 +28,9 @@ class Templates:
             # ... and, before escaping, stripped of any HTML it carries (nh3),
             # so that markup in a headline reads as text, not as tags.
             finalize=_plain,
+            # Templates ship inside the package; checking their files for
+            # changes on every render cost about 5 % of a story page.
+            auto_reload=False,
         )
         self.env.globals.update(
             article_href=view.article_href,
