@@ -234,6 +234,8 @@ def _is_break(tok: Any) -> bool:
     if tok.text == "-":
         return bool(tok.whitespace_) and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
     return tok.text in _BREAKS
+
+
 _CLOCK = frozenset({"a.m.", "p.m.", "am", "pm"})
 
 
@@ -631,21 +633,31 @@ def _colon_cues(
         name = doc[colon.i - 1]
         if start in free:  # a quotation follows
             content, direct = [(start, free[start])], True
-        elif lead and len(lead) <= _COLON_LEAD and text[start:para[1]].strip():
-            content, direct = [(start, para[1])], False
-            content = _runs(_trim([t for t in doc if start <= t.idx < para[1] and not t.is_space]))
+        elif lead and len(lead) <= _COLON_LEAD and text[start : para[1]].strip():
+            words = [t for t in doc if start <= t.idx < para[1] and not t.is_space]
+            content, direct = _runs(_trim(words)), False
         else:
             continue
         said = [t for t in doc if content[0][0] <= t.idx < content[-1][1]]
         # a statement has a verb ("Win in a walk" is a slogan, "1,501" a tally),
         # and a one-letter name is an interview's Q or A
-        if not _is_name(name) or len(name.text) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in said):
+        if (
+            not _is_name(name)
+            or len(name.text) < 2
+            or not any(t.pos_ in ("VERB", "AUX") for t in said)
+        ):
             continue
-        if not direct and any(t.pos_ in ("VERB", "AUX") or not _is_name(t, loose=True) for t in lead):
+        if not direct and any(
+            t.pos_ in ("VERB", "AUX") or not _is_name(t, loose=True) for t in lead
+        ):
             continue
         # "… Mark Blumenthal and Jon Cohen:": the name's whole phrase
         head = name
-        while head.dep_ in ("compound", "flat", "conj") and head.head.i < colon.i and head.head is not head:
+        while (
+            head.dep_ in ("compound", "flat", "conj")
+            and head.head.i < colon.i
+            and head.head is not head
+        ):
             head = head.head
         out.append((colon, head, content, direct))
     return out
@@ -656,16 +668,24 @@ _COLON_LEAD = 5
 
 
 def _is_name(tok: Any, loose: bool = False) -> bool:
-    """Whether a token is (part of) a name: a proper noun or a named person or
-    organisation, capitalised ("Trump" may be tagged a common noun);
+    """Whether a token is (part of) a name: a named person, organisation or
+    place, or a capitalised word the article names as one elsewhere (a
+    headline's "Trump" may be tagged a common noun; "BREAKING" is no one);
     ``loose`` lets the small words of a name's phrase through ("the", "Sen.")."""
-    if tok.ent_type_ in _WHEN:
-        return False
-    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ == "PROPN":
+    if tok.ent_type_ in _NAMED:
         return True
-    if tok.pos_ == "NOUN" and tok.text[:1].isupper():
+    if (
+        tok.text[:1].isupper()
+        and tok.ent_type_ not in _WHEN
+        and any(t.text == tok.text and t.ent_type_ in _NAMED for t in tok.doc)
+    ):
         return True
-    return loose and (tok.pos_ in ("DET", "PUNCT", "CCONJ", "ADJ", "PART") or tok.text[:1].isupper())
+    return loose and (
+        tok.pos_ in ("DET", "PUNCT", "CCONJ", "PART", "PROPN") or tok.text[:1].isupper()
+    )
+
+
+_NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def _continuations(
