@@ -2,8 +2,9 @@
 
 bench/clustering.py streams all 300 BASIL articles and 2,225 BBC distractors;
 at the shipped threshold it measured held-out B³ F1 0.993.  This gate runs the
-same streaming on all of BASIL and every fourth BBC article (to keep it near a
-minute), and fails if F1 falls below the issue's goal of 0.97.
+same streaming on all of BASIL and every fourth BBC article (857 articles, to
+keep it short), where it measured P 0.987, R 0.998, F1 0.993, and fails if F1
+falls below the issue's goal of 0.97.
 """
 
 from __future__ import annotations
