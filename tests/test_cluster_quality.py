@@ -12,10 +12,10 @@ from __future__ import annotations
 import sys
 
 import pytest
-from tests.conftest import ROOT, shared_data
 
 from parallax.cluster import StoryIndex
 from parallax.enrich import enrich
+from tests.conftest import ROOT, shared_data
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

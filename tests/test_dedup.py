@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 import pytest
 
@@ -172,6 +173,28 @@ def test_one_text_from_three_outlets_is_kept_as_copies_and_counts_once(store: St
     wire = store.article("w1")
     assert wire is not None and wire.story_id
     assert independent_sources(store.story_articles(wire.story_id)) == 1
+
+
+@pytest.mark.slow
+def test_a_copy_that_arrives_first_gives_way_to_the_earlier_publication(store: Store) -> None:
+    def doc(article_id: str, source: str, hour: int) -> Document:
+        when = datetime(2026, 3, 4, hour, tzinfo=UTC)
+        return Document(STORY, False, id=article_id, source=source, published=when)
+
+    # Two copies are polled before the agency's own report, published earlier,
+    # arrives; then one more copy, in a later run (the index as reloaded).
+    Pipeline(store).run([doc("c1", "Daily Ledger", 11), doc("c2", "Evening Star", 12)])
+    Pipeline(store).run([doc("w1", "Wire Desk", 9)])
+    Pipeline(store).run([doc("c3", "Morning Post", 13)])
+    found = {a: store.article(a) for a in ("w1", "c1", "c2", "c3")}
+    assert {a: f.duplicate_of if f else "missing" for a, f in found.items()} == {
+        "w1": None,
+        "c1": "w1",
+        "c2": "w1",
+        "c3": "w1",
+    }
+    story = found["w1"].story_id if found["w1"] else None
+    assert story and {f.story_id for f in found.values() if f} == {story}
 
 
 @pytest.fixture(scope="module")

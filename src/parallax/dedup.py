@@ -190,6 +190,12 @@ class DuplicateIndex:
         """An article indexed from its stored signatures (``signature_bytes``)."""
         self._insert(article_id, signatures_from_bytes(data), duplicate_of)
 
+    def reroot(self, old_original: str, new_original: str) -> None:
+        """``old_original`` and its copies are now copies of ``new_original``."""
+        for article_id, original in self._originals.items():
+            if original == old_original:
+                self._originals[article_id] = new_original
+
     def _insert(self, article_id: str, sigs: list[MinHash], duplicate_of: str | None) -> None:
         if article_id in self:
             return

@@ -157,7 +157,10 @@ class Pipeline:
             with self.store.writer() as writer:
                 for item, enrichment in zip(pending, enriched, strict=True):
                     placed, sig = self._place(item.article, enrichment)
+                    earlier_than = self._published_first(writer, item.article)
                     writer.add_article(item.article, item.content_hash, item.feed_id)
+                    if earlier_than is not None:
+                        writer.reroot_copies(earlier_than, item.article.id)
                     writer.add_nlp(self._nlp_record(item.article.id, enrichment, sig))
                     self._save_placement(writer, placed, report)
                     report.new_ids.append(item.article.id)
@@ -261,6 +264,22 @@ class Pipeline:
         split_off = placed.split and article.id in {m.id for m in placed.split.members}
         article.story_id = placed.split.id if placed.split and split_off else placed.story.id
         return placed, signature_bytes(fp)
+
+    def _published_first(self, writer: Writer, article: Article) -> str | None:
+        """The original this copy turns out to predate, if it does; it then takes its place.
+
+        Feeds are polled in no particular order, so a copy can arrive before
+        the report it copies; the earlier publication is the original.
+        """
+        original = article.duplicate_of
+        if original is None or article.published is None:
+            return None
+        published = writer.published(original)
+        if published is None or article.published >= published:
+            return None
+        article.duplicate_of = None
+        self.duplicates.reroot(original, article.id)
+        return original
 
     def _save_placement(self, writer: Writer, placed: Assignment, report: Report) -> None:
         """Write an assignment and the repairs it set off: merges, a split, the stories' state."""

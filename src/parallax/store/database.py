@@ -526,6 +526,22 @@ class Writer:
             )
         )
 
+    def published(self, article_id: str) -> datetime | None:
+        """An article's publication time, seeing this transaction's own writes."""
+        found = self.conn.execute(
+            select(t.articles.c.published).where(t.articles.c.id == article_id)
+        ).scalar()
+        return _aware(found)
+
+    def reroot_copies(self, old_original: str, new_original: str) -> None:
+        """Make ``new_original`` the original of ``old_original`` and of all its copies."""
+        a = t.articles.c
+        self.conn.execute(
+            update(t.articles)
+            .where((a.duplicate_of == old_original) | (a.id == old_original))
+            .values(duplicate_of=new_original)
+        )
+
     def add_nlp(self, record: StoredNLP) -> None:
         self.conn.execute(
             insert(t.article_nlp).values(
