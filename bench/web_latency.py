@@ -17,6 +17,13 @@
      sustained with no errors.
    Each for the front page and for story pages (100 different stories in turn).
 
+With two workers, uvicorn binds the shared socket without naming TCP as its
+protocol, so asyncio does not set TCP_NODELAY on the connections: a keep-alive
+request whose response goes out in two writes waits about 40 ms for the
+client's delayed ACK (one connection: 21 requests/s at 48 ms each, against
+3 ms for a fresh connection).  The two-worker flat-out rows (p50 near 44-48 ms)
+show that, not the app; one process per core behind a proxy avoids it.
+
 Latencies are wrk's, measured from each request's send to its response; in
 the paced runs a stalled server delays the next request instead of queueing
 it, so a stall shows in the flat-out numbers more than in the paced p99.
