@@ -6,8 +6,8 @@
    and briefings are written straight through ``Store``/``Writer``, so the
    numbers measure the reader, not the pipeline.  (Built once per path and
    reused when ``--keep`` names an existing file.)
-2. Starts the reader with uvicorn in a separate process on 127.0.0.1, with one
-   worker (what ``parallax serve`` runs) and then with two.
+2. Starts the reader (``parallax serve``) in a separate process on 127.0.0.1,
+   with one worker process and then with two.
 3. Loads it from another process with wrk (Debian's ``wrk`` package):
    - **paced**: up to 200 requests/s, spread over 40 connections that each wait
      200 ms between requests (wrk's ``delay`` hook; the rate achieved is printed,
@@ -17,12 +17,9 @@
      sustained with no errors.
    Each for the front page and for story pages (100 different stories in turn).
 
-With two workers, uvicorn binds the shared socket without naming TCP as its
-protocol, so asyncio does not set TCP_NODELAY on the connections: a keep-alive
-request whose response goes out in two writes waits about 40 ms for the
-client's delayed ACK (one connection: 21 requests/s at 48 ms each, against
-3 ms for a fresh connection).  The two-worker flat-out rows (p50 near 44-48 ms)
-show that, not the app; one process per core behind a proxy avoids it.
+The server is ``parallax serve --workers N``: with N > 1 it binds its socket
+as TCP so that every connection gets TCP_NODELAY (uvicorn's own ``--workers``
+does not, and its keep-alive requests waited ~40 ms each for a delayed ACK).
 
 Latencies are wrk's, measured from each request's send to its response; in
 the paced runs a stalled server delays the next request instead of queueing
@@ -221,27 +218,10 @@ def free_port() -> int:
 
 def serve(db: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = dict(os.environ, PARALLAX_DB=str(db))
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "web_app:create",
-        "--app-dir",
-        str(Path(__file__).parent),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
+    command = [sys.executable, "-m", "parallax", "--db", str(db), "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     log = open(db.with_suffix(".server.log"), "ab")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    process = subprocess.Popen(command, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:

@@ -480,7 +480,12 @@ SecureOption = Annotated[
 
 
 def _serve(
-    store: Store, host: str, port: int, token: str | None, secure_cookies: bool = False
+    store: Store,
+    host: str,
+    port: int,
+    token: str | None,
+    secure_cookies: bool = False,
+    workers: int = 1,
 ) -> None:
     import uvicorn
 
@@ -503,6 +508,20 @@ def _serve(
         )
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     out.print(f"Parallax reader: http://{shown}:{port}/  (Ctrl+C to stop)")
+    if workers > 1:
+        from parallax.web import serving
+
+        serving.serve(
+            store,
+            host,
+            port,
+            workers,
+            token=token,
+            allow_open=local,
+            open_hosts=LOCAL_HOSTS,
+            secure_cookies=secure_cookies,
+        )
+        return
     application = create_app(
         store,
         token=token,
@@ -520,9 +539,18 @@ def serve(
     port: PortOption = 8000,
     token: TokenOption = None,
     secure_cookies: SecureOption = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes serving on the port; one per core uses them all "
+            "(each keeps its own page cache).",
+        ),
+    ] = 1,
 ) -> None:
     """Start the web reader and JSON API."""
-    _serve(_store(ctx), host, port, token, secure_cookies)
+    _serve(_store(ctx), host, port, token, secure_cookies, workers)
 
 
 @app.command("run")

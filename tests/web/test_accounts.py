@@ -570,11 +570,11 @@ def _free_port() -> int:
         return port
 
 
-def serve(db: Path) -> Iterator[str]:
+def serve(db: Path, *options: str) -> Iterator[str]:
     """``parallax serve`` on 127.0.0.1 over ``db``; yields its base URL."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "parallax", "--db", str(db), "serve", "--port", str(port)],
+        [sys.executable, "-m", "parallax", "--db", str(db), "serve", "--port", str(port), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -607,6 +607,15 @@ def test_real_server_without_accounts_is_open_to_this_computer_only(tmp_path: Pa
         assert httpx.get(base + "/for-you").status_code == 200
         rebound = httpx.get(base + "/for-you", headers={"host": "rebound.example"})
         assert rebound.status_code == 403
+
+
+def test_real_server_with_two_workers_keeps_the_same_settings(tmp_path: Path) -> None:
+    for base in serve(tmp_path / "workers.db", "--workers", "2", "--token", "s3cret-token"):
+        with httpx.Client(base_url=base) as client:  # one keep-alive connection
+            for _ in range(5):
+                assert client.get("/").status_code == 401  # the token reached the workers
+            signed = {"authorization": "Bearer s3cret-token"}
+            assert client.get("/api/stories", headers=signed).status_code == 200
 
 
 def test_real_server_signs_people_in(served: str) -> None:
