@@ -105,8 +105,6 @@ _NAMING = frozenset({"call", "describe", "label", "dub", "brand", "refer"})
 # Verbs whose content is everything after them: "urged Congress to act",
 # "accused the mayor of lying".
 _REQUEST = frozenset({"urge", "accuse"})
-VERB_LED = _NAMING | _REQUEST
-"""Cue verbs whose content reads only with the verb before it."""
 # Verbs by which polls, studies and records state something: only with a clause.
 _FINDINGS = frozenset({"show", "find", "indicate"})
 
@@ -170,12 +168,15 @@ def subject(verb: Any) -> Any | None:
     own = _nsubj(verb)
     if own is not None:
         return own
-    # "…, said Fidan": an inverted subject may be parsed as an object.
+    # "…, said Fidan": an inverted subject may be parsed as an object, but
+    # not the one named or bidden ("called Braynard a smart guy").
     for child in verb.rights:
         if (
             child.dep_ in ("dobj", "npadvmod", "attr", "appos", "nsubj")
             and child.pos_ == "PROPN"
             and child.ent_type_ not in _WHEN
+            and not _names_as(verb)
+            and not _bids(verb)
         ):
             return child
     # "…, adding that …", "and told …": the subject of the verb it hangs
@@ -281,14 +282,13 @@ def _clause(verb: Any) -> list[Any]:
         # "X did this, then says Y": the clause after the verb is its content.
         head = next((c for c in comps if c.i > verb.i), comps[0])
         return _without_other_cues(head)
-    if verb.lemma_.lower() in _NAMING | _REQUEST:
-        right = [
+    if verb_led(verb):
+        return [
             t
             for c in verb.rights
-            if c.dep_ not in ("punct", "cc", "conj", "advcl", "parataxis")
+            if c.dep_ not in ("punct", "cc", "conj", "advcl", "parataxis") or _as(c)
             for t in c.subtree
         ]
-        return right
     # "announced a series of steps", "predicted a win": the object is the content.
     if verb.lemma_.lower() in _OBJECT_CUES:
         for child in verb.children:
@@ -299,6 +299,35 @@ def _clause(verb: Any) -> list[Any]:
         own = {t.i for t in verb.subtree}
         return [t for t in verb.head.sent if t.i not in own]
     return []
+
+
+def _as(tok: Any) -> bool:
+    """Whether a dependent is an "as" phrase ("described the plan as …")."""
+    return tok.lower_ == "as" or any(m.dep_ == "mark" and m.lower_ == "as" for m in tok.children)
+
+
+def _names_as(verb: Any) -> bool:
+    """Whether a naming verb gives its object a name or a description, with or
+    without quotation marks: "called Braynard a smart guy", "described the
+    government as elected" (not "called his aides")."""
+    deps = {c.dep_ for c in verb.children if c.i > verb.i}
+    return "dobj" in deps and ("oprd" in deps or any(_as(c) for c in verb.rights))
+
+
+def verb_led(verb: Any) -> bool:
+    """Whether a cue verb's content reads only with the verb before it
+    ("called him “a stiff”", "urged Congress to act", "asked them to stay")."""
+    return verb.lemma_.lower() in _NAMING | _REQUEST or _bids(verb)
+
+
+def _bids(verb: Any) -> bool:
+    """Whether a cue verb bids someone do something: "asked them to host
+    events", "told him to go home" (an object, then an infinitive)."""
+    objs = [c.i for c in verb.children if c.dep_ in ("dobj", "dative")]
+    return bool(objs) and any(
+        c.dep_ == "xcomp" and c.i > min(objs) and any(a.lower_ == "to" for a in c.children)
+        for c in verb.children
+    )
 
 
 def _set_off(verb: Any) -> bool:
@@ -412,7 +441,7 @@ def find_attributions(doc: Any) -> list[Attribution]:
     claimed = set(best)
     for c, (verb, clause) in enumerate(zip(cues, clauses, strict=True)):
         quotes = sorted(k for k, (_, owner) in best.items() if owner == c)
-        if verb.lemma_.lower() in _NAMING and not quotes:
+        if verb.lemma_.lower() in _NAMING and not quotes and not _names_as(verb):
             continue
         # a clause that is (part of) a quotation gives way to the whole quotation
         owned = [qspans[k] for k in quotes]

@@ -31,7 +31,7 @@ from parallax.brief._text import (
     quote_spans,
     roots,
 )
-from parallax.brief.attribution import VERB_LED, Attribution, find_attributions, subject
+from parallax.brief.attribution import Attribution, find_attributions, subject, verb_led
 from parallax.brief.entities import TITLES, name_lookup, resolve
 from parallax.model import Article, Entity, Quote, QuoteVariant
 
@@ -279,7 +279,7 @@ def _wording(a: Attribution, spans: list[tuple[int, int]], doc: Any) -> str:
     text: str = doc.text
     if a.direct:
         return " ".join(clean_quote(text[s:e]) for s, e in spans)
-    if a.cue is not None and a.cue_head is not None and doc[a.cue_head].lemma_ in VERB_LED:
+    if a.cue is not None and a.cue_head is not None and verb_led(doc[a.cue_head]):
         # "called him “a total stiff”", "urged Congress to act"
         end = a.content[-1][1]
         end += text[end : end + 1] in ("”", "’", '"')
