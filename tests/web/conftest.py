@@ -166,6 +166,7 @@ SYRIA_BRIEFING: dict[str, Any] = {
                     "low": 200,
                     "high": 999,
                     "attribution": None,
+                    "update": True,
                 },
             ],
         },

@@ -174,6 +174,8 @@ def test_story_page_shows_conflict_first_with_outlets_and_sources(client: TestCl
         block = block[: block.index("</li>")]
         assert outlet in block
         assert (source or "no source given") in block
+        # Only the figure a later report raised is marked as such.
+        assert ("later report" in block) == (outlet == "The Guardian")
     assert f'href="{SLASH_HREF}"' in conflicts
     # The agreed figure is not presented as a disagreement.
     assert "border crossings used" not in conflicts
