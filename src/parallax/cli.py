@@ -100,13 +100,14 @@ def _pipeline(store: Store) -> Pipeline:
     """The pipeline, with the optional summary endpoint from $PARALLAX_LLM_*."""
     # Imported here: the models behind the pipeline take seconds to load.
     from parallax.brief.abstractive import LLMSettings
-    from parallax.pipeline import Pipeline
+    from parallax.pipeline import Pipeline, quiet_days_from_env
 
     try:
         llm = LLMSettings.from_env()
+        quiet_days = quiet_days_from_env()
     except ValueError as exc:
         raise CLIError(str(exc)) from exc
-    return Pipeline(store, llm=llm)
+    return Pipeline(store, llm=llm, quiet_days=quiet_days)
 
 
 @contextmanager

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import statistics
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -38,7 +39,11 @@ log = logging.getLogger(__name__)
 
 BATCH = 32
 HOT_DAYS = 3.0
-"""Stories updated within this many days are loaded into the clustering index."""
+"""Stories updated within this many days stay in the clustering index (the default
+of ``$PARALLAX_QUIET_DAYS``); quieter ones leave it but stay in the database and
+search.  Clustering never joins reports more than 4 days apart (``MAX_GAP``), so
+a shorter window only costs stories that pause and resume."""
+QUIET_ENV = "PARALLAX_QUIET_DAYS"
 WORD_SAMPLE = 2000
 """Newest articles whose words seed clustering's document frequencies when a pipeline starts."""
 DEDUP_DAYS = 14.0
@@ -85,12 +90,34 @@ def article_id_for(doc: Document) -> str:
     return hashlib.sha1(basis.encode()).hexdigest()[:16]
 
 
+def quiet_days_from_env(environ: Mapping[str, str] = os.environ) -> float:
+    """Days without news after which a story leaves the clustering index.
+
+    Raises ValueError naming the variable when it is set to something else
+    than a number of days."""
+    raw = environ.get(QUIET_ENV, "").strip()
+    if not raw:
+        return HOT_DAYS
+    try:
+        days = float(raw)
+    except ValueError:
+        days = float("nan")
+    if not 0 < days <= 365:
+        raise ValueError(f"${QUIET_ENV} must be a number of days between 0 and 365, not {raw!r}")
+    return days
+
+
 class Pipeline:
     def __init__(
-        self, store: Store, batch_size: int = BATCH, llm: LLMSettings | None = None
+        self,
+        store: Store,
+        batch_size: int = BATCH,
+        llm: LLMSettings | None = None,
+        quiet_days: float | None = None,
     ) -> None:
         self.store = store
         self.batch_size = batch_size
+        self.quiet_days = quiet_days if quiet_days is not None else quiet_days_from_env()
         # A language model writes an extra, checked summary only when one is configured.
         self.llm = llm or LLMSettings.from_env()
         self.index = StoryIndex()
@@ -109,7 +136,8 @@ class Pipeline:
         index = StoryIndex()
         for title, lead in self.store.recent_leads(WORD_SAMPLE, LEAD_CHARS):
             index.count_words(terms(title, lead))
-        titles = {row.id: row.title for row in self.store.hot_stories(window_start(HOT_DAYS))}
+        hot = self.store.hot_stories(window_start(self.quiet_days))
+        titles = {row.id: row.title for row in hot}
         members: dict[str, list[Item]] = {}
         for row in self.store.hot_members(list(titles), LEAD_CHARS):
             keys = {entity_key(text) for text, label in row.entities if label in KEY_LABELS}
@@ -171,7 +199,7 @@ class Pipeline:
             # rebuild them from what was actually committed.
             self._load_indexes()
             raise
-        self.index.evict_quiet(timedelta(days=HOT_DAYS))
+        self.index.evict_quiet(timedelta(days=self.quiet_days))
 
     def _extract(
         self, batch: list[Document | IngestError], feed_id: int | None, report: Report
