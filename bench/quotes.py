@@ -66,7 +66,7 @@ def words(text: str, spans: Iterable[tuple[int, int]]) -> Words:
 def _layout(text: str, source: tuple[int, int] | None, content: list[tuple[int, int]]) -> str:
     """A coarse label of how the attribution is written, for per-layout recall."""
     body = " ".join(text[s:e] for s, e in content)
-    kind = "direct" if re.search(r"[“”\"]", body) else "reported"
+    kind = "direct" if re.search(r"[“”\"]|''", body) else "reported"
     if source is None:
         return f"{kind}, no source"
     where = "source first" if source[0] < content[0][0] else "source after"
@@ -215,6 +215,10 @@ class Report:
     spurious: list[str]
     kind_pred: Counter[str]
     kind_hit: Counter[str]
+    speech: dict[str, Score]
+    """Speech only, the task a quote extractor such as BBC's Citron is scored
+    on: gold pairs whose cue is a speech verb, "according to" or a colon,
+    against predictions of kind speech ("source" exact, the others overlap)."""
 
     def f1(self, name: str, exact: bool = False) -> float:
         return (self.exact if exact else self.overlap)[name].prf()[2]
@@ -235,6 +239,7 @@ def evaluate(
         [],
         Counter(),
         Counter(),
+        {n: Score() for n in names},
     )
     shared = words_pred = words_gold = 0
     for (stem, text, gold), doc in zip(items, docs, strict=True):
@@ -255,6 +260,15 @@ def evaluate(
                 report.layout_found[SPEECH] += j in found
             if j not in found and len(report.missed) < errors:
                 report.missed.append(f"{stem}: {_show(text, g)}")
+        said = [p for p in pred if p.kind == "speech"]
+        spoken = [g for g in gold if _speech_cue(doc, g.cue)]
+        spoken_src = [g for g in spoken if g.source]
+        report.speech["source"].add(
+            [p.source for p in said if p.source], [g.source for g in spoken_src], True
+        )
+        report.speech["content"].add([p.content for p in said], [g.content for g in spoken], False)
+        hits, _ = _pair_match(said, spoken_src, False)
+        report.speech["pair"].count(sum(1 for p in said if p.source), len(spoken_src), hits)
         got = {i for i, p in enumerate(pred) if p.source}
         right = _matched_pred(pred, with_source)
         for i in got:
@@ -360,6 +374,10 @@ def main() -> None:
         print(report.overlap[name].row(f"{name} overlap"))
     p, r, f = report.word_scores
     print(f"{'content words':<24} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+    print("speech only (speech cues in gold, speech kind predicted):")
+    print(report.speech["source"].row("  source exact"))
+    print(report.speech["content"].row("  content overlap"))
+    print(report.speech["pair"].row("  pair overlap"))
     print("pair recall by layout (overlap):")
     for layout, n in report.layout_total.most_common():
         print(f"  {layout:<34} {report.layout_found[layout] / n:.3f}  of {n}")
@@ -382,11 +400,12 @@ SPEECH = "any layout, speech cue"
 
 
 def _speech_cue(doc: Any, cue: tuple[tuple[int, int], ...]) -> bool:
-    """Whether a gold cue is one the finder looks for (a speech verb, "according to")."""
+    """Whether a gold cue is one the speech finder looks for (a speech verb,
+    "according to", a colon)."""
     from parallax.brief.attribution import CUE_LEMMAS
 
     return any(
-        t.lemma_.lower() in CUE_LEMMAS or t.lower_ == "according"
+        t.lemma_.lower() in CUE_LEMMAS or t.lower_ == "according" or t.text == ":"
         for t in doc
         if any(s <= t.idx < e for s, e in cue)
     )

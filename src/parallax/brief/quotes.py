@@ -213,6 +213,11 @@ def _speaker_from_token(
     if tok.pos_ == "PROPN":
         words = [t for t in tok.lefts if t.dep_ == "compound"] + [tok]
         return _full_name(" ".join(t.text for t in words), doc, words[0].idx, lookup), True
+    # A headline's "Ortiz:" (tagged a common noun) before the article names her
+    if tok.text[:1].isupper():
+        named = [e for e in doc.ents if e.label_ == "PERSON" and e.text.split()[-1] == tok.text]
+        if named:
+            return _name(named[0], lookup), True
     return _np_text(tok, doc, lookup) or None, False
 
 

@@ -1,0 +1,133 @@
+# ruff: noqa: E501  (article prose is kept one paragraph a line)
+"""Attribution layouts beyond "X said": a name and a colon, two-apostrophe
+quotation marks, naming and bidding verbs, and cues of belief, stance and
+finding; each on a text written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.brief.attribution import Attribution
+from parallax.model import Quote
+
+pytestmark = pytest.mark.slow
+
+
+def _found(text: str) -> list[tuple[str | None, str, str, bool]]:
+    """(source, content, kind, direct) of each attribution, as written."""
+    from parallax.brief.attribution import find_attributions
+    from parallax.nlp import parse
+
+    found: list[Attribution] = find_attributions(parse([text])[0])
+    return [
+        (
+            text[a.source[0] : a.source[1]] if a.source else None,
+            " ".join(text[s:e] for s, e in a.content),
+            a.kind,
+            a.direct,
+        )
+        for a in found
+    ]
+
+
+def _quotes(text: str) -> list[Quote]:
+    from parallax.brief import build_briefing
+    from parallax.model import Article
+    from parallax.nlp import parse
+
+    return build_briefing([Article(id="a", text=text, source="Outlet")], parse([text])).quotes
+
+
+def test_headline_name_and_colon() -> None:
+    text = (
+        "Ortiz: The north bridge will reopen in May\n\n"
+        "The city council met on Tuesday. Mayor Lucia Ortiz said the repairs were on schedule."
+    )
+    assert ("Ortiz", "The north bridge will reopen in May", "speech", False) in _found(text)
+    said = {q.text: q.speaker for q in _quotes(text)}
+    assert said["The north bridge will reopen in May"] == "Lucia Ortiz"
+
+
+def test_a_label_and_a_colon_are_not_a_speaker() -> None:
+    # "Update" names no one in the article; "Chart" is followed by no statement
+    text = (
+        "Update: The north bridge will reopen in May.\n\n"
+        "Mayor Lucia Ortiz visited the site.\n\n"
+        "Ortiz: 2019"
+    )
+    assert [f for f in _found(text) if f[0] in ("Update", "Ortiz")] == []
+
+
+def test_quotation_after_a_name_and_a_colon() -> None:
+    text = "The result did not surprise analyst Hana Kowalski: “Rural turnout was always going to decide this race.”"
+    assert _found(text) == [
+        (
+            "analyst Hana Kowalski",
+            "Rural turnout was always going to decide this race.",
+            "speech",
+            True,
+        )
+    ]
+
+
+def test_two_apostrophes_mark_a_quotation() -> None:
+    text = (
+        "''We will not close the clinic,'' said Amara Osei, the health director.\n\n"
+        "''The budget for next year is already agreed,'' she added."
+    )
+    said = {q.text: q.speaker for q in _quotes(text)}
+    assert said == {
+        "We will not close the clinic": "Amara Osei",
+        "The budget for next year is already agreed": "Amara Osei",
+    }
+    assert all(q.direct for q in _quotes(text))
+
+
+def test_naming_without_quotation_marks_but_not_a_phone_call() -> None:
+    text = (
+        "Dev Patel, a councillor, called the budget a betrayal of the suburbs.\n\n"
+        "Later, Patel called his aides on the phone.\n\n"
+        "The auditor described the accounts as incomplete and late."
+    )
+    found = _found(text)
+    assert ("Dev Patel, a councillor", "the budget a betrayal of the suburbs", "speech", False) in found
+    assert ("The auditor", "the accounts as incomplete and late", "speech", False) in found
+    assert not any("aides" in content for _, content, _, _ in found)
+    said = {q.text: q.speaker for q in _quotes(text)}
+    assert said["called the budget a betrayal of the suburbs"] == "Dev Patel"
+
+
+def test_bidding_someone_to_act() -> None:
+    text = "The governor asked residents to conserve water until the reservoirs refill."
+    assert _found(text) == [
+        (
+            "The governor",
+            "residents to conserve water until the reservoirs refill",
+            "speech",
+            False,
+        )
+    ]
+    assert [q.text for q in _quotes(text)] == [
+        "asked residents to conserve water until the reservoirs refill"
+    ]
+
+
+def test_an_adverbial_or_relative_clause_is_not_what_was_said() -> None:
+    text = "The rebels announced their offensive on Friday, just as a truce began between the two armies that raised hopes the fighting might ease."
+    for _, content, _, _ in _found(text):
+        assert "truce" not in content and "hopes" not in content
+
+
+def test_beliefs_stances_and_findings_have_their_kind() -> None:
+    text = (
+        "Economists think interest rates will rise before the end of the year.\n\n"
+        "Senator Ruth Okafor opposes the pipeline through the wetlands.\n\n"
+        "Recent polls show the challenger well ahead in the northern districts."
+    )
+    kinds = {source: (kind, content) for source, content, kind, _ in _found(text)}
+    assert kinds == {
+        "Economists": ("belief", "interest rates will rise before the end of the year"),
+        "Senator Ruth Okafor": ("stance", "the pipeline through the wetlands"),
+        "Recent polls": ("report", "the challenger well ahead in the northern districts"),
+    }
+    assert _quotes(text) == []
