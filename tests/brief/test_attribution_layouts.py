@@ -90,7 +90,12 @@ def test_naming_without_quotation_marks_but_not_a_phone_call() -> None:
         "The auditor described the accounts as incomplete and late."
     )
     found = _found(text)
-    assert ("Dev Patel, a councillor", "the budget a betrayal of the suburbs", "speech", False) in found
+    assert (
+        "Dev Patel, a councillor",
+        "the budget a betrayal of the suburbs",
+        "speech",
+        False,
+    ) in found
     assert ("The auditor", "the accounts as incomplete and late", "speech", False) in found
     assert not any("aides" in content for _, content, _, _ in found)
     said = {q.text: q.speaker for q in _quotes(text)}
