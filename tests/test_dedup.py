@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -144,6 +144,22 @@ def test_signatures_of_an_older_store_without_the_lead_signature_still_load() ->
     index = DuplicateIndex(load_text={"wire": STORY}.get)
     index.add_stored("wire", whole_only)
     assert _find(index, STORY + "\n\nMore to follow.") == "wire"
+
+
+def test_articles_older_than_the_window_leave_the_index() -> None:
+    day = datetime(2026, 5, 1, tzinfo=UTC)
+    texts = {"old": STORY, "recent": OTHER}
+    index = DuplicateIndex(load_text=texts.get)
+    index.add("old", fingerprint(STORY), when=day)
+    index.add("recent", fingerprint(OTHER), when=day + timedelta(days=10))
+    assert index.forget_older(timedelta(days=14)) == 0
+    assert _find(index, STORY + "\n\nMore to follow.") == "old"
+    # A newer arrival moves the window on: the first article is 20 days behind it.
+    index.add("newest", fingerprint(FOLLOW_UP), when=day + timedelta(days=20))
+    assert index.forget_older(timedelta(days=14)) == 1
+    assert len(index) == 2 and "old" not in index
+    assert _find(index, STORY + "\n\nMore to follow.") is None
+    assert _find(index, OTHER + "\n\nMore to follow.") == "recent"
 
 
 def test_the_lead_signature_covers_the_opening_only() -> None:

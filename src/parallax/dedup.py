@@ -17,10 +17,12 @@ copies of them); the figures quoted are that benchmark's.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -178,17 +180,55 @@ class DuplicateIndex:
         self._cache_size = cache_size
         self._originals: dict[str, str] = {}
         self._load_text = load_text
+        self._parts: dict[str, int] = {}  # signatures each article holds in the LSH
+        self._dated: list[tuple[float, str]] = []  # a heap of (timestamp, article id)
+        self._newest = float("-inf")
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._originals
 
-    def add(self, article_id: str, fp: Fingerprint, duplicate_of: str | None = None) -> None:
-        self._insert(article_id, [fp.signature, fp.lead], duplicate_of)
+    def add(
+        self,
+        article_id: str,
+        fp: Fingerprint,
+        duplicate_of: str | None = None,
+        when: datetime | None = None,
+    ) -> None:
+        """Index an article; ``when`` (its publication) lets ``forget_older`` drop it."""
+        self._insert(article_id, [fp.signature, fp.lead], duplicate_of, when)
         self._remember(article_id, fp.grams)
 
-    def add_stored(self, article_id: str, data: bytes, duplicate_of: str | None = None) -> None:
+    def add_stored(
+        self,
+        article_id: str,
+        data: bytes,
+        duplicate_of: str | None = None,
+        when: datetime | None = None,
+    ) -> None:
         """An article indexed from its stored signatures (``signature_bytes``)."""
-        self._insert(article_id, signatures_from_bytes(data), duplicate_of)
+        self._insert(article_id, signatures_from_bytes(data), duplicate_of, when)
+
+    def forget_older(self, age: timedelta) -> int:
+        """Drop the articles dated more than ``age`` before the newest one indexed.
+
+        Copies appear within days of the original, and without this the index
+        of a long-running process would grow with the archive.  Returns how
+        many were dropped; they stay in the database as the originals their
+        copies point to.
+        """
+        cutoff = self._newest - age.total_seconds()
+        dropped = 0
+        while self._dated and self._dated[0][0] < cutoff:
+            _, article_id = heapq.heappop(self._dated)
+            for part in range(self._parts.pop(article_id, 0)):
+                self._lsh.remove((article_id, part))
+            self._originals.pop(article_id, None)
+            self._cache.pop(article_id, None)
+            dropped += 1
+        return dropped
+
+    def __len__(self) -> int:
+        return len(self._originals)
 
     def reroot(self, old_original: str, new_original: str) -> None:
         """``old_original`` and its copies are now copies of ``new_original``."""
@@ -196,13 +236,24 @@ class DuplicateIndex:
             if original == old_original:
                 self._originals[article_id] = new_original
 
-    def _insert(self, article_id: str, sigs: list[MinHash], duplicate_of: str | None) -> None:
+    def _insert(
+        self,
+        article_id: str,
+        sigs: list[MinHash],
+        duplicate_of: str | None,
+        when: datetime | None,
+    ) -> None:
         if article_id in self:
             return
         # One LSH holds both signatures, keyed (id, 0) for the whole text and (id, 1) the lead.
         for part, sig in enumerate(sigs):
             self._lsh.insert((article_id, part), sig)
+        self._parts[article_id] = len(sigs)
         self._originals[article_id] = duplicate_of or article_id
+        if when is not None:
+            stamp = when.timestamp()
+            heapq.heappush(self._dated, (stamp, article_id))
+            self._newest = max(self._newest, stamp)
 
     def find(self, fp: Fingerprint) -> Match | None:
         """The best original among indexed articles that ``fp``'s text copies."""

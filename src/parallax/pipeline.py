@@ -128,8 +128,10 @@ class Pipeline:
     def _load_indexes(self) -> None:
         self.index = self._load_stories()
         self.duplicates = DuplicateIndex(load_text=self.store.text_of)
-        for article_id, sig, original in self.store.recent_minhashes(window_start(DEDUP_DAYS)):
-            self.duplicates.add_stored(article_id, sig, duplicate_of=original)
+        for article_id, sig, original, when in self.store.recent_minhashes(
+            window_start(DEDUP_DAYS)
+        ):
+            self.duplicates.add_stored(article_id, sig, duplicate_of=original, when=when)
 
     def _load_stories(self) -> StoryIndex:
         """The clustering index as the database left it: hot stories with their members."""
@@ -200,6 +202,7 @@ class Pipeline:
             self._load_indexes()
             raise
         self.index.evict_quiet(timedelta(days=self.quiet_days))
+        self.duplicates.forget_older(timedelta(days=DEDUP_DAYS))
 
     def _extract(
         self, batch: list[Document | IngestError], feed_id: int | None, report: Report
@@ -275,7 +278,8 @@ class Pipeline:
         fp = fingerprint(article.text)
         match = self.duplicates.find(fp)
         article.duplicate_of = match.original if match else None
-        self.duplicates.add(article.id, fp, article.duplicate_of)
+        when = article.published or article.added
+        self.duplicates.add(article.id, fp, article.duplicate_of, when)
         original = self.store.article(match.original) if match else None
         title = article.title or ""
         placed = self.index.assign(

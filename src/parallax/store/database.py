@@ -235,17 +235,28 @@ class Store:
             ).all()
         return {r.article_id: StoredNLP(**r._mapping) for r in rows}
 
-    def recent_minhashes(self, since: datetime) -> list[tuple[str, bytes, str | None]]:
-        """(article id, MinHash signature, original it copies) of recently added articles."""
+    def recent_minhashes(
+        self, since: datetime
+    ) -> list[tuple[str, bytes, str | None, datetime | None]]:
+        """(article id, MinHash signature, original it copies, publication or else arrival
+        time) of recently added articles."""
+        a = t.articles.c
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(
-                    t.article_nlp.c.article_id, t.article_nlp.c.minhash, t.articles.c.duplicate_of
+                    t.article_nlp.c.article_id,
+                    t.article_nlp.c.minhash,
+                    a.duplicate_of,
+                    a.published,
+                    a.added,
                 )
-                .join(t.articles, t.articles.c.id == t.article_nlp.c.article_id)
-                .where(t.articles.c.added >= since, t.article_nlp.c.minhash.is_not(None))
+                .join(t.articles, a.id == t.article_nlp.c.article_id)
+                .where(a.added >= since, t.article_nlp.c.minhash.is_not(None))
             ).all()
-        return [(r.article_id, r.minhash, r.duplicate_of) for r in rows]
+        return [
+            (r.article_id, r.minhash, r.duplicate_of, _aware(r.published or r.added))
+            for r in rows
+        ]
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
