@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -21,6 +24,18 @@ def shared_data(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is missing: put the shared data folder beside the repository")
     return path
+
+
+def bench_module(name: str, *data: str) -> ModuleType:
+    """A script of bench/ as a module, for the quality floors it measures; a skip
+    when the shared data it reads (``data``, folders under ../shared/data) is missing."""
+    for folder in data:
+        shared_data(folder)
+    sys.path.insert(0, str(ROOT))
+    try:
+        return importlib.import_module(f"bench.{name}")
+    finally:
+        sys.path.remove(str(ROOT))
 
 
 @pytest.fixture

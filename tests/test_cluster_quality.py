@@ -9,30 +9,23 @@ falls below the issue's goal of 0.97.
 
 from __future__ import annotations
 
-import sys
+from types import ModuleType
 
 import pytest
 
 from parallax.cluster import StoryIndex
 from parallax.enrich import enrich
-from tests.conftest import ROOT, shared_data
+from tests.conftest import bench_module, shared_data
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def bench_clustering():  # type: ignore[no-untyped-def]
-    shared_data("basil")
-    shared_data("bbc")
-    sys.path.insert(0, str(ROOT))
-    try:
-        import bench.clustering as module
-    finally:
-        sys.path.remove(str(ROOT))
-    return module
+def bench_clustering() -> ModuleType:
+    return bench_module("clustering", "basil", "bbc")
 
 
-def test_streaming_b_cubed_f1_stays_above_the_goal(bench_clustering) -> None:  # type: ignore[no-untyped-def]
+def test_streaming_b_cubed_f1_stays_above_the_goal(bench_clustering: ModuleType) -> None:
     events = bench_clustering.basil(shared_data())
     dates = [a.published for a, _ in events if a.published]
     distractors = bench_clustering.bbc(shared_data(), min(dates), max(dates))[::4]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime, timedelta
+from types import ModuleType
 
 import pytest
 
@@ -18,7 +18,7 @@ from parallax.export import independent_sources
 from parallax.model import Document
 from parallax.pipeline import Pipeline
 from parallax.store import Store
-from tests.conftest import ROOT, shared_data
+from tests.conftest import bench_module, shared_data
 
 # A fictional wire story, written for these tests.
 LEAD = (
@@ -214,18 +214,12 @@ def test_a_copy_that_arrives_first_gives_way_to_the_earlier_publication(store: S
 
 
 @pytest.fixture(scope="module")
-def bench_dedup():  # type: ignore[no-untyped-def]
-    shared_data("bbc")
-    sys.path.insert(0, str(ROOT))
-    try:
-        import bench.dedup as module
-    finally:
-        sys.path.remove(str(ROOT))
-    return module
+def bench_dedup() -> ModuleType:
+    return bench_module("dedup", "bbc")
 
 
 @pytest.mark.data
-def test_bbc_near_duplicate_precision_and_recall_floors(bench_dedup) -> None:  # type: ignore[no-untyped-def]
+def test_bbc_near_duplicate_precision_and_recall_floors(bench_dedup: ModuleType) -> None:
     # bench/dedup.py with 400 originals measured P 0.9991, R 0.9949 (two seeds);
     # the floors sit a little below, on a smaller sample with a different seed.
     sources = bench_dedup.load(shared_data())
