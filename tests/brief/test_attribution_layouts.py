@@ -70,6 +70,18 @@ def test_quotation_after_a_name_and_a_colon() -> None:
     ]
 
 
+def test_quotation_after_a_clause_and_a_colon() -> None:
+    text = "Campaign chief Tomas Brandt fired back: “We have more volunteers in this county than they have voters.”"
+    assert _found(text) == [
+        (
+            "Campaign chief Tomas Brandt",
+            "We have more volunteers in this county than they have voters.",
+            "speech",
+            True,
+        )
+    ]
+
+
 def test_two_apostrophes_mark_a_quotation() -> None:
     text = (
         "''We will not close the clinic,'' said Amara Osei, the health director.\n\n"

@@ -17,6 +17,9 @@ The finder works from cue words outward, on the stored spaCy parse:
   them ("“…,” she said. “…”", "told reporters: “…”") are its content too,
   however many sentences or paragraphs they run over;
 - "according to X" makes X the source of the rest of its sentence;
+- a colon is a cue after a name ("Trump: We will win", "pollster Daron
+  Shaw: “…”") or at the end of a clause before a quotation no verb claims
+  ("Fallon fired back: “…”");
 - a paragraph that is only a quotation, right after an attributed quotation,
   continues it: it becomes a content without a source span of its own
   (``continues`` points at the attribution it continues).
@@ -180,8 +183,10 @@ def subject(verb: Any) -> Any | None:
         ):
             return child
     # "…, adding that …", "and told …": the subject of the verb it hangs
-    # off, or of the cue verb it is coordinated with.
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+    # off, or of the cue verb it is coordinated with; but "Asked whether …,
+    # Smith said": the one asked, not the asker.
+    passive = verb.dep_ == "advcl" and verb.tag_ == "VBN"
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb and not passive:
         heads = [verb.head]
         if verb.dep_ == "conj":
             heads = [a for a in verb.ancestors if _is_cue(a)][:1] + heads
@@ -540,6 +545,7 @@ def _other_cues(
 
 
 _RELATIVE = frozenset({"that", "which"})
+_PEOPLE = frozenset({"he", "she", "they"})
 
 
 def _prep_object(verb: Any) -> Any | None:
@@ -643,10 +649,11 @@ def _according_to(doc: Any, qspans: list[Span]) -> list[tuple[Any, Any | None, l
 def _colon_cues(
     doc: Any, qspans: list[Span], paras: list[Span], claimed: set[int]
 ) -> list[tuple[Any, Any | None, list[Span], bool]]:
-    """A name and a colon as the cue: a headline or paragraph "Trump: We will
-    win" (what follows, to the paragraph's end, is the content), or a
-    quotation no verb claims after a name and a colon ("…, says pollster
-    Daron Shaw: “…”" is the verb's; "… surprise pollster Daron Shaw: “…”")."""
+    """A colon as the cue: after a name in a headline or paragraph ("Trump: We
+    will win"; what follows, to the paragraph's end, is the content), or
+    before a quotation no speech verb claims, after a name ("… did not
+    surprise pollster Daron Shaw: “…”") or at the end of a clause whose
+    subject is then the source ("Fallon fired back: “…”")."""
     text: str = doc.text
     out: list[tuple[Any, Any | None, list[Span], bool]] = []
     free = {qs: qe for k, (qs, qe) in enumerate(qspans) if k not in claimed}
@@ -668,13 +675,20 @@ def _colon_cues(
         else:
             continue
         said = [t for t in doc if content[0][0] <= t.idx < content[-1][1]]
-        # a statement has a verb ("Win in a walk" is a slogan, "1,501" a tally),
-        # and a one-letter name is an interview's Q or A
-        if (
-            not _is_name(name)
-            or len(name.text) < 2
-            or not any(t.pos_ in ("VERB", "AUX") for t in said)
-        ):
+        # a statement has a verb ("Win in a walk" is a slogan, "1,501" a tally)
+        if not any(t.pos_ in ("VERB", "AUX") for t in said):
+            continue
+        if direct and not _is_name(name):
+            # "Fallon fired back: “…”": the subject of the clause the colon ends
+            verb = name if name.pos_ in ("VERB", "AUX") else name.head
+            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                verb = verb.head
+            subj = _nsubj(verb) if verb.pos_ in ("VERB", "AUX") else None
+            if subj is not None and (not subj.is_stop or subj.lower_ in _PEOPLE):
+                out.append((colon, subj, content, direct))
+            continue
+        # a one-letter name is an interview's Q or A
+        if not _is_name(name) or len(name.text) < 2:
             continue
         if not direct and any(
             t.pos_ in ("VERB", "AUX") or not _is_name(t, loose=True) for t in lead
@@ -685,7 +699,7 @@ def _colon_cues(
         while (
             head.dep_ in ("compound", "flat", "conj")
             and head.head.i < colon.i
-            and head.head is not head
+            and head.head.i != head.i
         ):
             head = head.head
         out.append((colon, head, content, direct))
