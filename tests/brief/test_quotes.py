@@ -189,14 +189,21 @@ def test_beliefs_stances_and_plans_are_attributions_but_not_quotes() -> None:
     assert [q.speaker for q in _quotes(text)] == ["Ivo Petrov"]
 
 
-# bench/quotes.py on the first 20 PolNeAR dev texts measured, with all kinds
-# of attribution scored: pair overlap P 0.802, R 0.541, F1 0.646; source
-# exact F1 0.646; content overlap F1 0.714.
-FLOOR_PAIR_PRECISION = 0.78
-FLOOR_PAIR_RECALL = 0.52
-FLOOR_PAIR_OVERLAP_F1 = 0.62
-FLOOR_SOURCE_EXACT_F1 = 0.62
-FLOOR_CONTENT_OVERLAP_F1 = 0.69
+# bench/quotes.py's evaluate on the first 20 PolNeAR dev texts measured, with
+# all kinds of attribution scored: pair overlap P 0.737, R 0.599, F1 0.661;
+# source exact F1 0.656; content overlap F1 0.721; and on speech alone
+# (speech cues in gold, speech predicted): source exact F1 0.805, content
+# overlap F1 0.855, pair overlap F1 0.809.  The cue lexicon now takes cues
+# right in 40% of their uses (it raised F1 on train), so pair precision sits
+# lower than the 0.80 measured before it and recall higher than the 0.54.
+FLOOR_PAIR_PRECISION = 0.71
+FLOOR_PAIR_RECALL = 0.57
+FLOOR_PAIR_OVERLAP_F1 = 0.64
+FLOOR_SOURCE_EXACT_F1 = 0.63
+FLOOR_CONTENT_OVERLAP_F1 = 0.70
+FLOOR_SPEECH_SOURCE_EXACT_F1 = 0.78
+FLOOR_SPEECH_CONTENT_OVERLAP_F1 = 0.83
+FLOOR_SPEECH_PAIR_OVERLAP_F1 = 0.78
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +230,6 @@ def test_polnear_dev_floor(bench_quotes: Any) -> None:
     assert report.f1("source", exact=True) >= FLOOR_SOURCE_EXACT_F1
     assert report.f1("content") >= FLOOR_CONTENT_OVERLAP_F1
     assert report.f1("pair") >= FLOOR_PAIR_OVERLAP_F1
+    assert report.speech["source"].prf()[2] >= FLOOR_SPEECH_SOURCE_EXACT_F1
+    assert report.speech["content"].prf()[2] >= FLOOR_SPEECH_CONTENT_OVERLAP_F1
+    assert report.speech["pair"].prf()[2] >= FLOOR_SPEECH_PAIR_OVERLAP_F1
