@@ -43,6 +43,7 @@ bench: $(STAMP) apt-tools
 	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/quotes.py
+	$(BIN)/python bench/summary.py
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/wire.py
 	$(BIN)/python bench/web_latency.py
