@@ -148,3 +148,19 @@ def test_beliefs_stances_and_findings_have_their_kind() -> None:
         "Recent polls": ("report", "the challenger well ahead in the northern districts"),
     }
     assert _quotes(text) == []
+
+
+def test_a_speaker_reported_inside_another_is_not_the_next_she() -> None:
+    text = (
+        "Lena Park, a nurse at the county hospital, said Governor Ana Ruiz had asked staff to stay late during the outbreak.\n\n"
+        "“We were exhausted, but nobody went home,” she said."
+    )
+    said = {q.text: q.speaker for q in _quotes(text)}
+    assert said["asked staff to stay late during the outbreak"] == "Ana Ruiz"
+    assert said["We were exhausted, but nobody went home"] == "Lena Park"
+
+
+def test_a_second_verb_takes_the_speaker_not_a_passive_subject() -> None:
+    text = "Foreign Minister Ilse Varga said the delays could not be explained by the weather and urged the contractors to hire more crews."
+    sources = {content: source for source, content, _, _ in _found(text)}
+    assert sources["the contractors to hire more crews"] == "Foreign Minister Ilse Varga"

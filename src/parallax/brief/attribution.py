@@ -189,7 +189,9 @@ def subject(verb: Any) -> Any | None:
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb and not passive:
         heads = [verb.head]
         if verb.dep_ == "conj":
-            heads = [a for a in verb.ancestors if _is_cue(a)][:1] + heads
+            # the nearest cue above that has a speaker ("X said advances could
+            # not be explained and urged …": not the passive "explained")
+            heads = [a for a in verb.ancestors if _is_cue(a) and not _passive(a)][:1] + heads
             # "reversed themselves, rushed in and said …": up the chain of verbs
             head = verb.head
             while head.dep_ == "conj" and head.head is not head:
@@ -374,6 +376,10 @@ _OBJECT_CUES = frozenset(
         "cite",
     }
 )
+
+
+def _passive(verb: Any) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
 def _is_cue(tok: Any) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -73,6 +73,9 @@ class _State:
     last_person: str | None = None
     last_person_at: int = -1
     last_group: str | None = None
+    reported: list[tuple[int, int]] = field(default_factory=list)
+    """What speakers are reported to have said: a person named there is not
+    whom a later "he said" points back to."""
 
 
 def _ent_at(tok: Any) -> Any | None:
@@ -116,10 +119,11 @@ def _full_name(text: str, doc: Any, pos: int, lookup: dict[tuple[str, ...], Enti
 
 
 def _last_subject_person(
-    doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity]
+    doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity], reported: list[tuple[int, int]]
 ) -> tuple[int, str] | None:
-    """Position and name of the last person before ``pos`` who is a subject."""
-    quoted = quote_spans(doc.text)
+    """Position and name of the last person before ``pos`` who is a subject,
+    outside quotations and reported words."""
+    quoted = quote_spans(doc.text) + reported
     found: tuple[int, str] | None = None
     for ent in doc.ents:
         if ent.start_char >= pos:
@@ -181,7 +185,7 @@ def _speaker_from_token(
     if low in _PRONOUNS_PERSON:
         # the later of the last named speaker and the last person named as
         # the subject of a sentence ("Rui Falcão disagreed. … he said")
-        subj = _last_subject_person(doc, tok.idx, lookup)
+        subj = _last_subject_person(doc, tok.idx, lookup, state.reported)
         if subj is not None and (state.last_person is None or subj[0] > state.last_person_at):
             return subj[1], True
         who = state.last_person or _last_person_before(doc, tok.idx, lookup)
@@ -314,6 +318,10 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
     state = _State()
     speakers: list[str | None] = []
     out: list[_Said] = []
+    # "X said Y had asked …, and “…,” he said": a speaker reported inside
+    # another's words is not the one a later pronoun points back to
+    said = [span for a in found if a.kind == "speech" for span in a.content]
+    state.reported = said
     for a in found:
         # Beliefs, stances, plans and findings are attributions too, but the
         # briefing quotes what people said.
@@ -326,7 +334,8 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
         else:
             speaker, named = _speaker(a, doc, state, lookup)
         speakers.append(speaker)
-        if speaker and a.continues is None:
+        nested = a.cue is not None and any(s <= a.cue[0] < e for s, e in said)
+        if speaker and a.continues is None and not nested:
             if named:
                 state.last_person = speaker
                 state.last_person_at = a.content[0][0] if a.source is None else a.source[0]
