@@ -164,3 +164,60 @@ def test_a_second_verb_takes_the_speaker_not_a_passive_subject() -> None:
     text = "Foreign Minister Ilse Varga said the delays could not be explained by the weather and urged the contractors to hire more crews."
     sources = {content: source for source, content, _, _ in _found(text)}
     assert sources["the contractors to hire more crews"] == "Foreign Minister Ilse Varga"
+
+
+def test_words_the_parser_hangs_on_an_inserted_said_stay_in_the_content() -> None:
+    # A parse the small model gives such sentences, written out so that the
+    # test does not depend on the model: "Rather than …" hangs on "said".
+    from spacy.tokens import Doc
+
+    from parallax.brief.attribution import find_attributions
+    from parallax.nlp import spacy_model
+
+    rows = [
+        ("Rather", "rather", "ADV", "advmod", 1),
+        ("than", "than", "ADP", "prep", 9),
+        ("seeing", "see", "VERB", "pcomp", 1),
+        ("the", "the", "DET", "det", 5),
+        ("tax", "tax", "NOUN", "compound", 5),
+        ("burden", "burden", "NOUN", "nsubj", 6),
+        ("rise", "rise", "VERB", "ccomp", 2),
+        ("further", "far", "ADV", "advmod", 6),
+        (",", ",", "PUNCT", "punct", 9),
+        ("said", "say", "VERB", "parataxis", 18),
+        ("Marcia", "Marcia", "PROPN", "compound", 11),
+        ("Smith", "Smith", "PROPN", "nsubj", 9),
+        (",", ",", "PUNCT", "punct", 11),
+        ("senior", "senior", "ADJ", "amod", 15),
+        ("vice", "vice", "NOUN", "compound", 15),
+        ("president", "president", "NOUN", "appos", 11),
+        (",", ",", "PUNCT", "punct", 18),
+        ("Teck", "Teck", "PROPN", "nsubj", 18),
+        ("wants", "want", "VERB", "ROOT", 18),
+        ("the", "the", "DET", "det", 20),
+        ("gap", "gap", "NOUN", "nsubj", 21),
+        ("closed", "close", "VERB", "ccomp", 18),
+        (".", ".", "PUNCT", "punct", 18),
+    ]
+    words = [w for w, *_ in rows]
+    spaces = [i + 1 < len(words) and words[i + 1] not in (",", ".") for i in range(len(words))]
+    doc = Doc(
+        spacy_model().vocab,
+        words=words,
+        spaces=spaces,
+        lemmas=[lemma for _, lemma, *_ in rows],
+        pos=[pos for *_, pos, _, _ in rows],
+        deps=[dep for *_, dep, _ in rows],
+        heads=[head for *_, head in rows],
+    )
+    text = doc.text
+    found = [
+        (text[a.source[0] : a.source[1]] if a.source else None, [text[s:e] for s, e in a.content])
+        for a in find_attributions(doc)
+    ]
+    assert found == [
+        (
+            "Marcia Smith, senior vice president",
+            ["Rather than seeing the tax burden rise further", "Teck wants the gap closed"],
+        )
+    ]

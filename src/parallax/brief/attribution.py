@@ -303,7 +303,7 @@ def _clause(verb: Any) -> list[Any]:
                 return list(child.subtree)
     # "…, officials said": the parser hangs the verb off the reported clause.
     if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and _set_off(verb):
-        own = {t.i for t in verb.subtree}
+        own = _aside(verb)
         return [t for t in verb.head.sent if t.i not in own]
     return []
 
@@ -337,11 +337,23 @@ def _bids(verb: Any) -> bool:
     )
 
 
+def _aside(verb: Any) -> set[int]:
+    """Token ids of an inserted "…, said Marcia Smith, …": the verb, its
+    subject and what follows it; words before it that the parser hangs on it
+    ("Rather than …, said X, …") belong to the sentence around."""
+    return {verb.i} | {
+        t.i
+        for c in verb.children
+        if c.i > verb.i or c.dep_ in ("nsubj", "nsubjpass")
+        for t in c.subtree
+    }
+
+
 def _set_off(verb: Any) -> bool:
     """Whether the verb's phrase stands apart between commas ("…, he says, …")
     or after one at the end of the sentence ("…, officials said.")."""
-    own = sorted(t.i for t in verb.subtree if not t.is_punct)
     doc = verb.doc
+    own = sorted(i for i in _aside(verb) if not doc[i].is_punct)
     before = doc[own[0] - 1] if own[0] > verb.sent.start else None
     after = doc[own[-1] + 1] if own[-1] + 1 < verb.sent.end else None
     return (
