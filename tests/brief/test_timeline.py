@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from typing import Any
 
@@ -136,3 +137,27 @@ def test_story_timeline(timeline: list[Any]) -> None:
     ]
     assert not _on(timeline, "tomorrow")  # a speaker's words, not a dated event
     assert not any(e.date == date(2031, 6, 4) and "Striking" in e.text for e in timeline)
+
+
+def test_a_date_in_a_sentence_without_a_verb_finds_its_clause_and_returns() -> None:
+    # spaCy makes a new Token object on every access, so a walk up the parse
+    # that compared tokens by identity never stopped at a noun root.  The
+    # parse is built by hand (no model): "Clashes in Aleppo on Wednesday".
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from parallax.brief.timeline import _governor
+
+    doc = Doc(
+        Vocab(),
+        words=["Clashes", "in", "Aleppo", "on", "Wednesday"],
+        heads=[0, 0, 1, 0, 3],
+        deps=["ROOT", "prep", "pobj", "prep", "pobj"],
+        pos=["NOUN", "ADP", "PROPN", "ADP", "PROPN"],
+    )
+    found: list[Any] = []
+    worker = threading.Thread(target=lambda: found.append(_governor(doc[4])), daemon=True)
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive(), "the walk up the parse did not stop at the root"
+    assert found[0].i == 0

@@ -186,7 +186,7 @@ def subject(verb: Any) -> Any | None:
     # off, or of the cue verb it is coordinated with; but "Asked whether …,
     # Smith said": the one asked, not the asker.
     passive = verb.dep_ == "advcl" and verb.tag_ == "VBN"
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb and not passive:
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i and not passive:
         heads = [verb.head]
         if verb.dep_ == "conj":
             # the nearest cue above that has a speaker ("X said advances could
@@ -194,7 +194,7 @@ def subject(verb: Any) -> Any | None:
             heads = [a for a in verb.ancestors if _is_cue(a) and not _passive(a)][:1] + heads
             # "reversed themselves, rushed in and said …": up the chain of verbs
             head = verb.head
-            while head.dep_ == "conj" and head.head is not head:
+            while head.dep_ == "conj" and head.head.i != head.i:
                 head = head.head
                 heads.append(head)
         for head in heads:
@@ -416,7 +416,7 @@ def _verb_phrase(verb: Any, content: set[int], qspans: list[Span]) -> tuple[int,
         for t in verb.subtree
         if t.i not in content and not t.is_punct and not inside(qspans, t.idx)
     ] or [verb.i]
-    if verb.dep_ in ("conj", "advcl", "xcomp", "parataxis") and verb.head is not verb:
+    if verb.dep_ in ("conj", "advcl", "xcomp", "parataxis") and verb.head.i != verb.i:
         # a subject borrowed from the head verb sits outside this subtree
         subj = subject(verb)
         if subj is not None:

@@ -440,7 +440,7 @@ def _causes(verb: Any, skip: set[int]) -> frozenset[str]:
 
     around(verb)
     cur = verb
-    while cur.dep_ in ("conj", "advcl", "xcomp", "relcl", "acl") and cur.head is not cur:
+    while cur.dep_ in ("conj", "advcl", "xcomp", "relcl", "acl") and cur.head.i != cur.i:
         cur = cur.head
         if cur.lemma_.lower() in REPORT_LEMMAS:
             break

@@ -194,7 +194,7 @@ def _speaker_from_token(
         return state.last_group or state.last_person, False
     if low in _AUTHOR:
         return None, False
-    if low in _RELATIVES and tok.head.dep_ == "relcl" and tok.head.head is not tok:
+    if low in _RELATIVES and tok.head.dep_ == "relcl" and tok.head.head.i != tok.i:
         return _speaker_from_token(tok.head.head, doc, state, lookup)
     if tok.lemma_.lower() in _MESSAGE_NOUNS:
         for child in tok.children:

@@ -314,7 +314,7 @@ def _date_spans(doc: Any) -> list[tuple[Any, str]]:
 
 def _governor(anchor: Any) -> Any:
     verb = anchor
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     return verb
 
@@ -327,7 +327,7 @@ def _future(verb: Any) -> bool:
             c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUX for c in tok.children
         ):
             return True
-        if tok.dep_ not in ("xcomp", "conj") or tok.head is tok:
+        if tok.dep_ not in ("xcomp", "conj") or tok.head.i == tok.i:
             return False
         tok = tok.head
     return False
