@@ -13,10 +13,10 @@ Data (``--data``, default ``../shared/data``):
   BASIL triplets in sorted ``triplet-uuid`` order (Fox News, New York Times,
   HuffPost), against neutral roundups in ``bench/references/roundups.json``.
   Those references were written for this bench by the project, in its own
-  words (80-150 words each, facts the outlets report, no loaded words); they
-  were written before any system was run on these stories.  Triplets at even
+  words (80-150 words each, facts the outlets report, no loaded words); each
+  was written before any system was run on its story.  Triplets at even
   positions (0, 2, ...) are the tuning half, odd positions are held out; the
-  seeds are reported on their own.
+  seeds are reported on their own (they served in tuning with the even half).
 
 Method: every article is parsed with spaCy (``parallax.nlp.parse``) and
 summarised by ``parallax.brief.summary.summarise`` exactly as a story's
