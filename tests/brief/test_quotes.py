@@ -41,6 +41,16 @@ def test_speaker_before_and_after_the_quote() -> None:
     assert all(q.direct for q in quotes)
 
 
+def test_a_named_possessor_is_not_the_speaker() -> None:
+    quotes = _quotes(
+        "Mayor Ruth Calloway’s spokesman said the bridge would reopen on Monday after repairs."
+        "\n\nPrime Minister Anders Holm’s new cabinet asked people to stay at home during the "
+        "storm, officials said."
+    )
+    assert _one(quotes, "The bridge would reopen").speaker == "Mayor Ruth Calloway’s spokesman"
+    assert _one(quotes, "asked people").speaker == "Prime Minister Anders Holm’s new cabinet"
+
+
 def test_interrupted_quote_is_one_item_and_resumed_quote_another() -> None:
     quotes = _quotes(
         "“We had no choice,” Marta Lindqvist said, “because the levee was already failing.” "

@@ -209,9 +209,14 @@ def _speaker_from_token(
         return _name(ent, lookup), ent.label_ == "PERSON"
     # A named person in the subject's own phrase is the speaker ("Kremlin
     # spokesman Dmitry Peskov"), but not one inside a relative clause or a
-    # prepositional phrase ("Russia, whose intervention on behalf of Mr Assad").
+    # prepositional phrase ("Russia, whose intervention on behalf of Mr Assad"),
+    # nor a possessor: "the mayor's spokesman" speaks for the mayor, and is who spoke.
     own = _own_tokens(tok)
-    people = [e for e in doc.ents if e.label_ == "PERSON" and all(t.i in own for t in e)]
+    people = [
+        e
+        for e in doc.ents
+        if e.label_ == "PERSON" and all(t.i in own for t in e) and not _possessor(e)
+    ]
     if people:
         return _name(people[-1], lookup), True
     if tok.pos_ == "PROPN":
@@ -223,6 +228,12 @@ def _speaker_from_token(
         if named:
             return _name(named[0], lookup), True
     return _np_text(tok, doc, lookup) or None, False
+
+
+def _possessor(ent: Any) -> bool:
+    """Whether a name is a possessor ("Ruth Calloway’s spokesman")."""
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return bool(ent.root.dep_ == "poss" or (after is not None and after.tag_ == "POS"))
 
 
 def source_of(verb: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
