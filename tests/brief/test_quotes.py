@@ -4,11 +4,10 @@ and a quality floor on PolNeAR."""
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+from types import ModuleType
 
 import pytest
-from tests.conftest import ROOT, shared_data
+from tests.conftest import bench_module, shared_data
 
 from parallax.model import Article, Quote
 
@@ -217,18 +216,12 @@ FLOOR_SPEECH_PAIR_OVERLAP_F1 = 0.78
 
 
 @pytest.fixture(scope="module")
-def bench_quotes():  # type: ignore[no-untyped-def]
-    shared_data("polnear")
-    sys.path.insert(0, str(ROOT))
-    try:
-        import bench.quotes as module
-    finally:
-        sys.path.remove(str(ROOT))
-    return module
+def bench_quotes() -> ModuleType:
+    return bench_module("quotes", "polnear")
 
 
 @pytest.mark.data
-def test_polnear_dev_floor(bench_quotes: Any) -> None:
+def test_polnear_dev_floor(bench_quotes: ModuleType) -> None:
     # The first 20 dev texts only (about 20 s), to keep the suite short; the
     # floors above sit a little below what the benchmark measured on them.
     from parallax.nlp import parse

@@ -10,11 +10,10 @@ Lead 65.6).  Both sets are held out from the tuning of summary.py's weights.
 from __future__ import annotations
 
 import json
-import sys
 from types import ModuleType
 
 import pytest
-from tests.conftest import ROOT, shared_data
+from tests.conftest import bench_module, shared_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.data]
 
@@ -23,11 +22,7 @@ BBC_HELD_OUT_FLOOR = 0.72
 
 
 def _bench() -> ModuleType:
-    sys.path.insert(0, str(ROOT))
-    try:
-        return __import__("bench.summary", fromlist=["bench"])
-    finally:
-        sys.path.remove(str(ROOT))
+    return bench_module("summary")
 
 
 def _rouge1(bench: ModuleType, cases: list[object]) -> float:
