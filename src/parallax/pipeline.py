@@ -356,7 +356,15 @@ class Pipeline:
             self._estimate_dates(articles)
             stored = self.store.nlp([a.id for a in articles])
             docs = [nlp.doc_from_bytes(stored[a.id].doc) for a in articles]
-            briefing = build_briefing(articles, docs)
+            try:
+                briefing = build_briefing(articles, docs)
+            except Exception as exc:
+                # One story's odd text must not cost the others their briefings:
+                # the error is recorded, the story stays marked for a rebuild
+                # (retried on the next run), and the loop goes on.
+                log.exception("briefing of story %s failed", story_id)
+                self.store.record_error(f"story {story_id}", f"briefing failed: {exc!r}")
+                continue
             if self.llm is not None:
                 try:
                     briefing.abstract = abstract(briefing, [a.id for a in articles], self.llm)

@@ -161,3 +161,11 @@ def test_a_date_in_a_sentence_without_a_verb_finds_its_clause_and_returns() -> N
     worker.join(5)
     assert not worker.is_alive(), "the walk up the parse did not stop at the root"
     assert found[0].i == 0
+
+
+def test_a_leap_day_moved_to_a_common_year_is_the_28th() -> None:
+    # A year-less "29 February" read in January 2024 is last year's, which had
+    # no 29th: this raised ValueError and stopped a whole import's briefings.
+    assert resolve_when("on 29 February", date(2024, 1, 10)) == When(
+        date(2023, 2, 28), "day", None, True
+    )

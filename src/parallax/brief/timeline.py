@@ -126,6 +126,12 @@ def _month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+def _shift_year(d: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes the 28th in a common year."""
+    year = d.year + years
+    return d.replace(year=year, day=min(d.day, calendar.monthrange(year, d.month)[1]))
+
+
 def _absolute(expr: str, ref: date | None, forward: bool) -> When | None:
     """Calendar dates: "27 November", "Nov. 26, 2024", "March 2019", "in 2016"."""
     m = _DAY_MONTH.search(expr) or _MONTH_DAY.search(expr)
@@ -140,9 +146,9 @@ def _absolute(expr: str, ref: date | None, forward: bool) -> When | None:
             # News reports what happened: a year-less date well after the
             # article's day belongs to the year before (and vice versa ahead).
             if not forward and d > ref + timedelta(days=31):
-                d = d.replace(year=d.year - 1)
+                d = _shift_year(d, -1)
             elif forward and d < ref - timedelta(days=31):
-                d = d.replace(year=d.year + 1)
+                d = _shift_year(d, 1)
         return When(d, "day", relative=not has_year)
     m = _MONTH_YEAR.search(expr)
     if m:
@@ -230,9 +236,9 @@ def resolve_when(expr: str, ref: date | None, forward: bool = False) -> When | N
             if last.precision == "day" and first.precision == "day" and last.start < first.start:
                 # "Dec. 28 to Jan. 3": the range crosses a new year
                 if first.relative:
-                    first = When(first.start.replace(year=first.start.year - 1), "day", None, True)
+                    first = When(_shift_year(first.start, -1), "day", None, True)
                 else:
-                    last = When(last.start.replace(year=last.start.year + 1), "day")
+                    last = When(_shift_year(last.start, 1), "day")
             end = _month_end(last.start) if last.precision == "month" else last.start
             if last.precision == "year":
                 end = date(last.start.year, 12, 31)
