@@ -530,7 +530,8 @@ def _serve(
         open_hosts=LOCAL_HOSTS,  # an open server answers only to these names
         secure_cookies=secure_cookies,
     )
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    # Access lines are info-level, which "warning" hides anyway; off, they cost nothing.
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 
 
 @app.command("serve")

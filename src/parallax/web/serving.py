@@ -76,6 +76,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        access_log=False,
     )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
