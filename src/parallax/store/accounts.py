@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -28,6 +28,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import (
     Connection,
     CursorResult,
+    Insert,
+    Select,
     Table,
     delete,
     func,
@@ -231,19 +233,10 @@ class Accounts:
     def local_user(self) -> User:
         """The single-user profile, created the first time it is needed."""
         u = t.users.c
-        find = select(u.id).where(u.password_hash.is_(None))
-        with self.engine.connect() as conn:
-            found = conn.execute(find).scalar()
-        if found is None:
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(
-                        insert(t.users).values(name=LOCAL_NAME, password_hash=None, created=now())
-                    )
-            except IntegrityError:
-                pass  # several first requests at once: another one made it
-            with self.engine.connect() as conn:
-                found = conn.execute(find).scalar_one()
+        found = self._find_or_insert(
+            select(u.id).where(u.password_hash.is_(None)),
+            lambda: insert(t.users).values(name=LOCAL_NAME, password_hash=None, created=now()),
+        )
         return User(int(found), LOCAL_NAME, local=True)
 
     def signing_key(self) -> bytes:
@@ -251,20 +244,28 @@ class Accounts:
         the database, so that every server process on it, before and after a
         restart, accepts the others' forms."""
         c = t.settings.c
-        find = select(c.value).where(c.name == SIGNING_KEY)
+        found = self._find_or_insert(
+            select(c.value).where(c.name == SIGNING_KEY),
+            lambda: insert(t.settings).values(name=SIGNING_KEY, value=secrets.token_hex(32)),
+        )
+        return bytes.fromhex(found)
+
+    def _find_or_insert(self, find: Select[Any], make: Callable[[], Insert]) -> Any:
+        """The value ``find`` selects, inserting ``make()``'s row first if there is none.
+
+        Several first requests (or processes) may race to insert: the loser's
+        unique-key error is expected, and everyone then reads the winner's row."""
         with self.engine.connect() as conn:
             found = conn.execute(find).scalar()
         if found is None:
             try:
                 with self.engine.begin() as conn:
-                    conn.execute(
-                        insert(t.settings).values(name=SIGNING_KEY, value=secrets.token_hex(32))
-                    )
+                    conn.execute(make())
             except IntegrityError:
-                pass  # another process made it first; theirs is the one
+                pass
             with self.engine.connect() as conn:
                 found = conn.execute(find).scalar_one()
-        return bytes.fromhex(found)
+        return found
 
     # --- sessions ------------------------------------------------------------
 
