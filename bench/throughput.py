@@ -8,21 +8,27 @@ which de-duplication still finds, as it would wire copies).  Dates run at a
 steady 400 articles a day, so the hot part of the clustering index is the same
 size at every scale and only the archive grows.
 
-For each size, in one process: the whole import (``Pipeline.run`` into a real
-SQLite database in a temporary folder, briefings included) with articles/s
-and peak RSS; then spaCy and the embedding model alone on the same texts,
-with the pipeline's own batch sizes.  Printed: the pipeline's seconds per
-article, the models' seconds per article, their ratio, and, when several
-sizes run, each size's cost per article against the first's.  Progress is
-printed every ``--every`` articles, so a run stopped early still says how far
-it got and how fast.
+The articles arrive as a poller would bring them: ``--poll`` at a time, each
+poll one ``Pipeline.run`` into a real SQLite database, its stories' briefings
+included.  One run to the largest size passes through the smaller ones on the
+same stream, so "at 10,000" is the first 10,000 articles of that run.  After
+every poll a line goes to ``log.jsonl`` in the state folder (wall and CPU
+seconds, peak RSS); a run given the same ``--state`` again resumes after the
+last logged poll, so a 100,000-article run may span several sittings.
 
-Run: .venv/bin/python bench/throughput.py --sizes 10000 [100000]
+Printed for each size: articles/s and CPU ms/article over the whole run to
+that size, the cost of the last tenth before it (the marginal cost at that
+archive size), peak RSS, and each size's cost against the first's.  Then
+spaCy and the embedding model alone on a sample of the same texts, with the
+pipeline's own batch sizes, and the ratio of the pipeline's cost to theirs.
+
+Run: .venv/bin/python bench/throughput.py --sizes 10000 100000 --state /tmp/tp
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import resource
@@ -31,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 from parallax import nlp
@@ -92,44 +99,71 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_pipeline(data: Path, size: int, every: int) -> float:
-    """Seconds the whole import of ``size`` articles took."""
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store.open(str(Path(folder) / "throughput.db"))
-        pipeline = Pipeline(store)
-        done = printed = 0
-        started = last = time.perf_counter()
-        last_cpu = time.process_time()
-
-        def progress(n: int) -> None:
-            nonlocal done, printed, last, last_cpu
-            done += n
-            if done // every > printed // every:
-                now, cpu = time.perf_counter(), time.process_time()
-                fresh = done - printed
-                print(
-                    f"    {done:>7} articles  {done / (now - started):6.1f}/s overall  "
-                    f"since the last line: {1000 * (now - last) / fresh:6.1f} ms/article, "
-                    f"{1000 * (cpu - last_cpu) / fresh:6.1f} CPU ms/article  "
-                    f"peak RSS {peak_rss_mb():.0f} MB",
-                    flush=True,
-                )
-                printed, last, last_cpu = done, now, cpu
-
-        report = pipeline.run(documents(data, size), progress=progress)
-        elapsed = time.perf_counter() - started
-        print(f"    {report.line()}; {store.count_articles()} articles stored", flush=True)
-        store.close()
-    return elapsed
+def read_log(log: Path) -> list[dict[str, float]]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
 
 
-def run_models(data: Path, size: int) -> float:
-    """Seconds an article spaCy and the sentence encoder alone take on the same texts.
+def import_until(data: Path, state: Path, size: int, poll: int) -> list[dict[str, float]]:
+    """Import the stream up to ``size`` articles, resuming after the last logged poll."""
+    log = state / "log.jsonl"
+    polls = read_log(log)
+    done = int(polls[-1]["done"]) if polls else 0
+    if done >= size:
+        return polls
+    if done:
+        print(f"  resuming after {done} articles (log: {log})", flush=True)
+    # Opening the pipeline loads its indexes and finishes briefings a killed
+    # run left: that is part of resuming, so it is timed with the next poll.
+    wall, cpu = time.perf_counter(), time.process_time()
+    store = Store.open(str(state / "throughput.db"))
+    pipeline = Pipeline(store)
+    stream = islice(documents(data, size), done, None)
+    with log.open("a") as out:
+        while batch := list(islice(stream, poll)):
+            report = pipeline.run(batch)
+            now, now_cpu = time.perf_counter(), time.process_time()
+            done += len(batch)
+            entry = {
+                "done": done,
+                "at": time.time(),  # to tell which polls a pause of the machine fell in
+                "articles": len(batch),
+                "wall": now - wall,
+                "cpu": now_cpu - cpu,
+                "rss_mb": peak_rss_mb(),
+                "stories": len(report.stories),
+                "failed": report.failed,
+            }
+            out.write(json.dumps(entry) + "\n")
+            out.flush()
+            polls.append(entry)
+            print(
+                f"    {done:>7} articles  this poll: {1000 * entry['wall'] / len(batch):6.1f} "
+                f"ms/article, {1000 * entry['cpu'] / len(batch):6.1f} CPU ms/article, "
+                f"{entry['stories']} stories briefed, peak RSS {entry['rss_mb']:.0f} MB",
+                flush=True,
+            )
+            wall, cpu = now, now_cpu
+    print(f"  {store.count_articles()} articles stored", flush=True)
+    store.close()
+    return polls
+
+
+def cost(polls: list[dict[str, float]], lo: int, hi: int) -> tuple[float, float]:
+    """Wall and CPU seconds per article over the polls that end in (lo, hi]."""
+    chosen = [p for p in polls if lo < p["done"] <= hi]
+    n = sum(p["articles"] for p in chosen) or 1
+    return sum(p["wall"] for p in chosen) / n, sum(p["cpu"] for p in chosen) / n
+
+
+def run_models(data: Path, size: int) -> tuple[float, float]:
+    """Wall and CPU seconds an article spaCy and the sentence encoder alone take.
 
     ``enrich`` is the two models and nothing else, run as the pipeline runs
     them (same batches, the encoder beside the parse).
     """
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     batch: list[Article] = []
     for doc in documents(data, size):
         batch.append(Article(id="", text=doc.body, title=doc.title))
@@ -138,40 +172,50 @@ def run_models(data: Path, size: int) -> float:
             batch = []
     if batch:
         enrich(batch)
-    return (time.perf_counter() - started) / size
+    return (time.perf_counter() - wall) / size, (time.process_time() - cpu) / size
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
-    parser.add_argument("--every", type=int, default=1000, help="print progress this often")
+    parser.add_argument("--poll", type=int, default=1000, help="articles per pipeline run")
     parser.add_argument(
-        "--models-sample", type=int, default=10_000, help="texts to time the models alone on"
+        "--state", type=Path, help="folder for the database and the log; reuse it to resume"
+    )
+    parser.add_argument(
+        "--models-sample", type=int, default=3000, help="texts to time the models alone on"
     )
     args = parser.parse_args()
     if not (args.data / "bbc").is_dir():
         sys.exit(f"{args.data / 'bbc'} is missing: put the shared data folder beside the repo")
-    nlp.spacy_model(), nlp.embed(["warm up"])  # loading the models is not per-article cost
-    costs: list[float] = []
-    for size in args.sizes:
-        print(f"{size} articles (BBC, replicated with perturbations):", flush=True)
-        whole = run_pipeline(args.data, size, args.every)
-        rss = peak_rss_mb()
-        sample = min(size, args.models_sample)
-        models = run_models(args.data, sample)
-        costs.append(whole / size)
+    sizes = sorted(args.sizes)
+    with tempfile.TemporaryDirectory() as scratch:
+        state = args.state or Path(scratch)
+        state.mkdir(parents=True, exist_ok=True)
+        nlp.spacy_model(), nlp.embed(["warm up"])  # loading the models is not per-article cost
+        print(f"{sizes[-1]} articles (BBC, replicated with perturbations), {args.poll} a poll:")
+        polls = import_until(args.data, state, sizes[-1], args.poll)
+    model_wall, model_cpu = run_models(args.data, args.models_sample)
+    print(
+        f"spaCy + embedding alone on the first {args.models_sample} texts: "
+        f"{1000 * model_wall:.1f} ms/article, {1000 * model_cpu:.1f} CPU ms/article"
+    )
+    first_wall = first_cpu = 0.0
+    for size in sizes:
+        wall, cpu = cost(polls, 0, size)
+        last_wall, last_cpu = cost(polls, size - size // 10, size)
+        rss = max(p["rss_mb"] for p in polls if p["done"] <= size)
+        first_wall, first_cpu = first_wall or wall, first_cpu or cpu
         print(
-            f"  pipeline {whole:.0f}s = {size / whole:.1f} articles/s "
-            f"({1000 * whole / size:.1f} ms/article), peak RSS {rss:.0f} MB\n"
-            f"  spaCy + embedding alone on the first {sample} texts: "
-            f"{1000 * models:.1f} ms/article\n"
-            f"  pipeline / models alone: {whole / size / models:.2f}",
+            f"at {size}: {1 / wall:.1f} articles/s ({1000 * wall:.1f} ms, "
+            f"{1000 * cpu:.1f} CPU ms an article); the last tenth {1000 * last_wall:.1f} ms, "
+            f"{1000 * last_cpu:.1f} CPU ms an article; peak RSS {rss:.0f} MB\n"
+            f"  pipeline / models alone: {wall / model_wall:.2f} (wall), "
+            f"{cpu / model_cpu:.2f} (CPU)\n"
+            f"  cost per article against at {sizes[0]}: {wall / first_wall:.2f} (wall), "
+            f"{cpu / first_cpu:.2f} (CPU)",
             flush=True,
-        )
-    for size, cost in zip(args.sizes[1:], costs[1:], strict=True):
-        print(
-            f"cost per article at {size} / at {args.sizes[0]}: {cost / costs[0]:.2f}", flush=True
         )
 
 

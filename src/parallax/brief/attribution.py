@@ -154,14 +154,15 @@ def _nsubj(verb: Any) -> Any | None:
     """The nearest subject of a verb in its own paragraph: a time stamp or a
     dateline run into the sentence ("Washington (AFP) – Clinton has …") can be
     parsed as a second subject."""
-    text = verb.doc.text
+    doc = verb.doc
     subjects = [
         c
         for c in verb.children
         if c.dep_ in ("nsubj", "nsubjpass")
         and c.lower_ != "there"
         and not (c.lower_ == "it" and c.dep_ == "nsubjpass")  # "it was reported that"
-        and "\n" not in text[min(c.idx, verb.idx) : max(c.idx, verb.idx)]
+        # A span's text, not the document's: Doc.text joins every token anew.
+        and "\n" not in doc[min(c.i, verb.i) : max(c.i, verb.i)].text_with_ws
     ]
     return min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
 

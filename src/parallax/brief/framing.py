@@ -36,7 +36,7 @@ import numpy as np
 from parallax.brief._text import inside, ordered_ids, quote_spans, roots
 from parallax.brief.entities import TITLES, name_lookup, resolve
 from parallax.model import Article, Entity, Framing, FramingTerm, OutletTerms, UniqueFact
-from parallax.nlp import embed
+from parallax.nlp import embed_remembered
 
 # Unnamed group labels are one referent when the mean embeddings of the
 # sentences they occur in are this close; lower merges the two sides of a
@@ -385,7 +385,7 @@ def _cluster_unowned(
     lemmas = [key for key in groups if len(contexts[key]) >= 2]
     if not lemmas:
         return []
-    vecs = embed([" ".join(contexts[lem]) for lem in lemmas])
+    vecs = embed_remembered([" ".join(contexts[lem]) for lem in lemmas])
     clusters: list[list[int]] = []
     for i in range(len(lemmas)):
         for c in clusters:
@@ -504,7 +504,7 @@ def unique_facts(articles: Sequence[Article], docs: Sequence[Any]) -> list[Uniqu
                 sents.append((art.id, re.sub(r"\s+", " ", s.text).strip()))
     if len({outlet_of[a] for a, _ in sents}) < 2:
         return []
-    vecs = embed([t for _, t in sents])
+    vecs = embed_remembered([t for _, t in sents])
     centre = vecs.mean(axis=0)
     sims = vecs @ vecs.T
     candidates: dict[str, list[tuple[float, int]]] = defaultdict(list)

@@ -42,7 +42,7 @@ from parallax.brief.quotes import according_to, source_of
 from parallax.brief.timeline import reference_dates
 from parallax.brief.timeline import resolve as resolve_date
 from parallax.model import Article, Entity, QuantityGroup, QuantityMention
-from parallax.nlp import embed
+from parallax.nlp import embed_where
 
 WORDS = {
     "one": 1,
@@ -874,7 +874,11 @@ def extract_quantities(
     mentions = [m for m in mentions if (copy_of.get(m.article_id), m.text) not in original_figures]
     if not mentions:
         return []
-    vecs = embed([m.clause for m in mentions])
+    # Only mentions of one category and event are ever compared (``_group``).
+    keys = Counter((m.category, m.event) for m in mentions)
+    vecs = embed_where(
+        [m.clause for m in mentions], [keys[(m.category, m.event)] > 1 for m in mentions]
+    )
 
     result: list[tuple[tuple[int, int, int, int], QuantityGroup]] = []
     for g in _group(mentions, vecs):

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from parallax.brief._text import DATELINE, ordered_ids, quote_spans, roots
 from parallax.model import Article, SummarySentence
-from parallax.nlp import embed
+from parallax.nlp import embed_remembered
 
 # A briefing's summary stops at whichever comes first: six sentences, or the
 # sentence that reaches 150 words (six news sentences run to about that).
@@ -179,7 +179,7 @@ def summarise(
             bags.append(_content_lemmas(tokens))
     if not sents:
         return []
-    vecs = embed([t for _, t, _, _ in sents])
+    vecs = embed_remembered([t for _, t, _, _ in sents])
     centroids = []
     for aid in dict.fromkeys(a for a, *_ in sents):
         rows = [i for i, s in enumerate(sents) if s[0] == aid]

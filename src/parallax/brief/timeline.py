@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import re
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,7 +28,7 @@ from typing import Any
 
 from parallax.brief._text import DATELINE, REPORT_LEMMAS, inside, ordered_ids, quote_spans
 from parallax.model import Article, TimelineEvent
-from parallax.nlp import embed
+from parallax.nlp import embed_where
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = (
@@ -417,7 +418,11 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
                     raw.append((when, text, art.id, estimated and when.relative))
     if not raw:
         return []
-    vecs = embed([t for _, t, _, _ in raw])
+    # Only events that share a day are ever compared.
+    days = Counter((w.start, w.precision, w.end) for w, *_ in raw)
+    vecs = embed_where(
+        [t for _, t, _, _ in raw], [days[(w.start, w.precision, w.end)] > 1 for w, *_ in raw]
+    )
     events: list[tuple[list[int], When, TimelineEvent]] = []
     for i, (when, text, aid, est) in enumerate(raw):
         for members, w, ev in events:
