@@ -10,9 +10,13 @@
    with one worker process and then with two.
 3. Loads it from another process with wrk (Debian's ``wrk`` package):
    - **paced**: up to 200 requests/s, spread over 40 connections that each wait
-     200 ms between requests (wrk's ``delay`` hook; the rate achieved is printed,
-     a little under 200 since each response's own time adds to the wait);
-     p50 and p99 at that rate;
+     100 to 300 ms (200 on average, drawn anew each time) between requests
+     (wrk's ``delay`` hook; the rate achieved is printed, a little under 200
+     since each response's own time adds to the wait); p50 and p99 at that rate;
+   - **lockstep**: the same 40 connections each waiting exactly 200 ms.  They
+     start together and stay in step, so requests come as bursts of about 40 at
+     once five times a second: the same rate, but the worst case of it, shown
+     beside the paced row rather than instead of it;
    - **flat out**: 8 connections as fast as the server answers; the requests/s
      sustained with no errors.
    Each for the front page and for story pages (100 different stories in turn).
@@ -245,9 +249,25 @@ end
 
 
 def wrk(
-    base: str, paths: list[str], seconds: int, connections: int, pace_ms: int | None
+    base: str,
+    paths: list[str],
+    seconds: int,
+    connections: int,
+    pace_ms: int | None,
+    jitter_ms: int = 0,
 ) -> dict[str, Any]:
-    delay = f"delay = function() return {pace_ms} end" if pace_ms else ""
+    """wrk's figures; each connection waits ``pace_ms`` ± ``jitter_ms`` between requests."""
+    delay = ""
+    if pace_ms:
+        low, high = pace_ms - jitter_ms, pace_ms + jitter_ms
+        # Each wrk thread has its own Lua state: a seed per thread, or both
+        # threads draw the same delays.
+        delay = (
+            "local threads = 0\n"
+            "setup = function(thread) threads = threads + 1; thread:set('seed', threads) end\n"
+            "init = function(args) math.randomseed(7919 * seed) end\n"
+            f"delay = function() return math.random({low}, {high}) end"
+        )
     script = LUA % (", ".join(f'"{p}"' for p in paths), delay)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
@@ -336,11 +356,12 @@ def main() -> None:
             for name, paths in (("front", ["/"]), ("story", story_paths)):
                 # Warm up: templates compiled, SQLite pages in the OS cache.
                 wrk(base, paths, 3, 4, None)
-                for load, connections, pace in (
-                    ("paced 200 req/s", 40, 200),
-                    ("flat out, 8 conns", 8, None),
+                for load, connections, pace, jitter in (
+                    ("paced 200 req/s", 40, 200, 100),
+                    ("lockstep 200 req/s", 40, 200, 0),
+                    ("flat out, 8 conns", 8, None, 0),
                 ):
-                    r = wrk(base, paths, args.seconds, connections, pace)
+                    r = wrk(base, paths, args.seconds, connections, pace, jitter)
                     print(
                         f"{workers:>7} {name:<6} {load:<22} {r['rps']:>8.1f} {r['p50']:>8.1f} "
                         f"{r['p99']:>8.1f} {int(r['errors']):>7}"
