@@ -64,8 +64,11 @@ def embed(texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
 
 # Briefings embed their stories' sentences, and a story is briefed again each
 # time it grows: remembering recent sentences spares the model the ones it has
-# already read.  20,000 vectors are about 30 MB.
-MEMO_SIZE = 20_000
+# already read.  A story stays live for days, and a day of a busy import is
+# some 400 articles of 25 sentences each: 100,000 vectors (about 190 MB) hold
+# ten such days.  At 20,000, one poll of 1,000 articles pushed out the
+# sentences of the stories it then re-briefed.
+MEMO_SIZE = 100_000
 _memo: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
 _memo_lock = threading.Lock()
 
