@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -79,9 +79,7 @@ def create_app(
     app.include_router(accounts.router(people, templates))
     app.include_router(personal.router(store, people, templates))
     app.include_router(atom.router(store, people))
-    app.include_router(
-        pages.router(store, templates), dependencies=[Depends(personal.mark_read(store, people))]
-    )
+    app.include_router(pages.router(store, templates, personal.mark_read(people)))
     app.include_router(admin.router(store, templates))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 

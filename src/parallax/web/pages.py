@@ -3,13 +3,13 @@ entity, outlet and topic pages."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
@@ -110,7 +110,11 @@ def href(path: str, **params: Any) -> str:
     return path + ("?" + urlencode(kept) if kept else "")
 
 
-def router(store: Store, templates: Templates) -> APIRouter:
+def router(
+    store: Store, templates: Templates, viewed: Callable[[Request, str], None]
+) -> APIRouter:
+    """The reader's pages; ``viewed`` is told of each story page served (by its
+    story's own id), in the request's own thread."""
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
     def page(name: str, **context: Any) -> HTMLResponse:
@@ -167,10 +171,11 @@ def router(store: Store, templates: Templates) -> APIRouter:
         )
 
     @pages.get("/stories/{story_id}")
-    def story(story_id: str) -> Any:
+    def story(request: Request, story_id: str) -> Any:
         found = briefings.get(story_id, lambda: briefed(story_id))
         if found is None:
             raise HTTPException(404, "We have no story at this address.")
+        viewed(request, found.row.id)
         return page(
             "story.html", story=found.row, b=found.view, topics=found.topics, body=found.body
         )
