@@ -169,3 +169,14 @@ def test_a_leap_day_moved_to_a_common_year_is_the_28th() -> None:
     assert resolve_when("on 29 February", date(2024, 1, 10)) == When(
         date(2023, 2, 28), "day", None, True
     )
+
+
+def test_a_range_whose_first_day_is_not_in_the_last_days_month_keeps_the_date_it_names() -> None:
+    # "from 31 to 3 June" (June has 30 days) raised ValueError and cost a
+    # story its briefing in the throughput run; no range then, only the one real date.
+    assert resolve_when("from 31 to 3 June", date(2024, 6, 10)) == When(
+        date(2024, 6, 3), "day", None, True
+    )
+    assert resolve_when("from 1 to 3 June", date(2024, 6, 10)) == When(
+        date(2024, 6, 1), "day", date(2024, 6, 3), True
+    )

@@ -226,11 +226,13 @@ def resolve_when(expr: str, ref: date | None, forward: bool = False) -> When | N
     if len(parts) == 2:
         last = _absolute(parts[1], ref, forward)
         day_only = re.fullmatch(r"\s*(?:from|between)?\s*(\d{1,2})\s*", parts[0], re.I)
+        first: When | None = None
         if day_only and last is not None and last.precision == "day":
             # "from 1 to 3 June": the first day takes the last one's month
-            first: When | None = When(
-                last.start.replace(day=int(day_only.group(1))), "day", None, last.relative
-            )
+            # ("from 31 to 3 June" names no day of June: no date then)
+            day = int(day_only.group(1))
+            if 1 <= day <= calendar.monthrange(last.start.year, last.start.month)[1]:
+                first = When(last.start.replace(day=day), "day", None, last.relative)
         else:
             first = _absolute(parts[0], ref, forward)
         if first is not None and last is not None:
