@@ -78,16 +78,19 @@ def test_importing_again_stores_nothing_twice(seeded: tuple[Store, dict[str, obj
     assert store.count_articles() == 5
 
 
+def _plain(doc_id: str, body: str, source: str) -> Document:
+    return Document(body=body, is_html=False, id=doc_id, source=source)
+
+
 def test_a_run_killed_mid_way_keeps_what_it_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store.open(str(tmp_path / "p.db"))
     docs = [
-        Document(
-            body=f"Article {i}. " + "The council approved a new budget for the harbour. " * 30,
-            is_html=False,
-            id=f"a{i}",
-            source=f"Outlet {i}",
+        _plain(
+            f"a{i}",
+            f"Article {i}. " + "The council approved a new budget for the harbour. " * 30,
+            f"Outlet {i}",
         )
         for i in range(4)
     ]
@@ -118,11 +121,10 @@ def test_a_briefing_that_fails_is_recorded_and_the_other_stories_get_theirs(
     # leap-day and parse-walk faults this run survived); the stories are real.
     store = Store.open(str(tmp_path / "p.db"))
     docs = [
-        Document(
-            body=f"{topic} " * 3 + f"The {topic} story continues with its own details. " * 25,
-            is_html=False,
-            id=f"{topic}-1",
-            source="Outlet",
+        _plain(
+            f"{topic}-1",
+            f"{topic} " * 3 + f"The {topic} story continues with its own details. " * 25,
+            "Outlet",
         )
         for topic in ("harbour", "orchard")
     ]

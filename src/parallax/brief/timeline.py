@@ -127,6 +127,11 @@ def _month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+def _span(w: When) -> tuple[date, str, date | None]:
+    """What two events must share to be one: the days, whether read as relative or not."""
+    return (w.start, w.precision, w.end)
+
+
 def _shift_year(d: date, years: int) -> date:
     """The same day ``years`` later; 29 February becomes the 28th in a common year."""
     year = d.year + years
@@ -231,7 +236,7 @@ def resolve_when(expr: str, ref: date | None, forward: bool = False) -> When | N
             # "from 1 to 3 June": the first day takes the last one's month
             # ("from 31 to 3 June" names no day of June: no date then)
             day = int(day_only.group(1))
-            if 1 <= day <= calendar.monthrange(last.start.year, last.start.month)[1]:
+            if 1 <= day <= _month_end(last.start).day:
                 first = When(last.start.replace(day=day), "day", None, last.relative)
         else:
             first = _absolute(parts[0], ref, forward)
@@ -421,14 +426,12 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
     if not raw:
         return []
     # Only events that share a day are ever compared.
-    days = Counter((w.start, w.precision, w.end) for w, *_ in raw)
-    vecs = embed_where(
-        [t for _, t, _, _ in raw], [days[(w.start, w.precision, w.end)] > 1 for w, *_ in raw]
-    )
+    days = Counter(_span(w) for w, *_ in raw)
+    vecs = embed_where([t for _, t, _, _ in raw], [days[_span(w)] > 1 for w, *_ in raw])
     events: list[tuple[list[int], When, TimelineEvent]] = []
     for i, (when, text, aid, est) in enumerate(raw):
         for members, w, ev in events:
-            same_day = (w.start, w.precision, w.end) == (when.start, when.precision, when.end)
+            same_day = _span(w) == _span(when)
             if same_day and max(float(vecs[i] @ vecs[k]) for k in members) >= SAME_EVENT_SIM:
                 members.append(i)
                 ev.article_ids = ordered_ids([*ev.article_ids, aid], order)
