@@ -14,7 +14,9 @@ included.  One run to the largest size passes through the smaller ones on the
 same stream, so "at 10,000" is the first 10,000 articles of that run.  After
 every poll a line goes to ``log.jsonl`` in the state folder (wall and CPU
 seconds, peak RSS); a run given the same ``--state`` again resumes after the
-last logged poll, so a 100,000-article run may span several sittings.
+last logged poll, so a 100,000-article run may span several sittings (the
+polls that meet articles a killed sitting stored but never logged are left
+out of the costs).
 
 Printed for each size: articles/s and CPU ms/article over the whole run to
 that size, the cost of the last tenth before it (the marginal cost at that
@@ -118,6 +120,10 @@ def import_until(data: Path, state: Path, size: int, poll: int) -> list[dict[str
     # run left: that is part of resuming, so it is timed with the next poll.
     wall, cpu = time.perf_counter(), time.process_time()
     store = Store.open(str(state / "throughput.db"))
+    # A run killed between logging polls has stored articles it never logged:
+    # their import went untimed, so the polls that meet them again are logged
+    # as partial and left out of the costs.
+    stored = store.count_articles()
     pipeline = Pipeline(store)
     stream = islice(documents(data, size), done, None)
     with log.open("a") as out:
@@ -134,6 +140,7 @@ def import_until(data: Path, state: Path, size: int, poll: int) -> list[dict[str
                 "rss_mb": peak_rss_mb(),
                 "stories": len(report.stories),
                 "failed": report.failed,
+                "partial": done - len(batch) < stored,
             }
             out.write(json.dumps(entry) + "\n")
             out.flush()
@@ -151,8 +158,8 @@ def import_until(data: Path, state: Path, size: int, poll: int) -> list[dict[str
 
 
 def cost(polls: list[dict[str, float]], lo: int, hi: int) -> tuple[float, float]:
-    """Wall and CPU seconds per article over the polls that end in (lo, hi]."""
-    chosen = [p for p in polls if lo < p["done"] <= hi]
+    """Wall and CPU seconds per article over the whole polls that end in (lo, hi]."""
+    chosen = [p for p in polls if lo < p["done"] <= hi and not p.get("partial")]
     n = sum(p["articles"] for p in chosen) or 1
     return sum(p["wall"] for p in chosen) / n, sum(p["cpu"] for p in chosen) / n
 

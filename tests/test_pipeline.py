@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import parallax.pipeline
+from parallax.brief import BRIEF_ARTICLES
 from parallax.ingest.files import read_paths
 from parallax.model import Document
 from parallax.pipeline import Pipeline
@@ -143,3 +144,18 @@ def test_a_briefing_that_fails_is_recorded_and_the_other_stories_get_theirs(
     assert by_text["harbour-1"].briefing is None
     assert store.dirty_stories() == [by_text["harbour-1"].id]  # retried on the next run
     assert any("briefing failed" in message for _, _, message in store.recent_errors())
+
+
+def test_a_long_story_is_briefed_from_a_bounded_selection(tmp_path: Path) -> None:
+    # One wire report carried by more outlets than a briefing reads: every copy
+    # joins the story, and the briefing reads the original and the newest copies.
+    store = Store.open(str(tmp_path / "p.db"))
+    body = "The council approved a new budget for the harbour on Tuesday. " * 12
+    docs = [_plain(f"w{i}", body, f"Outlet {i}") for i in range(BRIEF_ARTICLES + 3)]
+    Pipeline(store).run(docs)
+    (story,) = store.stories()
+    assert len(store.story_articles(story.id)) == BRIEF_ARTICLES + 3
+    assert story.briefing is not None
+    drawn = story.briefing["drawn_from"]
+    assert len(drawn) == BRIEF_ARTICLES
+    assert "w0" in drawn and "w1" not in drawn and f"w{BRIEF_ARTICLES + 2}" in drawn

@@ -34,3 +34,17 @@ def test_cost_reads_the_polls_within_a_range() -> None:
     ]
     assert throughput.cost(polls, 0, 20) == (0.2, 0.3)
     assert throughput.cost(polls, 10, 20) == (0.3, 0.4)
+
+
+@pytest.mark.slow
+def test_polls_a_killed_run_stored_but_never_logged_are_left_out_of_the_costs(
+    tmp_path: Path,
+) -> None:
+    throughput = bench_module("throughput", "bbc")
+    throughput.import_until(SHARED_DATA, tmp_path, 20, 10)
+    # Killed after storing the second poll but before logging it.
+    log = tmp_path / "log.jsonl"
+    log.write_text(log.read_text().splitlines()[0] + "\n")
+    polls = throughput.import_until(SHARED_DATA, tmp_path, 30, 10)
+    assert [(p["done"], p["partial"]) for p in polls] == [(10, False), (20, True), (30, False)]
+    assert throughput.cost(polls, 10, 30) == throughput.cost(polls, 20, 30)

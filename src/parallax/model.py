@@ -220,3 +220,5 @@ class Briefing:
     unique_facts: list[UniqueFact] = field(default_factory=list)
     abstract: list[SummarySentence] = field(default_factory=list)
     """The checked machine-written summary, when a language model is configured."""
+    drawn_from: list[str] = field(default_factory=list)
+    """Ids of the articles the briefing read: a long story's briefing reads some of them."""

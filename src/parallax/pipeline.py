@@ -22,7 +22,7 @@ from itertools import islice
 import numpy as np
 
 from parallax import nlp
-from parallax.brief import build_briefing
+from parallax.brief import briefing_articles, build_briefing
 from parallax.brief.abstractive import AbstractError, LLMSettings, abstract
 from parallax.cluster import Assignment, Item, StoryIndex, from_members, terms
 from parallax.cluster.terms import LEAD_CHARS
@@ -354,6 +354,7 @@ class Pipeline:
             if not articles:
                 continue
             self._estimate_dates(articles)
+            articles = briefing_articles(articles)
             stored = self.store.nlp([a.id for a in articles])
             docs = [nlp.doc_from_bytes(stored[a.id].doc) for a in articles]
             try:

@@ -36,6 +36,13 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
         + f"  ·  updated {story.get('updated', '')[:16]}  ·  story {story['id']}",
         style="dim",
     )
+    read = len(set(story.get("drawn_from") or number) & number.keys())
+    if read < len(articles):
+        console.print(
+            f"The briefing reads {read} of these articles: each outlet's newest first, "
+            "syndicated copies last.",
+            style="dim",
+        )
 
     conflicts = [g for g in story["quantities"] if g.get("conflict")]
     others = [g for g in story["quantities"] if not g.get("conflict")]

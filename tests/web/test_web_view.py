@@ -227,3 +227,12 @@ def test_if_none_match(header: str, matched: bool) -> None:
     from parallax.web.caching import matches
 
     assert matches(header, '"abc"') is matched
+
+
+def test_a_briefing_that_read_part_of_its_story_says_how_much() -> None:
+    story = [_a("a", "A"), _a("b", "B"), _a("c", "C")]
+    assert briefing.build({"drawn_from": ["a", "c", "gone"]}, story).read == (2, 3)
+    assert briefing.build({"drawn_from": ["a", "b", "c"]}, story).read is None
+    # Briefings written before the field existed read every article.
+    assert briefing.build({"summary": []}, story).read is None
+    assert briefing.build({"drawn_from": "a"}, story).read is None

@@ -80,7 +80,9 @@ def embed_remembered(texts: Sequence[str]) -> NDArray[np.float32]:
     fresh = embed(missing)
     with _memo_lock:
         for text, vector in zip(missing, fresh, strict=True):
-            _memo[text] = vector
+            # A copy: a row view would keep its whole batch alive as long as
+            # any one of its sentences stays remembered.
+            _memo[text] = vector.copy()
         rows = [_memo[t] for t in texts]
         for text in texts:
             _memo.move_to_end(text)

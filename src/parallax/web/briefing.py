@@ -27,7 +27,7 @@ from parallax.web.view import (
 
 KNOWN_KEYS = frozenset(
     {"summary", "entities", "quotes", "quantities", "timeline", "framing", "title", "id"}
-    | {"abstract"}
+    | {"abstract", "drawn_from"}
 )
 """Briefing keys with their own section; any other key is shown as an extra."""
 
@@ -235,6 +235,8 @@ class BriefingView:
     outlets: list[Outlet]
     independent: int
     citations: Citations
+    read: tuple[int, int] | None
+    """(articles the briefing read, articles in the story), when it read only some."""
 
 
 def _items(briefing: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
@@ -282,7 +284,16 @@ def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> Briefi
         outlets=[outlet(n) for n in names],
         independent=independent_sources(articles),
         citations=cites,
+        read=_read(data, articles),
     )
+
+
+def _read(data: Mapping[str, Any], articles: list[Article]) -> tuple[int, int] | None:
+    drawn = data.get("drawn_from")
+    if not isinstance(drawn, list):  # briefings written before the field read everything
+        return None
+    read = len({a.id for a in articles} & {i for i in drawn if isinstance(i, str)})
+    return (read, len(articles)) if read < len(articles) else None
 
 
 def _summary(
