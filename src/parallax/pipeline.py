@@ -31,6 +31,7 @@ from parallax.enrich import KEY_LABELS, Enrichment, enrich, entity_key
 from parallax.export import briefing_json
 from parallax.extract import ExtractionError, extract
 from parallax.ingest import IngestError
+from parallax.memory import release_free_memory
 from parallax.model import Article, Document, Story
 from parallax.store import Store, StoredNLP, Writer, now, window_start
 from parallax.wire import carried_wire
@@ -174,6 +175,7 @@ class Pipeline:
                 progress(len(batch))
         if brief:
             self.refresh(sorted(report.stories))
+        release_free_memory()
         return report
 
     def _run_batch(
