@@ -409,3 +409,14 @@ def test_pages_load_only_our_own_script_and_no_external_assets(client: TestClien
         assert "style=" not in html, path  # inline styles would be blocked by the CSP
     js = client.get("/static/reader.js")
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
+
+
+def test_a_long_storys_page_says_its_briefing_read_some_of_it(web_store: Store) -> None:
+    from .conftest import NOW, _article, add_story
+
+    reports = [_article(f"r{i}", f"Outlet {i}", f"Report {i}", "Ports closed.") for i in range(3)]
+    add_story(web_store, "long", "Long story", reports, {"drawn_from": ["r0", "r2"]}, NOW)
+    with TestClient(create_app(web_store)) as client:
+        html = client.get("/stories/long").text
+        assert "its briefing reads 2 of its 3 articles" in html
+        assert "its briefing reads" not in client.get("/stories/s1syria").text
