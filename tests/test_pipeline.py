@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 import parallax.pipeline
 from parallax.brief import BRIEF_ARTICLES
+from parallax.export import story_document
 from parallax.ingest.files import read_paths
 from parallax.model import Document
 from parallax.pipeline import Pipeline
+from parallax.render import render_briefing
 from parallax.store import Store
 from tests.conftest import shared_data
 
@@ -159,3 +163,9 @@ def test_a_long_story_is_briefed_from_a_bounded_selection(tmp_path: Path) -> Non
     drawn = story.briefing["drawn_from"]
     assert len(drawn) == BRIEF_ARTICLES
     assert "w0" in drawn and "w1" not in drawn and f"w{BRIEF_ARTICLES + 2}" in drawn
+    # The terminal view says so too.
+    document = story_document(store, story.id)
+    assert document is not None
+    out = StringIO()
+    render_briefing(document, Console(file=out, width=200))
+    assert f"The briefing reads {BRIEF_ARTICLES} of these articles" in out.getvalue()
