@@ -33,7 +33,7 @@ from parallax.extract import ExtractionError, extract
 from parallax.ingest import IngestError
 from parallax.memory import release_free_memory
 from parallax.model import Article, Document, Story
-from parallax.store import Store, StoredNLP, Writer, now, window_start
+from parallax.store import Store, StoredNLP, Writer, now
 from parallax.wire import carried_wire
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ class Pipeline:
         self.index = self._load_stories()
         self.duplicates = DuplicateIndex(load_text=self.store.text_of)
         for article_id, sig, original, when in self.store.recent_minhashes(
-            window_start(DEDUP_DAYS)
+            timedelta(days=DEDUP_DAYS)
         ):
             self.duplicates.add_stored(article_id, sig, duplicate_of=original, when=when)
 
@@ -139,7 +139,7 @@ class Pipeline:
         index = StoryIndex()
         for title, lead in self.store.recent_leads(WORD_SAMPLE, LEAD_CHARS):
             index.count_words(terms(title, lead))
-        hot = self.store.hot_stories(window_start(self.quiet_days))
+        hot = self.store.hot_stories(timedelta(days=self.quiet_days))
         titles = {row.id: row.title for row in hot}
         members: dict[str, list[Item]] = {}
         for row in self.store.hot_members(list(titles), LEAD_CHARS):

@@ -12,7 +12,6 @@ from parallax.store.database import (
     Writer,
     default_db_url,
     now,
-    window_start,
 )
 
 __all__ = [
@@ -27,5 +26,4 @@ __all__ = [
     "Writer",
     "default_db_url",
     "now",
-    "window_start",
 ]

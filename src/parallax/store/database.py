@@ -23,6 +23,7 @@ from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
+    and_,
     bindparam,
     create_engine,
     event,
@@ -236,26 +237,28 @@ class Store:
         return {r.article_id: StoredNLP(**r._mapping) for r in rows}
 
     def recent_minhashes(
-        self, since: datetime
+        self, window: timedelta
     ) -> list[tuple[str, bytes, str | None, datetime | None]]:
         """(article id, MinHash signature, original it copies, publication or else arrival
-        time) of recently added articles."""
-        a = t.articles.c
+        time) of the articles dated within ``window`` of the newest.
+
+        Measured in news time, as ``DuplicateIndex.forget_older`` measures it while a
+        pipeline runs, so that a restarted pipeline checks the articles a running one
+        would: by the arrival clock, a freshly imported archive would all come back.
+        """
+        a, n = t.articles.c, t.article_nlp.c
+        when = func.coalesce(a.published, a.added)
         with self.engine.connect() as conn:
+            newest = _aware(conn.execute(select(func.max(when))).scalar())
+            if newest is None:
+                return []
             rows = conn.execute(
-                select(
-                    t.article_nlp.c.article_id,
-                    t.article_nlp.c.minhash,
-                    a.duplicate_of,
-                    a.published,
-                    a.added,
-                )
-                .join(t.articles, a.id == t.article_nlp.c.article_id)
-                .where(a.added >= since, t.article_nlp.c.minhash.is_not(None))
+                select(n.article_id, n.minhash, a.duplicate_of, a.published, a.added)
+                .join(t.articles, a.id == n.article_id)
+                .where(when >= newest - window, n.minhash.is_not(None))
             ).all()
         return [
-            (r.article_id, r.minhash, r.duplicate_of, _aware(r.published or r.added))
-            for r in rows
+            (r.article_id, r.minhash, r.duplicate_of, _aware(r.published or r.added)) for r in rows
         ]
 
     def count_articles(self) -> int:
@@ -363,10 +366,22 @@ class Store:
             )
         return found
 
-    def hot_stories(self, since: datetime) -> list[HotRow]:
-        """Stories still taking articles, with what the clustering index needs."""
+    def hot_stories(self, quiet_for: timedelta) -> list[HotRow]:
+        """Stories still taking articles, with what the clustering index needs.
+
+        A dated story is hot while its newest article lies within ``quiet_for`` of
+        the newest story's: news time, the rule ``StoryIndex.evict_quiet`` applies
+        while a pipeline runs, so that a restarted pipeline holds the stories a
+        running one would.  (By the wall clock, a restart after importing an archive
+        revived every story in it, and old stories took new articles.)  An undated
+        story is hot while it was updated within ``quiet_for``.
+        """
         c = t.stories.c
         with self.engine.connect() as conn:
+            newest = _aware(conn.execute(select(func.max(c.last_published))).scalar())
+            hot = and_(c.last_published.is_(None), c.updated >= now() - quiet_for)
+            if newest is not None:
+                hot = or_(c.last_published >= newest - quiet_for, hot)
             rows = conn.execute(
                 select(
                     c.id,
@@ -376,7 +391,7 @@ class Store:
                     c.n_articles,
                     c.first_published,
                     c.last_published,
-                ).where(c.updated >= since, c.centroid.is_not(None))
+                ).where(hot, c.centroid.is_not(None))
             ).all()
         return [HotRow(**r._mapping) for r in rows]
 
@@ -688,7 +703,3 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
-
-
-def window_start(days: float) -> datetime:
-    return now() - timedelta(days=days)
