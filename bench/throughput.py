@@ -18,11 +18,17 @@ last logged poll, so a 100,000-article run may span several sittings (the
 polls that meet articles a killed sitting stored but never logged are left
 out of the costs).
 
+Beside the polls, at the start of every sitting and every ``PROBE_EVERY``
+polls, the bench times spaCy and the embedding model alone (``enrich``, the
+pipeline's own batches) on a fixed sample of the texts, and logs it too.  This
+machine's speed drifts by a fifth from one hour to the next, so a cost taken
+in one sitting is compared with another's only through the models timed
+beside each: a poll's cost in those units is the pipeline / models ratio.
+
 Printed for each size: articles/s and CPU ms/article over the whole run to
 that size, the cost of the last tenth before it (the marginal cost at that
-archive size), peak RSS, and each size's cost against the first's.  Then
-spaCy and the embedding model alone on a sample of the same texts, with the
-pipeline's own batch sizes, and the ratio of the pipeline's cost to theirs.
+archive size), peak RSS, the pipeline / models ratio over both spans, and each
+size's cost against the first's, in milliseconds and in models-alone units.
 
 Run: .venv/bin/python bench/throughput.py --sizes 10000 100000 --state /tmp/tp
 """
@@ -51,6 +57,11 @@ from parallax.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 PER_DAY = 400
 START = datetime(2024, 1, 1, tzinfo=UTC)
+PROBE_EVERY = 10
+"""Polls between two timings of the models alone.  The first poll of the same
+code took 249 ms an article in one sitting and 305 ms in another; each timing
+takes under 1 % of the polls it stands for."""
+PROBE_TEXTS = 200
 
 
 def bbc(data: Path) -> list[tuple[str, str, list[str]]]:
@@ -107,26 +118,50 @@ def read_log(log: Path) -> list[dict[str, float]]:
     return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
 
 
-def import_until(data: Path, state: Path, size: int, poll: int) -> list[dict[str, float]]:
-    """Import the stream up to ``size`` articles, resuming after the last logged poll."""
+def import_until(
+    data: Path, state: Path, size: int, poll: int, probe: int = PROBE_TEXTS
+) -> list[dict[str, float]]:
+    """Import the stream up to ``size`` articles, resuming after the last logged poll.
+
+    Returns the log: the polls, and the timings of the models alone on
+    ``probe`` texts (entries marked ``"probe"``) taken beside them.
+    """
     log = state / "log.jsonl"
-    polls = read_log(log)
+    entries = read_log(log)
+    polls = [e for e in entries if not e.get("probe")]
     done = int(polls[-1]["done"]) if polls else 0
     if done >= size:
-        return polls
+        return entries
     if done:
         print(f"  resuming after {done} articles (log: {log})", flush=True)
-    # Opening the pipeline loads its indexes and finishes briefings a killed
-    # run left: that is part of resuming, so it is timed with the next poll.
-    wall, cpu = time.perf_counter(), time.process_time()
-    store = Store.open(str(state / "throughput.db"))
-    # A run killed between logging polls has stored articles it never logged:
-    # their import went untimed, so the polls that meet them again are logged
-    # as partial and left out of the costs.
-    stored = store.count_articles()
-    pipeline = Pipeline(store)
-    stream = islice(documents(data, size), done, None)
+    sample = probe_texts(data, probe)
     with log.open("a") as out:
+
+        def write(entry: dict[str, float]) -> None:
+            out.write(json.dumps(entry) + "\n")
+            out.flush()
+            entries.append(entry)
+
+        def time_models() -> None:
+            wall, cpu = run_models(sample)
+            write({"probe": True, "done": done, "at": time.time(), "wall": wall, "cpu": cpu})
+            print(
+                f"    models alone: {1000 * wall:6.1f} ms, {1000 * cpu:6.1f} CPU ms an article",
+                flush=True,
+            )
+
+        time_models()
+        # Opening the pipeline loads its indexes and finishes briefings a killed
+        # run left: that is part of resuming, so it is timed with the next poll.
+        wall, cpu = time.perf_counter(), time.process_time()
+        store = Store.open(str(state / "throughput.db"))
+        # A run killed between logging polls has stored articles it never logged:
+        # their import went untimed, so the polls that meet them again are logged
+        # as partial and left out of the costs.
+        stored = store.count_articles()
+        pipeline = Pipeline(store)
+        stream = islice(documents(data, size), done, None)
+        sitting = 0
         while batch := list(islice(stream, poll)):
             report = pipeline.run(batch)
             now, now_cpu = time.perf_counter(), time.process_time()
@@ -142,44 +177,71 @@ def import_until(data: Path, state: Path, size: int, poll: int) -> list[dict[str
                 "failed": report.failed,
                 "partial": done - len(batch) < stored,
             }
-            out.write(json.dumps(entry) + "\n")
-            out.flush()
-            polls.append(entry)
+            write(entry)
             print(
                 f"    {done:>7} articles  this poll: {1000 * entry['wall'] / len(batch):6.1f} "
                 f"ms/article, {1000 * entry['cpu'] / len(batch):6.1f} CPU ms/article, "
                 f"{entry['stories']} stories briefed, peak RSS {entry['rss_mb']:.0f} MB",
                 flush=True,
             )
-            wall, cpu = now, now_cpu
+            sitting += 1
+            if sitting % PROBE_EVERY == 0:
+                time_models()
+            wall, cpu = time.perf_counter(), time.process_time()
     print(f"  {store.count_articles()} articles stored", flush=True)
     store.close()
-    return polls
+    return entries
 
 
-def cost(polls: list[dict[str, float]], lo: int, hi: int) -> tuple[float, float]:
+def _counted(entries: list[dict[str, float]], lo: int, hi: int) -> list[dict[str, float]]:
+    return [
+        e for e in entries if lo < e["done"] <= hi and not e.get("probe") and not e.get("partial")
+    ]
+
+
+def cost(entries: list[dict[str, float]], lo: int, hi: int) -> tuple[float, float]:
     """Wall and CPU seconds per article over the whole polls that end in (lo, hi]."""
-    chosen = [p for p in polls if lo < p["done"] <= hi and not p.get("partial")]
+    chosen = _counted(entries, lo, hi)
     n = sum(p["articles"] for p in chosen) or 1
     return sum(p["wall"] for p in chosen) / n, sum(p["cpu"] for p in chosen) / n
 
 
-def run_models(data: Path, size: int) -> tuple[float, float]:
+def against_models(entries: list[dict[str, float]], lo: int, hi: int) -> tuple[float, float]:
+    """Wall and CPU cost of the polls that end in (lo, hi], in units of the
+    models alone as last timed before each poll (the pipeline / models ratio)."""
+    counted = {id(e) for e in _counted(entries, lo, hi)}
+    latest: dict[str, float] | None = None
+    pipeline = [0.0, 0.0]
+    models = [0.0, 0.0]
+    for entry in entries:
+        if entry.get("probe"):
+            latest = entry
+        elif latest is not None and id(entry) in counted:
+            for i, key in enumerate(("wall", "cpu")):
+                pipeline[i] += entry[key]
+                models[i] += latest[key] * entry["articles"]
+    return pipeline[0] / (models[0] or 1), pipeline[1] / (models[1] or 1)
+
+
+def probe_texts(data: Path, count: int) -> list[Document]:
+    """``count`` originals spread evenly over the BBC topics, the same every time."""
+    originals = list(documents(data, len(bbc(data))))
+    return originals[:: max(1, len(originals) // count)][:count]
+
+
+def run_models(sample: list[Document]) -> tuple[float, float]:
     """Wall and CPU seconds an article spaCy and the sentence encoder alone take.
 
     ``enrich`` is the two models and nothing else, run as the pipeline runs
     them (same batches, the encoder beside the parse).
     """
     wall, cpu = time.perf_counter(), time.process_time()
-    batch: list[Article] = []
-    for doc in documents(data, size):
-        batch.append(Article(id="", text=doc.body, title=doc.title))
-        if len(batch) == BATCH:
-            enrich(batch)
-            batch = []
-    if batch:
-        enrich(batch)
-    return (time.perf_counter() - wall) / size, (time.process_time() - cpu) / size
+    for start in range(0, len(sample), BATCH):
+        enrich([Article(id="", text=d.body, title=d.title) for d in sample[start : start + BATCH]])
+    return (
+        (time.perf_counter() - wall) / len(sample),
+        (time.process_time() - cpu) / len(sample),
+    )
 
 
 def main() -> None:
@@ -191,7 +253,7 @@ def main() -> None:
         "--state", type=Path, help="folder for the database and the log; reuse it to resume"
     )
     parser.add_argument(
-        "--models-sample", type=int, default=3000, help="texts to time the models alone on"
+        "--probe", type=int, default=PROBE_TEXTS, help="texts the models alone are timed on"
     )
     args = parser.parse_args()
     if not (args.data / "bbc").is_dir():
@@ -202,26 +264,24 @@ def main() -> None:
         state.mkdir(parents=True, exist_ok=True)
         nlp.spacy_model(), nlp.embed(["warm up"])  # loading the models is not per-article cost
         print(f"{sizes[-1]} articles (BBC, replicated with perturbations), {args.poll} a poll:")
-        polls = import_until(args.data, state, sizes[-1], args.poll)
-    model_wall, model_cpu = run_models(args.data, args.models_sample)
-    print(
-        f"spaCy + embedding alone on the first {args.models_sample} texts: "
-        f"{1000 * model_wall:.1f} ms/article, {1000 * model_cpu:.1f} CPU ms/article"
-    )
-    first_wall = first_cpu = 0.0
+        entries = import_until(args.data, state, sizes[-1], args.poll, args.probe)
+    first: tuple[float, ...] = ()
     for size in sizes:
-        wall, cpu = cost(polls, 0, size)
-        last_wall, last_cpu = cost(polls, size - size // 10, size)
-        rss = max(p["rss_mb"] for p in polls if p["done"] <= size)
-        first_wall, first_cpu = first_wall or wall, first_cpu or cpu
+        wall, cpu = cost(entries, 0, size)
+        last_wall, last_cpu = cost(entries, size - size // 10, size)
+        units = against_models(entries, 0, size)
+        last_units = against_models(entries, size - size // 10, size)
+        rss = max(e["rss_mb"] for e in entries if e["done"] <= size and not e.get("probe"))
+        first = first or (wall, cpu, *units)
         print(
             f"at {size}: {1 / wall:.1f} articles/s ({1000 * wall:.1f} ms, "
             f"{1000 * cpu:.1f} CPU ms an article); the last tenth {1000 * last_wall:.1f} ms, "
             f"{1000 * last_cpu:.1f} CPU ms an article; peak RSS {rss:.0f} MB\n"
-            f"  pipeline / models alone: {wall / model_wall:.2f} (wall), "
-            f"{cpu / model_cpu:.2f} (CPU)\n"
-            f"  cost per article against at {sizes[0]}: {wall / first_wall:.2f} (wall), "
-            f"{cpu / first_cpu:.2f} (CPU)",
+            f"  pipeline / models alone timed beside it: {units[0]:.2f} (wall), "
+            f"{units[1]:.2f} (CPU); the last tenth {last_units[0]:.2f}, {last_units[1]:.2f}\n"
+            f"  cost per article against at {sizes[0]}: {wall / first[0]:.2f} (wall), "
+            f"{cpu / first[1]:.2f} (CPU); in models-alone units {units[0] / first[2]:.2f} "
+            f"(wall), {units[1] / first[3]:.2f} (CPU)",
             flush=True,
         )
 
