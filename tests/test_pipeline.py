@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -169,3 +171,38 @@ def test_a_long_story_is_briefed_from_a_bounded_selection(tmp_path: Path) -> Non
     out = StringIO()
     render_briefing(document, Console(file=out, width=200))
     assert f"The briefing reads {BRIEF_ARTICLES} of these articles" in out.getvalue()
+
+
+def test_a_date_far_ahead_of_arrival_is_estimated_and_leaves_other_stories_hot(
+    tmp_path: Path,
+) -> None:
+    # A mistyped year would otherwise be the newest news, and every story dated
+    # before it would leave the clustering index at once.
+    store = Store.open(str(tmp_path / "p.db"))
+    today = datetime.now(UTC).replace(microsecond=0)
+    harbour = "The council approved a new budget for the harbour on Tuesday. " * 12
+    storm = "A storm closed the mountain pass road near the border on Monday. " * 12
+    pipeline = Pipeline(store)
+    pipeline.run(
+        [
+            replace(_plain("h", harbour, "Outlet H"), published=today),
+            replace(_plain("s", storm, "Outlet S"), published=today),
+        ]
+    )
+    wrong = today.replace(year=today.year + 40)
+    pipeline.run([replace(_plain("h2", "Harbour. " + harbour, "Outlet T"), published=wrong)])
+    late = store.article("h2")
+    assert late is not None and late.story_id == _story_of(store, "h")
+    assert late.published == today and late.published_estimated
+    assert pipeline.index.get(_story_of(store, "s")) is not None
+    # A date some hours ahead (another time zone's today) is kept as given.
+    ahead = today + timedelta(hours=10)
+    pipeline.run([replace(_plain("s2", "Storm. " + storm, "Outlet U"), published=ahead)])
+    kept = store.article("s2")
+    assert kept is not None and kept.published == ahead and not kept.published_estimated
+
+
+def _story_of(store: Store, article_id: str) -> str:
+    article = store.article(article_id)
+    assert article is not None and article.story_id is not None
+    return article.story_id

@@ -16,7 +16,7 @@ import re
 import statistics
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 
 import numpy as np
@@ -49,6 +49,11 @@ WORD_SAMPLE = 2000
 """Newest articles whose words seed clustering's document frequencies when a pipeline starts."""
 DEDUP_DAYS = 14.0
 """Syndicated copies appear within days of the original; older ones are not checked."""
+AHEAD = timedelta(days=1)
+"""A publication date further than this after the article's arrival is wrong (a mistyped year,
+a feed's bad clock) and is estimated like a missing one.  Kept, it would be the newest news:
+the clustering index measures quiet from it, and every other story would go quiet at once.
+A day covers every time zone's idea of today."""
 
 
 @dataclass(slots=True)
@@ -232,6 +237,7 @@ class Pipeline:
                 continue
             seen.add(article_id)
             outlets.setdefault(digest, []).append(source)
+            arrived = now()
             yield _Pending(
                 Article(
                     id=article_id,
@@ -240,14 +246,14 @@ class Pipeline:
                     url=item.url or extracted.canonical_url,
                     source=item.source or extracted.source,
                     author=item.author or extracted.author,
-                    published=item.published or extracted.published,
+                    published=_credible(item.published or extracted.published, arrived),
                     language=extracted.language,
                     section=extracted.section,
                     image=extracted.image,
                     wire=carried_wire(
                         extracted.text, item.author or extracted.author, extracted.removed
                     ),
-                    added=now(),
+                    added=arrived,
                 ),
                 digest,
                 feed_id,
@@ -389,6 +395,13 @@ class Pipeline:
                 article.published, article.published_estimated = middle, True
         if estimates:
             self.store.set_estimated_dates(estimates)
+
+
+def _credible(published: datetime | None, arrived: datetime) -> datetime | None:
+    if published is None:
+        return None
+    aware = published if published.tzinfo else published.replace(tzinfo=UTC)
+    return published if aware <= arrived + AHEAD else None
 
 
 def _same_outlet(a: str | None, b: str | None) -> bool:
