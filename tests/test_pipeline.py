@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -12,7 +13,9 @@ import pytest
 from rich.console import Console
 
 import parallax.pipeline
+from parallax import nlp
 from parallax.brief import BRIEF_ARTICLES
+from parallax.brief.summary import sentence_texts
 from parallax.export import story_document
 from parallax.ingest.files import read_paths
 from parallax.model import Document
@@ -206,3 +209,34 @@ def _story_of(store: Store, article_id: str) -> str:
     article = store.article(article_id)
     assert article is not None and article.story_id is not None
     return article.story_id
+
+
+def test_the_summary_sentences_are_embedded_beside_the_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The encoder thread reads each batch's sentences while the parse goes on,
+    # and the briefings then find them remembered instead of waiting for them.
+    monkeypatch.setattr(nlp, "_memo", type(nlp._memo)())
+    calls: list[tuple[str, list[str]]] = []
+    real = nlp.embed
+
+    def recorded(texts: list[str]) -> object:
+        calls.append((threading.current_thread().name, list(texts)))
+        return real(texts)
+
+    monkeypatch.setattr(nlp, "embed", recorded)
+    store = Store.open(str(tmp_path / "p.db"))
+    Pipeline(store).run(read_paths([str(shared_data("seeds"))]))
+    (story,) = store.stories()
+    articles = store.story_articles(story.id)
+    parses = store.nlp([a.id for a in articles])
+    sentences: set[str] = set()
+    for article in articles:
+        sentences.update(sentence_texts(article.text, nlp.doc_from_bytes(parses[article.id].doc)))
+    by_thread: dict[bool, set[str]] = {True: set(), False: set()}
+    for name, texts in calls:
+        by_thread[name.startswith("parallax-embed")].update(texts)
+    beside, after = by_thread[True], by_thread[False]
+    assert len(sentences) > 50
+    assert sentences <= beside
+    assert not sentences & after

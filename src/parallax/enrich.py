@@ -7,7 +7,7 @@ embedding feeds clustering; the entity keys feed clustering's overlap signal.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,22 @@ def lead_text(article: Article) -> str:
 # encoder runs on its own thread beside the parse: on 2 cores the two models
 # together took 75 ms an article this way against 110 ms one after the other.
 _encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parallax-embed")
+
+
+_pending: list[Future[NDArray[np.float32]]] = []
+
+
+def embed_later(texts: Sequence[str]) -> None:
+    """Have the encoder thread put ``texts`` among the remembered vectors
+    (``nlp.embed_remembered``) while the caller goes on."""
+    _pending.append(_encoder.submit(nlp.embed_remembered, list(texts)))
+
+
+def settle() -> None:
+    """Wait until every ``embed_later`` is done.  A failure is left for the
+    caller's own ``embed_remembered`` of the same texts to raise."""
+    while _pending:
+        _pending.pop().exception()
 
 
 def enrich(articles: Sequence[Article]) -> list[Enrichment]:

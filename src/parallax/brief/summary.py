@@ -114,6 +114,11 @@ def _units(text: str, doc: Any) -> Iterator[tuple[int, int, list[Any]]]:
         yield start, sent.end_char, [t for t in sent if t.idx >= start]
 
 
+def sentence_texts(text: str, doc: Any) -> list[str]:
+    """The sentences of one article as ``summarise`` embeds them."""
+    return [tidy for start, end, _ in _units(text, doc) if (tidy := _tidy(text[start:end]))]
+
+
 def _content_lemmas(tokens: Sequence[Any]) -> list[str]:
     return [
         t.lemma_.lower()
