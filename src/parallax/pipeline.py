@@ -16,7 +16,7 @@ import re
 import statistics
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import islice
 
 import numpy as np
@@ -31,6 +31,7 @@ from parallax.dedup import DuplicateIndex, fingerprint, signature_bytes
 from parallax.enrich import KEY_LABELS, Enrichment, embed_later, enrich, entity_key, settle
 from parallax.export import briefing_json
 from parallax.extract import ExtractionError, extract
+from parallax.extract.dates import aware
 from parallax.ingest import IngestError
 from parallax.memory import release_free_memory
 from parallax.model import Article, Document, Story
@@ -413,8 +414,7 @@ class Pipeline:
 def _credible(published: datetime | None, arrived: datetime) -> datetime | None:
     if published is None:
         return None
-    aware = published if published.tzinfo else published.replace(tzinfo=UTC)
-    return published if aware <= arrived + AHEAD else None
+    return published if aware(published) <= arrived + AHEAD else None
 
 
 def _same_outlet(a: str | None, b: str | None) -> bool:
