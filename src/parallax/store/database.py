@@ -8,6 +8,7 @@ transaction, so a process killed mid-run leaves either both or neither.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +39,8 @@ from sqlalchemy.engine import make_url
 
 from parallax.model import Article, Story
 from parallax.store import schema as t
+from parallax.store.query import Query, Term, spelled
+from parallax.store.query import parse as parse_query
 
 ENV_VAR = "PARALLAX_DB"
 
@@ -276,47 +279,84 @@ class Store:
         until: datetime | None = None,
     ) -> list[Article]:
         """Full-text search over article titles and texts, best match first;
-        optionally only one outlet's articles, or those published in [since, until)."""
-        terms = _fts_terms(query)
-        if not terms:
-            return []
-        where = ["articles_fts MATCH :q"]
-        params: dict[str, Any] = {"q": terms, "n": limit, "skip": offset}
-        for clause, name, value in (
-            ("a.source = :source", "source", source),
-            ("a.published >= :since", "since", since),
-            ("a.published < :until", "until", until),
-        ):
-            if value is not None:
-                where.append(clause)
-                params[name] = value
-        statement = text(
-            "SELECT a.* FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-            f"WHERE {' AND '.join(where)} ORDER BY bm25(articles_fts) LIMIT :n OFFSET :skip"
-        )
-        dates = [bindparam(n, type_=t.UTCDateTime) for n in ("since", "until") if n in params]
-        if dates:
-            statement = statement.bindparams(*dates)
+        optionally only one outlet's articles, or those published in [since, until).
+        ``query`` follows the reader's syntax (``parallax.store.query``)."""
         with self.engine.connect() as conn:
+            match = self._match(conn, query)
+            if not match:
+                return []
+            where = ["articles_fts MATCH :q"]
+            params: dict[str, Any] = {"q": match, "n": limit, "skip": offset}
+            for clause, name, value in (
+                ("a.source = :source", "source", source),
+                ("a.published >= :since", "since", since),
+                ("a.published < :until", "until", until),
+            ):
+                if value is not None:
+                    where.append(clause)
+                    params[name] = value
+            # Columns by name: a column added by a migration (wire) sits last in an
+            # upgraded table, so ``a.*`` would not line up with the table's order.
+            columns = ", ".join(f"a.{c.name}" for c in t.articles.c)
+            statement = text(
+                f"SELECT {columns} FROM articles_fts "
+                "JOIN articles a ON a.rowid = articles_fts.rowid "
+                f"WHERE {' AND '.join(where)} ORDER BY bm25(articles_fts) LIMIT :n OFFSET :skip"
+            )
+            dates = [bindparam(n, type_=t.UTCDateTime) for n in ("since", "until") if n in params]
+            if dates:
+                statement = statement.bindparams(*dates)
             rows = conn.execute(statement.columns(*t.articles.c), params).all()
         return [_article(r._mapping) for r in rows]
 
+    def search_words(self, query: str) -> list[str]:
+        """The words a search for ``query`` looks for, other spellings included:
+        what to highlight in its results."""
+        with self.engine.connect() as conn:
+            return self._parsed(conn, query).words()
+
     def search_story_ids(self, query: str, limit: int = 1000) -> list[str]:
         """Stories of the articles matching ``query``, most recently added first."""
-        terms = _fts_terms(query)
-        if not terms:
-            return []
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT a.story_id FROM articles_fts "
-                    "JOIN articles a ON a.rowid = articles_fts.rowid "
-                    "WHERE articles_fts MATCH :q AND a.story_id IS NOT NULL "
-                    "ORDER BY articles_fts.rowid DESC LIMIT :n"
-                ),
-                {"q": terms, "n": limit},
-            ).scalars()
-            return list(dict.fromkeys(rows))
+            match = self._match(conn, query)
+            return _story_ids(conn, match, limit) if match else []
+
+    def _match(self, conn: Connection, query: str) -> str:
+        """The FTS5 expression for the reader's ``query``; empty when it has no word."""
+        return self._parsed(conn, query).fts5()
+
+    def _parsed(self, conn: Connection, query: str) -> Query:
+        """The reader's ``query``, each term widened to the other spellings that
+        stories' entities merged with it."""
+        parsed = parse_query(query)
+        parsed.expand(lambda term: self._spellings(conn, term))
+        return parsed
+
+    def _spellings(self, conn: Connection, term: Term, scan: int = 200) -> list[str]:
+        """Names that a story's entities merged with ``term`` ("Qaratash" for
+        "Karatash"), from the briefings of the newest stories whose articles
+        contain it: an alias exists only where some article spelled it."""
+        ids = _story_ids(conn, term.fts5(), scan)
+        if not ids:
+            return []
+        # Only the entities, unpacked by SQLite: a briefing is far larger than its names.
+        rows = conn.execute(
+            text(
+                "SELECT e.value FROM stories s, json_each(s.briefing, '$.entities') e "
+                "WHERE s.id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids},
+        ).scalars()
+        found: dict[str, None] = {}
+        for row in rows:
+            for names in _entity_names(row):
+                if any(spelled(n).key == term.key for n in names):
+                    # An alternative no more specific than the term ("Mansur" for
+                    # "Leyla Mansur") would find other people: leave it out.
+                    found.update(
+                        (n, None) for n in names if len(spelled(n).tokens) >= len(term.tokens)
+                    )
+        return list(found)
 
     # --- stories -------------------------------------------------------------
 
@@ -660,9 +700,30 @@ def _story_columns() -> Any:
     )
 
 
-def _fts_terms(query: str) -> str:
-    """Every word as a quoted FTS5 string, so that operators in a query are plain words."""
-    return " ".join('"' + w.replace('"', "") + '"' for w in query.split() if w.strip('"'))
+def _story_ids(conn: Connection, match: str, limit: int) -> list[str]:
+    """Stories of the articles matching an FTS5 expression, most recently added first."""
+    rows = conn.execute(
+        text(
+            "SELECT a.story_id FROM articles_fts "
+            "JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH :q AND a.story_id IS NOT NULL "
+            "ORDER BY articles_fts.rowid DESC LIMIT :n"
+        ),
+        {"q": match, "n": limit},
+    ).scalars()
+    return list(dict.fromkeys(rows))
+
+
+def _entity_names(raw: Any) -> Iterator[list[str]]:
+    """An entity's name with its aliases, from its JSON; a malformed one has none."""
+    try:
+        entity = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return
+    if isinstance(entity, dict):
+        aliases = entity.get("aliases")
+        names = [entity.get("name"), *(aliases if isinstance(aliases, list) else [])]
+        yield [n for n in names if isinstance(n, str) and n.strip()]
 
 
 def _article(row: Any) -> Article:

@@ -277,7 +277,10 @@ def router(store: Store) -> APIRouter:
 
     @api.get("/search", summary="Full-text search over articles, with their stories")
     def search(
-        q: Annotated[str, Query(max_length=500, description="words to look for")] = "",
+        q: Annotated[
+            str,
+            Query(max_length=500, description='words to find; also "a phrase", prefix*, OR, -word'),
+        ] = "",
         limit: Annotated[int, Query(ge=1, le=200, description="most results to return")] = 50,
         cursor: Cursor = None,
         outlet: Outlet = None,
@@ -293,6 +296,7 @@ def router(store: Store) -> APIRouter:
         more = len(hits) > limit
         hits = hits[:limit]
         story_ids = list(dict.fromkeys(a.story_id for a in hits if a.story_id))
+        words = " ".join(store.search_words(q)) if hits else ""
         return SearchResults(
             query=q,
             results=[
@@ -303,7 +307,7 @@ def router(store: Store) -> APIRouter:
                     url=a.url,
                     published=a.published.isoformat() if a.published else None,
                     story_id=a.story_id,
-                    snippet="".join(s for s, _ in view.highlight(a.text, q)),
+                    snippet="".join(s for s, _ in view.highlight(a.text, words)),
                 )
                 for a in hits
             ],

@@ -216,6 +216,7 @@ def router(
         hits = hits[:SEARCH_PAGE]
         story_ids = list(dict.fromkeys(a.story_id for a in hits if a.story_id))
         stories = {r.id: r for r in queries.stories_by_id(store, story_ids)}
+        words = " ".join(store.search_words(q)) if hits else ""
         return page(
             "search.html",
             section="search",
@@ -229,7 +230,8 @@ def router(
                 (
                     a,
                     briefing.outlet(view.outlet_name(a.source, a.url)),
-                    view.highlight(a.text, q),
+                    # Markup out first: a mark must not split a tag the page then cannot strip.
+                    view.highlight(view.plain(a.text), words),
                     stories.get(a.story_id) if a.story_id else None,
                 )
                 for a in hits
