@@ -70,6 +70,34 @@ def test_bad_input_is_one_error_line(tmp_path: Path, args: list[str], message: s
     assert "Traceback" not in result.stderr
 
 
+def test_version_and_short_help() -> None:
+    version = parallax("--version")
+    assert version.returncode == 0 and version.stdout.startswith("parallax ")
+    for args in (["-h"], ["search", "-h"], ["user", "-h"]):
+        result = parallax(*args)
+        assert result.returncode == 0 and "Usage: parallax" in result.stdout, args
+
+
+@pytest.mark.parametrize(
+    ("args", "usage", "message"),
+    [
+        (["stroies"], "Usage: parallax [OPTIONS] COMMAND", "Did you mean 'stories'?"),
+        (["search"], "Usage: parallax search", "Missing argument"),
+        (["show"], "Usage: parallax show", "Missing argument"),
+        (["search", "-x", "dam"], "Usage: parallax search", "No such option: -x"),
+        (["token", "frob"], "Usage: parallax token", "No such command 'frob'"),
+    ],
+)
+def test_a_usage_mistake_prints_the_usage_and_exits_2(
+    tmp_path: Path, args: list[str], usage: str, message: str
+) -> None:
+    result = parallax(*args, db=tmp_path / "p.db")
+    assert result.returncode == 2, result.stderr
+    assert usage in result.stderr and message in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error:")
+    assert "unexpected" not in result.stderr and "report it" not in result.stderr
+
+
 def test_an_unusable_database_path_is_one_error_line(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("")
     result = parallax("stories", db=tmp_path / "f" / "p.db")

@@ -17,9 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -44,6 +43,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # subcommands inherit it
 )
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -57,6 +57,13 @@ class CLIError(Exception):
     """A failure the user can fix; the message says how."""
 
 
+def _print_version(value: bool) -> None:
+    # Eager, so it runs before Click asks for a command: "parallax --version" has none.
+    if value:
+        out.print(f"parallax {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
@@ -68,11 +75,13 @@ def _root(
             help=f"Database file or URL (default: ${ENV_VAR}, else the user data folder).",
         ),
     ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
 ) -> None:
-    if version:
-        out.print(f"parallax {__version__}")
-        raise typer.Exit()
     ctx.obj = {"db": db}
 
 
@@ -752,24 +761,37 @@ def token_revoke(
     out.print(f"revoked token {token_id}", markup=False)
 
 
+# Typer re-exports BadParameter from the Click it runs on (Click itself, or the
+# copy that newer Typer releases carry); its bases are that Click's exceptions.
+_CLICK_ERRORS = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+UsageError: type[Exception] = _CLICK_ERRORS["UsageError"]
+ClickException: type[Exception] = _CLICK_ERRORS["ClickException"]
+
+
+def _usage_error(exc: Any) -> None:
+    """The command's usage, then one error line naming where to read more."""
+    ctx = exc.ctx
+    if ctx is not None:
+        err.print(ctx.get_usage(), markup=False)
+    path = ctx.command_path if ctx is not None else "parallax"
+    err.print(f"error: {exc.format_message().rstrip('.')}; see '{path} --help'", markup=False)
+
+
 def main() -> None:
     command = typer.main.get_command(app)
     try:
         status = command.main(prog_name="parallax", standalone_mode=False)
         if isinstance(status, int) and status:
             sys.exit(status)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("aborted")
         sys.exit(130)
-    except click.UsageError as exc:
-        hint = f"; see 'parallax {exc.ctx.info_name} --help'" if exc.ctx else ""
-        if exc.ctx and exc.ctx.info_name == "parallax":
-            hint = "; see 'parallax --help'"
-        err.print(f"error: {exc.format_message()}{hint}", markup=False)
+    except UsageError as exc:
+        _usage_error(exc)
         sys.exit(2)
-    except click.ClickException as exc:
-        err.print(f"error: {exc.format_message()}", markup=False)
-        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        err.print(f"error: {cast(Any, exc).format_message()}", markup=False)
+        sys.exit(cast(Any, exc).exit_code)
     except (CLIError, DatabaseError, FetchError) as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(1)
