@@ -36,8 +36,16 @@ from typing import Any
 
 import numpy as np
 
-from parallax.brief._text import REPORT_LEMMAS, ordered_ids, quote_spans
+from parallax.brief._text import LEADING_DET, REPORT_LEMMAS, ordered_ids, quote_spans
 from parallax.brief.entities import name_lookup, resolve
+from parallax.brief.figure_kinds import (
+    CURRENCY_SYMBOLS,
+    currency_span,
+    is_home,
+    is_person,
+    money_label,
+    money_noun,
+)
 from parallax.brief.quotes import according_to, source_of
 from parallax.brief.timeline import reference_dates
 from parallax.brief.timeline import resolve as resolve_date
@@ -189,6 +197,8 @@ RISE_LEMMAS = LEVEL_VERBS - {"stand", "hit", "reach"} | {"raise", "revise"}
 GENERIC = frozenset(
     {
         "life",
+        "home",
+        "safety",
         "people",
         "person",
         "toll",
@@ -206,6 +216,10 @@ GENERIC = frozenset(
         "village",
         "province",
         "region",
+        "district",
+        "valley",
+        "river",
+        "street",
         "capital",
         "country",
         "part",
@@ -260,6 +274,12 @@ class _Mention:
     lead: bool
     rise: bool
     published: datetime | None
+    said_on: date | None = None
+    """The day the credited source gave the figure, when the text states it
+    ("the governor, who said on Wednesday that ..."): a figure an article
+    recalls from an earlier day is not that article's update."""
+    money: str | None = None
+    """What an amount of money pays for ("money: relief fund"); None for counts."""
 
 
 def _number(tokens: list[Any]) -> float | None:
@@ -484,6 +504,14 @@ def _day(verb: Any, ref: date | None) -> date | None:
     return None
 
 
+def _said_on(tok: Any, ref: date | None) -> date | None:
+    """The stated day of the speech verb that reports ``tok`` ("said on Wednesday")."""
+    for anc in tok.ancestors:
+        if anc.lemma_.lower() in REPORT_LEMMAS and anc.pos_ == "VERB":
+            return _day(anc, ref)
+    return None
+
+
 def _places(verb: Any, lookup: dict[tuple[str, ...], Entity]) -> frozenset[str]:
     out: set[str] = set()
     for ent in verb.doc.ents:
@@ -511,10 +539,73 @@ def _phrase(src: str, sent: Any) -> str:
     return src
 
 
-def _attribution(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
-    """Who the outlet credits with the figure: a speech verb above it, or "according to"."""
-    src = _credited(tok, lookup)
-    return _phrase(src, tok.sent) if src else None
+def _attribution(
+    tok: Any, lookup: dict[tuple[str, ...], Entity], article_id: str, toll: Any | None
+) -> str | None:
+    """Who the outlet credits with the figure: a speech verb above it,
+    "according to", or the authority a toll is from ("the official toll from
+    the regime stood at dozens")."""
+    src = (
+        _credited(tok, lookup)
+        or (_toll_source(toll) if toll is not None else None)
+        or _trailing_source(tok, lookup)
+    )
+    if src is None:
+        return None
+    return _named(src, lookup, article_id) or _phrase(src, tok.sent)
+
+
+# Bodies that issue figures: "the toll from the ministry".  A toll "from" an
+# event ("from Friday's bombing") is not credited to anyone.
+AUTHORITIES = frozenset(
+    {
+        "government",
+        "regime",
+        "ministry",
+        "authority",
+        "official",
+        "police",
+        "army",
+        "military",
+        "agency",
+        "administration",
+        "office",
+        "service",
+        "council",
+        "commission",
+    }
+)
+
+
+def _toll_source(toll: Any) -> str | None:
+    for prep in toll.children:
+        if prep.dep_ == "prep" and prep.lower_ == "from":
+            obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+            if obj is not None and (
+                obj.lemma_.lower() in AUTHORITIES or obj.ent_type_ in ("ORG", "PERSON")
+            ):
+                words = [t for t in obj.subtree if t.i <= obj.i]
+                text = str(obj.doc[words[0].i : obj.i + 1].text)
+                return LEADING_DET.sub("", text)
+    return None
+
+
+def _named(src: str, lookup: dict[tuple[str, ...], Entity], article_id: str) -> str | None:
+    """The full name behind a bare noun source: "the agency" is the one
+    agency the article names ("State Emergency Response Agency"), if only one."""
+    if " " in src.strip():
+        return None
+    word = src.strip().lower()
+    names = {
+        e.name
+        for e in lookup.values()
+        # The small model sometimes tags an agency as a person: any name but a place.
+        if e.type not in ("GPE", "LOC", "FAC")
+        and article_id in e.article_ids
+        and len(e.name.split()) > 1
+        and e.name.split()[-1].lower() == word
+    }
+    return names.pop() if len(names) == 1 else None
 
 
 def _credited(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
@@ -525,6 +616,10 @@ def _credited(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
             if subj and tok.i in {t.i for t in subj[0].subtree}:
                 continue
             src = source_of(anc, lookup)
+            if src is None and not subj and anc.dep_ in ("advcl", "xcomp", "conj"):
+                # "The government has given no figure, saying only that
+                # dozens were killed": the participle's speaker is its head's.
+                src = source_of(anc.head, lookup)
             if src and src.lower() not in _RELATIVES:
                 return src
     sent = tok.sent
@@ -533,6 +628,11 @@ def _credited(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
             speaker, _, _ = according_to(t, doc, lookup)
             if speaker:
                 return speaker
+    return None
+
+
+def _trailing_source(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
+    doc, sent = tok.doc, tok.sent
     # The parser often hangs a trailing ", X reported" off the wrong clause,
     # or even makes the count its subject: then the source is the words
     # between the last comma and the verb.
@@ -592,7 +692,8 @@ def _numbers(doc: Any) -> list[tuple[int, int, Any, float | None, float | None, 
             j += 1
         span = list(doc[i : j + 1])
         head_tok = span[-1]
-        hedge, start = _hedge(doc, i)
+        # "more than $30 million": the hedge stands before the currency symbol.
+        hedge, start = _hedge(doc, i - 1 if i and doc[i - 1].text in CURRENCY_SYMBOLS else i)
         if (
             low_w in ("tens", "hundreds")
             and j + 2 < n
@@ -635,7 +736,10 @@ def _mentions(
     art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity], ref: date | None
 ) -> list[_Mention]:
     out: list[_Mention] = []
-    quotes = quote_spans(art.text)
+    # A figure inside a speaker's quotation is the speaker's, not a credited
+    # claim; a figure in scare quotes ('stood at just "dozens"') is still
+    # credited to whoever the sentence names.
+    quotes = [(s, e) for s, e in quote_spans(art.text) if len(art.text[s:e].split()) > 3]
     lead = _lead_sentences(art, doc)
     for i, j, head_tok, lo, hi, strict, start in _numbers(doc):
         tok = doc[i]
@@ -661,12 +765,8 @@ def _mentions(
             event: str | None = _toll_event(toll)
             noun_lemma: str | None = "people"
             incident = toll
-            first = (
-                verb.i
-                if verb is not toll
-                else next((c.i for c in toll.lefts if c.dep_ in ("compound", "amod")), toll.i)
-            )
-            text = _closed(doc, min(first, start), j)
+            # The level alone ("87", "dozens"): the group's label says what it counts.
+            text = _value(doc, start, j)
         else:
             verb = _event(anchor)
             if verb is not None and verb.lemma_.lower() in REPORT_LEMMAS:
@@ -701,16 +801,8 @@ def _mentions(
                 noun_lemma = "people"
             if noun_lemma is None and event in EVENT_CLASSES and event != "crossed":
                 noun_lemma = "people"  # "killing five and injuring 30"
-            if noun_lemma is None:
-                noun_lemma = (
-                    "money"
-                    if tok.ent_type_ == "MONEY"
-                    else "percent"
-                    if tok.ent_type_ == "PERCENT"
-                    else None
-                )
             # "one" is mostly a pronoun ("one of the rebels' backers").
-            if noun_lemma is None or (tok.lower_ == "one" and tok.dep_ != "nummod"):
+            if tok.lower_ == "one" and tok.dep_ != "nummod":
                 continue
             if (
                 noun is not None
@@ -720,7 +812,14 @@ def _mentions(
                 continue  # "two Iraqi security sources said": who speaks, not a claim
             incident = verb if verb is not None else anchor
             end = noun.i if noun is not None and 0 < noun.i - j <= 12 else j
-            text = _closed(doc, start, end)
+            text = _value(doc, start, end)
+        money = currency_span(doc, i, j, noun)
+        if money is not None:
+            owner = money_noun(head_tok, noun)
+            noun_lemma = money_label(owner)
+            text = _value(doc, min(start, money[0]), money[1])
+        elif not _counted(noun, noun_lemma, event, verb):
+            continue
         prep = None
         if verb is not None:
             for c in verb.children:
@@ -738,7 +837,7 @@ def _mentions(
                 low=lo,
                 high=hi,
                 strict_low=strict,
-                noun=noun.text.lower() if noun is not None else None,
+                noun=noun.text.lower() if noun is not None and money is None else None,
                 category=_classify(noun_lemma, NOUN_CLASSES) or noun_lemma or "",
                 event=event,
                 verb_text=verb.text.lower() if verb is not None else None,
@@ -746,7 +845,7 @@ def _mentions(
                 clause=_clause(verb if verb is not None else anchor, tok),
                 attribution=None
                 if any(s <= tok.idx < e for s, e in quotes)
-                else _attribution(tok, lookup),
+                else _attribution(tok, lookup, art.id, toll),
                 pos=tok.idx,
                 causes=_causes(incident, skip),
                 places=_places(incident, lookup),
@@ -757,9 +856,39 @@ def _mentions(
                 rise=any(t.lemma_.lower() in RISE_LEMMAS for t in sentence)
                 or "up from" in sentence.text.lower(),
                 published=art.published,
+                money=noun_lemma if money is not None else None,
+                said_on=_said_on(tok, ref),
             )
         )
     return out
+
+
+# Verbs that state how many people a place holds, not something they did:
+# "home to 300,000 people", "12 people live on the island".
+STATIVE = frozenset({"be", "have", "live", "inhabit", "populate", "number", "include", "employ"})
+VOTE_NOUNS = frozenset({"vote", "ballot", "seat"})
+
+
+def _counted(noun: Any | None, noun_lemma: str | None, event: str | None, verb: Any) -> bool:
+    """True for a count the story reports (see ``figure_kinds``): people
+    taking part in an event, homes hit, votes.  Money is decided before."""
+    if noun_lemma in VOTE_NOUNS:
+        return True
+    if event is None:
+        return False
+    # A stative verb states no event ("12 people live there"); but in "we had
+    # 310 injured people" the event is the noun's ("injured"), not the verb's.
+    if verb is not None and verb.lemma_.lower() in STATIVE and event == verb.lemma_.lower():
+        return False
+    if noun is None or noun_lemma == "people":
+        return event in EVENT_CLASSES
+    return is_person(noun) or is_home(noun)
+
+
+def _value(doc: Any, start: int, end: int) -> str:
+    """The words of a figure, without the quotation marks an outlet put
+    around it ('stood at just "dozens"' gives "dozens")."""
+    return _closed(doc, start, end).strip().strip('"“”‘’').strip()
 
 
 def _consistent(ms: Sequence[_Mention]) -> bool:
@@ -781,13 +910,14 @@ def _updates(late: _Mention, early: _Mention) -> bool:
     """
     if late.published is None or early.published is None or _consistent([late, early]):
         return False
+    late_day = late.said_on or late.published.date()
+    later_day = late_day > (early.said_on or early.published.date())
     if late.event in VARYING:
-        return late.published.date() > early.published.date()
+        return later_day
     if late.event not in CUMULATIVE or early.high is None:
         return False
     if (late.low or 0.0) <= early.high:
         return False
-    later_day = late.published.date() > early.published.date()
     return later_day or (late.rise and late.published > early.published)
 
 
@@ -839,11 +969,49 @@ def _group(mentions: Sequence[_Mention], vecs: Any) -> list[list[int]]:
                 local.append([i])
             else:
                 best.append(i)
-        groups.extend(local)
+        groups.extend(_join_main(local, mentions))
     return groups
 
 
+def _unanchored(m: _Mention) -> bool:
+    """A count whose clause names no incident, period or day of its own."""
+    return not m.causes and m.scope is None and m.day is None
+
+
+def _join_main(local: list[list[int]], mentions: Sequence[_Mention]) -> list[list[int]]:
+    """Unanchored counts of a casualty or displacement event joined to the
+    story's main count of it.
+
+    News states its main event in the lead, so when exactly one group of this
+    kind of count has a lead mention, it is the story's main count.  A later
+    paragraph's bare "the bodies of 58 people" or "he feared more than 100
+    people had died" names no other incident, so it is a figure for that
+    same count, not a count of its own.  A count tied to another incident,
+    period or day keeps its own group.
+    """
+    if not local or mentions[local[0][0]].event not in EVENT_CLASSES:
+        return local
+    main = [g for g in local if any(mentions[k].lead for k in g)]
+    if len(main) != 1:
+        return local
+    target = main[0]
+    out = [target]
+    for g in local:
+        if g is target:
+            continue
+        joins = all(_unanchored(mentions[k]) for k in g) and not any(
+            _contradicts(mentions[k], mentions[t]) for k in g for t in target
+        )
+        if joins:
+            target.extend(g)
+        else:
+            out.append(g)
+    return out
+
+
 def _label(ms: Sequence[_Mention]) -> str:
+    if ms[0].money:
+        return ms[0].money
     nouns = Counter(m.noun for m in ms if m.noun and m.noun not in DEATH_NOUNS)
     noun = nouns.most_common(1)[0][0] if nouns else ms[0].category
     if len(nouns) > 1 and ms[0].category in NOUN_CLASSES:
@@ -854,6 +1022,15 @@ def _label(ms: Sequence[_Mention]) -> str:
     preps = Counter(m.prep for m in ms if m.prep)
     prep = preps.most_common(1)[0][0] if preps else ""
     return " ".join(w for w in (noun, verb, prep) if w)
+
+
+def _once(ms: Sequence[_Mention]) -> list[_Mention]:
+    """One mention per article and figure: a headline's "climbs to 87" and
+    the body's "rose to 87" are one report.  The credited one is kept."""
+    best: dict[tuple[str, float | None, float | None], _Mention] = {}
+    for m in sorted(ms, key=lambda m: (m.attribution is None, m.pos)):
+        best.setdefault((m.article_id, m.low, m.high), m)
+    return list(best.values())
 
 
 def extract_quantities(
@@ -882,7 +1059,7 @@ def extract_quantities(
 
     result: list[tuple[tuple[int, int, int, int], QuantityGroup]] = []
     for g in _group(mentions, vecs):
-        ms = [mentions[i] for i in g]
+        ms = _once([mentions[i] for i in g])
         ms.sort(key=lambda m: (order.index(m.article_id), m.pos))
         # Without a counted event ("killed", "crossed"), figures that share a
         # noun may measure different things (a city's population, a toll), so
