@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,16 @@ def test_jsonl_from_stdin_then_export_keeps_ids_and_follows_the_schema(tmp_path:
         jsonschema.validate(story, json.loads(schema_path.read_text()))
     listing = parallax("stories", db=db)
     assert "Sea wall" in listing.stdout or "sea wall" in listing.stdout
+
+
+@pytest.mark.parametrize("command", ["serve", "run", "demo"])
+def test_a_busy_port_names_the_port_and_the_way_out(tmp_path: Path, command: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = parallax(command, "--port", str(port), db=tmp_path / "p.db")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: port {port} on 127.0.0.1 is already in use")
+    assert "--port" in result.stderr and "Traceback" not in result.stderr
+    assert "http://" not in result.stdout  # no URL printed for a server that never starts

@@ -7,8 +7,10 @@ Scripts rely on this contract: ``import`` ends with one summary line,
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import socket
 import sys
 import tempfile
 import threading
@@ -489,6 +491,41 @@ SecureOption = Annotated[
 ]
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail with a way out when ``port`` cannot be listened on, before anything
+    is printed or loaded (uvicorn would print the URL, then a raw socket error)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise CLIError(f"cannot listen on {host!r}: no such address or host name") from exc
+    with socket.socket(family, kind, proto) as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except PermissionError as exc:
+            raise CLIError(
+                f"not allowed to listen on port {port}; ports below 1024 need root, "
+                "choose another with --port (e.g. --port 8080)"
+            ) from exc
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CLIError(
+                    f"port {port} on {host} is already in use (is another server running?); "
+                    f"choose another with --port, e.g. --port {_free_port(host, family)}"
+                ) from exc
+            raise CLIError(f"cannot listen on {host} port {port}: {exc.strerror}") from exc
+
+
+def _free_port(host: str, family: socket.AddressFamily) -> int:
+    """A port the system says is free now, to suggest."""
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
 def _serve(
     store: Store,
     host: str,
@@ -516,6 +553,7 @@ def _serve(
             "not used; give scripts their own with 'parallax token create'",
             markup=False,
         )
+    _check_port(host, port)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     out.print(f"Parallax reader: http://{shown}:{port}/  (Ctrl+C to stop)")
     if workers > 1:
@@ -578,6 +616,7 @@ def run(
     secure_cookies: SecureOption = False,
 ) -> None:
     """Poll feeds on a schedule and serve the reader."""
+    _check_port(host, port)  # before the poller starts
     store = _store(ctx)
     _start_polling(store, allow, every)
     _serve(store, host, port, token, secure_cookies)
@@ -614,6 +653,7 @@ def demo(
     """Start the sample newswire on 127.0.0.1, poll it, and serve the reader. No network."""
     from parallax.demo.server import Newswire
 
+    _check_port(host, port)  # before a minute of polling, not after
     if ctx.obj.get("db") is None and not os.environ.get(ENV_VAR):
         # A fresh database each time, so the demo never mixes with real data.
         ctx.obj["db"] = str(Path(tempfile.mkdtemp(prefix="parallax-demo-")) / "demo.db")
