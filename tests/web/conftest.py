@@ -214,9 +214,23 @@ SYRIA_BRIEFING: dict[str, Any] = {
             ],
         }
     ],
-    "distinctive_terms": [{"source": "Daily Mail", "terms": ["clings on", "pour into"]}],
-    "single_source_facts": [
-        {"text": "Two Iraqi sources spoke to the agency.", "article_ids": [SLASH_ID]}
+    "distinctive_terms": [
+        {
+            "source": "Daily Mail",
+            "terms": ["clings on", "pour into"],
+            "weights": [2.5, 1.9],
+            "article_ids": ["mail-1"],
+        },
+        # An outlet keyed by an article id, as the briefing stage writes for an
+        # article without a source: the page names the outlet, not the id.
+        {"source": "guardian-1", "terms": ["militiamen", "0.75"], "article_ids": ["guardian-1"]},
+    ],
+    "unique_facts": [
+        {
+            "text": "Two Iraqi sources spoke to the agency.",
+            "source": "Reuters",
+            "article_ids": [SLASH_ID],
+        }
     ],
 }
 

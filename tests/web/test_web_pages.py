@@ -164,22 +164,31 @@ def test_story_page_shows_conflict_first_with_outlets_and_sources(client: TestCl
     conflicts = section(html, "h-conflicts")
     assert html.index("Where outlets disagree") < html.index("Summary")
     assert "fighters crossed into Syria" in conflicts
+    # The first screen's compact view: each value with its outlet, smallest first.
+    values = ["dozens of fighters", "some 200 fighters", "hundreds of fighters", "at least 300"]
+    assert [conflicts.index(v) for v in values] == sorted(conflicts.index(v) for v in values)
+    # ... and all figures, folded below, each with the source its outlet credits.
+    figures = section(html, "h-figures")
     for figure, outlet, source in [
         ("dozens of fighters", "Reuters", "two Iraqi sources"),
         ("some 200 fighters", "Press Association", "Syrian Observatory for Human Rights"),
         ("at least 300 fighters", "Daily Mail", "a Syrian army officer"),
         ("hundreds of fighters", "The Guardian", None),
     ]:
-        block = conflicts[conflicts.index(figure) :]
+        chip = conflicts[conflicts.index(figure) :]
+        chip = chip[: chip.index("</li>")]
+        assert outlet in chip
+        assert ("later report" in chip) == (outlet == "The Guardian")
+        block = figures[figures.index(figure) :]
         block = block[: block.index("</li>")]
         assert outlet in block
         assert (source or "no source given") in block
         # Only the figure a later report raised is marked as such.
         assert ("later report" in block) == (outlet == "The Guardian")
-    assert f'href="{SLASH_HREF}"' in conflicts
+    assert f'href="{SLASH_HREF}"' in figures
     # The agreed figure is not presented as a disagreement.
     assert "border crossings used" not in conflicts
-    assert "border crossings used" in html
+    assert "border crossings used" in figures
 
 
 def test_story_page_shows_a_raised_toll_as_an_update_not_a_disagreement(
@@ -254,7 +263,7 @@ def test_story_page_quotes_entities_timeline_framing(client: TestClient) -> None
     assert "Abbas Araghchi" in entities and "Araqchi" in entities
     assert "Bou Kamal" in entities and "Place" in entities
 
-    timeline = section(html, "h-timeline")
+    timeline = section(html, "h-key-events")
     assert timeline.index("Fighters gather") < timeline.index("Militias cross")  # date order
     assert '<time datetime="2024-12-10">' in timeline
     assert "estimated" in timeline
@@ -267,17 +276,28 @@ def test_story_page_quotes_entities_timeline_framing(client: TestClient) -> None
     assert "President" in guardian[: guardian.index("</tr>")]
 
 
-def test_story_page_shows_extra_briefing_fields(client: TestClient) -> None:
+def test_story_page_shows_wording_and_single_outlet_facts_as_sentences(
+    client: TestClient,
+) -> None:
     html = client.get("/stories/s1syria").text
-    assert "Distinctive terms" in html
-    assert "clings on" in html
-    assert "Single source facts" in html
-    assert "Two Iraqi sources spoke to the agency." in html
+    wording = section(html, "h-framing")
+    mail = wording[wording.index("Daily Mail", wording.index("h-words")) :]
+    assert "clings on" in mail[: mail.index("</li>")]
+    # A label that is an article id, and the scores beside the words, never show.
+    assert ">guardian-1<" not in wording and "2.5" not in wording and "0.75" not in wording
+    guardian = wording[wording.index("militiamen") - 400 :]
+    assert "The Guardian" in guardian[:400]
+    facts = section(html, "h-facts")
+    reuters = facts[facts.index("Reuters") :]
+    assert "<li>Two Iraqi sources spoke to the agency." in reuters
+    assert "<dl" not in facts and "<dt" not in facts
+    # Fields the page has no view for are not dumped as raw data.
+    assert "Notes" not in client.get("/stories/s4hostile").text
 
 
 def test_story_page_folds_syndicated_copies(client: TestClient) -> None:
     html = client.get("/stories/s1syria").text
-    sources = html[html.index('<section class="sources"') :]
+    sources = html[html.index('<div class="sources"') :]
     copies = sources[sources.index('<details class="copies">') :]
     copies = copies[: copies.index("</details>")]
     assert "1 syndicated copy" in copies

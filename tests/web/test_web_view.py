@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -179,7 +179,7 @@ def test_stylesheet_colours_meet_wcag_aa() -> None:
         colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", block))
         for fg, bg in pairs:
             assert _contrast(colours[fg], colours[bg]) >= 4.5, (fg, bg)
-    badges = re.findall(r"\.badge-\d \{ background: (#[0-9a-fA-F]{6}); \}", css)
+    badges = re.findall(r"\.badge-\d+ \{ background: (#[0-9a-fA-F]{6}); \}", css)
     assert len(badges) == view.BADGE_COLOURS
     for badge in badges:
         assert _contrast("#ffffff", badge) >= 4.5, badge
@@ -236,3 +236,145 @@ def test_a_briefing_that_read_part_of_its_story_says_how_much() -> None:
     # Briefings written before the field existed read every article.
     assert briefing.build({"summary": []}, story).read is None
     assert briefing.build({"drawn_from": "a"}, story).read is None
+
+
+def test_palette_never_gives_two_outlets_one_colour() -> None:
+    names = [f"Outlet {i}" for i in range(view.BADGE_COLOURS + 3)]
+    palette = view.Palette(names[:2])
+    badges = [palette.badge(n) for n in names]
+    coloured = badges[: view.BADGE_COLOURS]
+    assert len(set(coloured)) == view.BADGE_COLOURS
+    assert badges[view.BADGE_COLOURS :] == [view.PLAIN_BADGE] * 3
+    assert palette.badge("outlet 0") == badges[0]  # the same outlet, the same colour
+
+
+def test_story_view_gives_each_outlet_its_own_badge() -> None:
+    story = [_a("a", "The Northern Ledger"), _a("b", "Daily Clarion"), _a("c", "Daily Clarion")]
+    b = briefing.build({}, story)
+    assert [o.badge for o in b.outlets] == ["badge-0", "badge-1"]
+    assert b.articles[2].outlet.badge == "badge-1"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "shown"),
+    [
+        ("2026-10-14", None, "day", "14 Oct 2026"),
+        ("2026-10-05", "2026-10-11", "day", "5–11 Oct 2026"),
+        ("2026-09-28", "2026-10-04", "day", "28 Sep – 4 Oct 2026"),
+        ("2025-12-28", "2026-01-03", "day", "28 Dec 2025 – 3 Jan 2026"),
+        ("1978-01-01", None, "year", "1978"),
+        ("2014-01-01", "2020-12-31", "year", "2014–2020"),
+        ("2019-03-01", None, "month", "Mar 2019"),
+    ],
+)
+def test_date_label(start: str, end: str | None, precision: str, shown: str) -> None:
+    first = date.fromisoformat(start)
+    assert view.date_label(first, date.fromisoformat(end) if end else None, precision) == shown
+
+
+def test_timeline_shows_a_range_and_a_year_as_the_sources_give_them() -> None:
+    data = {
+        "timeline": [
+            {
+                "date": "2026-10-05",
+                "end": "2026-10-11",
+                "text": "Rains began last week",
+                "article_ids": ["a"],
+                "precision": "day",
+            },
+            {
+                "date": "1978",
+                "text": "The dam was built",
+                "article_ids": ["a"],
+                "precision": "year",
+            },
+            {"date": "2019-03", "text": "A letter was sent", "article_ids": ["a"]},
+        ]
+    }
+    events = briefing.build(data, [_a("a", "A")]).timeline
+    assert [(e.label, e.stamp) for e in events] == [
+        ("1978", "1978"),
+        ("Mar 2019", "2019-03"),
+        ("5–11 Oct 2026", "2026-10-05"),
+    ]
+
+
+def _dated(id: str, source: str, day: str) -> Article:
+    return Article(
+        id=id, text="t", source=source, published=datetime.fromisoformat(day + "T09:00+00:00")
+    )
+
+
+def test_key_quotes_one_per_named_speaker_ranked_by_outlets_and_centrality() -> None:
+    story = [_dated(i, s, "2026-10-14") for i, s in [("a", "A"), ("b", "B"), ("c", "C")]]
+    quotes = [
+        {"speaker": "Ann Lee", "text": "one outlet", "article_ids": ["a"]},
+        {"speaker": "Ann Lee", "text": "two outlets", "article_ids": ["a", "b"]},
+        {"speaker": "Bo Ray", "text": "three outlets", "article_ids": ["a", "b", "c"]},
+        {"speaker": "Locals", "text": "not a named speaker", "article_ids": ["a", "b", "c"]},
+        {"speaker": None, "text": "nobody", "article_ids": ["a", "b", "c"]},
+        {"speaker": "Cy Doe", "text": "central speaker", "article_ids": ["a"]},
+    ] + [{"speaker": f"P{i}", "text": f"q{i}", "article_ids": ["a"]} for i in range(10)]
+    entities = [
+        {"name": "Ann Lee", "aliases": ["Lee"], "article_ids": ["a"]},
+        {"name": "Bo Ray", "article_ids": ["a"]},
+        {"name": "Cy Doe", "article_ids": ["a", "b", "c"]},
+    ] + [{"name": f"P{i}", "article_ids": ["a"]} for i in range(10)]
+    b = briefing.build({"quotes": quotes, "entities": entities}, story)
+    chosen = [(k.speaker, k.quote.text) for k in b.key_quotes]
+    assert len(chosen) == briefing.KEY_QUOTES
+    # Bo Ray: 3 outlets carried + 1 names him; Cy Doe: 1 + 3; Ann Lee: 2 + 1.
+    assert chosen[:3] == [
+        ("Bo Ray", "three outlets"),
+        ("Cy Doe", "central speaker"),
+        ("Ann Lee", "two outlets"),
+    ]
+    assert len({s for s, _ in chosen}) == len(chosen)
+    assert not {"Locals", None} & {s for s, _ in chosen}
+    assert b.n_quotes == 16  # every quote stays in the full list
+
+
+def test_key_events_prefer_the_storys_days_then_outlets_and_keep_date_order() -> None:
+    story = [_dated("a", "A", "2026-10-14"), _dated("b", "B", "2026-10-15")]
+    events = [{"date": "1978", "text": "built", "article_ids": ["a", "b"], "precision": "year"}]
+    events += [
+        {"date": f"2026-10-{d:02d}", "text": f"day {d}", "article_ids": ids}
+        for d, ids in [(13, ["a", "b"]), (14, ["a"]), (15, ["b"]), (9, ["a"]), (1, ["a", "b"])]
+    ]
+    events += [{"date": "2026-10-15", "text": f"more {i}", "article_ids": ["b"]} for i in range(5)]
+    b = briefing.build({"timeline": events}, story)
+    texts = [e.text for e in b.key_events]
+    assert len(texts) == briefing.KEY_EVENTS
+    assert "built" not in texts and "day 1" not in texts  # background, before the news
+    # The most reported first, then the newest; shown in date order.
+    assert texts == ["day 13", "day 14", "day 15"] + [f"more {i}" for i in range(5)]
+    assert len(b.timeline) == len(events)
+
+
+def test_distinctive_words_and_single_outlet_facts_name_outlets_not_ids() -> None:
+    story = [_a("art-1", None), _a("art-2", "Herald")]
+    story[0].url = "https://ledger.example/x"
+    data = {
+        "distinctive_terms": [
+            {
+                "source": "art-1",
+                "terms": ["flood", "3.14"],
+                "weights": [1.2, 0.9],
+                "article_ids": ["art-1"],
+            },
+            {"source": "Herald", "terms": ["breach"], "weights": [2.0], "article_ids": ["art-2"]},
+            {"source": "Ghost", "terms": ["x"], "article_ids": ["not-here"]},
+        ],
+        "unique_facts": [
+            {"text": "Only the Herald says this.", "source": "Herald", "article_ids": ["art-2"]},
+            {"text": "No source at all.", "article_ids": []},
+        ],
+    }
+    b = briefing.build(data, story)
+    assert [(w.outlet.name, w.terms) for w in b.words] == [
+        ("ledger.example", ["flood"]),
+        ("Herald", ["breach"]),
+    ]
+    assert [(f.outlet.name, [x.text for x in f.facts]) for f in b.facts] == [
+        ("Herald", ["Only the Herald says this."])
+    ]

@@ -1,5 +1,6 @@
 """The story page's view of a briefing: citations resolved to outlets, quotes
-grouped by speaker, syndicated copies folded under their originals.
+grouped by speaker, syndicated copies folded under their originals, and the
+few items the page leads with (key quotes, key events).
 
 Briefings are stored JSON written by another stage (and possibly by an older
 version of it), so every reader here is defensive: a missing key, a wrong type
@@ -10,26 +11,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from parallax.export import independent_sources
 from parallax.model import Article
 from parallax.web.view import (
+    Palette,
     article_href,
     badge_class,
     best_sentence,
+    date_label,
     first_sentence,
     initials,
     outlet_name,
-    parse_day,
+    parse_partial_day,
 )
 
-KNOWN_KEYS = frozenset(
-    {"summary", "entities", "quotes", "quantities", "timeline", "framing", "title", "id"}
-    | {"abstract", "drawn_from"}
-)
-"""Briefing keys with their own section; any other key is shown as an extra."""
+SUMMARY_LEAD = 5
+"""Summary sentences shown on the first screen; any more wait behind a toggle."""
+KEY_QUOTES = 8
+KEY_EVENTS = 8
+NEWS_WINDOW = timedelta(days=7)
+"""How long before a story's first report an event still counts as part of the
+news rather than its background ("last week" reaches back seven days)."""
 
 ENTITY_TYPES = {
     "PERSON": "Person",
@@ -82,15 +87,19 @@ def summary_line(data: Mapping[str, Any] | None) -> str | None:
     return None
 
 
-def outlet(name: str) -> Outlet:
-    return Outlet(name=name, initials=initials(name), badge=badge_class(name))
+def outlet(name: str, palette: Palette | None = None) -> Outlet:
+    """An outlet's badge: coloured by ``palette`` on a page that has one (a
+    story page), else by a stable hash of its name (pages listing many stories)."""
+    badge = palette.badge(name) if palette is not None else badge_class(name)
+    return Outlet(name=name, initials=initials(name), badge=badge)
 
 
 class Citations:
     """Numbers articles once per story, so [3] means the same article everywhere."""
 
-    def __init__(self, articles: Iterable[Article]) -> None:
+    def __init__(self, articles: Iterable[Article], palette: Palette | None = None) -> None:
         self._cites: dict[str, Cite] = {}
+        self.palette = palette or Palette()
         for article in articles:
             self._add(article.id, outlet_name(article.source, article.url), known=True)
 
@@ -113,11 +122,15 @@ class Citations:
         return sorted(found.values(), key=lambda c: c.n)
 
     def outlets(self, ids: object) -> list[Outlet]:
+        """The outlets of the articles ``ids`` names, once each, in citation order."""
         names: dict[str, None] = {}
         for cite in self.many(ids):
             if cite.known:
                 names.setdefault(cite.outlet, None)
-        return [outlet(n) for n in names]
+        return [self.outlet(n) for n in names]
+
+    def outlet(self, name: str) -> Outlet:
+        return outlet(name, self.palette)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +154,7 @@ class SummaryLine:
 class Figure:
     text: str
     cite: Cite | None
+    outlet: Outlet | None
     attribution: str | None
     low: float | None
     high: float | None
@@ -149,11 +163,34 @@ class Figure:
 
 
 @dataclass(slots=True)
+class Chip:
+    """One value of a figure group as the first screen shows it: the words,
+    and every outlet that gave exactly those words."""
+
+    text: str
+    outlets: list[Outlet]
+    update: bool
+    low: float | None
+
+
+@dataclass(slots=True)
 class FigureGroup:
     label: str
     conflict: bool
     update: bool
     figures: list[Figure]
+
+    @property
+    def chips(self) -> list[Chip]:
+        """The group's values, smallest first, so a disagreement reads as a
+        spread ("dozens", "some 60", "more than 100"); unknown sizes last."""
+        chips: dict[str, Chip] = {}
+        for f in self.figures:
+            chip = chips.setdefault(f.text.casefold(), Chip(f.text, [], False, f.low))
+            if f.outlet is not None and f.outlet not in chip.outlets:
+                chip.outlets.append(f.outlet)
+            chip.update = chip.update or f.update
+        return sorted(chips.values(), key=lambda c: (c.low is None, c.low or 0.0))
 
 
 @dataclass(slots=True)
@@ -172,6 +209,12 @@ class Speaker:
 
 
 @dataclass(slots=True)
+class KeyQuote:
+    speaker: str
+    quote: QuoteView
+
+
+@dataclass(slots=True)
 class EntityView:
     name: str
     kind: str
@@ -182,7 +225,14 @@ class EntityView:
 @dataclass(slots=True)
 class Event:
     day: date | None
+    end: date | None
+    """The last day of a stated range ("last week"), else None."""
+    label: str
+    """The date as the page shows it, at its sources' precision ("1978", "5–11 Oct 2026")."""
     raw_date: str
+    precision: str
+    stamp: str
+    """The first day as a machine-readable date, at its precision ("1978", "2019-03")."""
     text: str
     estimated: bool
     cites: list[Cite]
@@ -202,6 +252,20 @@ class FramingView:
 
 
 @dataclass(slots=True)
+class Fact:
+    text: str
+    cites: list[Cite]
+
+
+@dataclass(slots=True)
+class OutletFacts:
+    """Sentences only this outlet reports."""
+
+    outlet: Outlet
+    facts: list[Fact]
+
+
+@dataclass(slots=True)
 class ArticleEntry:
     article: Article
     outlet: Outlet
@@ -210,16 +274,11 @@ class ArticleEntry:
 
 
 @dataclass(slots=True)
-class Extra:
-    key: str
-    label: str
-    value: Any
-
-
-@dataclass(slots=True)
 class BriefingView:
     built: bool
     summary: list[SummaryLine]
+    """The summary's first SUMMARY_LEAD sentences, for the first screen."""
+    summary_more: list[SummaryLine]
     abstract: list[SummaryLine]
     """The machine-written summary (checked against the evidence), when there is one."""
     conflicts: list[FigureGroup]
@@ -227,16 +286,32 @@ class BriefingView:
     """Groups whose figures differ only because later reports raised them."""
     figures: list[FigureGroup]
     speakers: list[Speaker]
+    key_quotes: list[KeyQuote]
     entities: list[EntityView]
     timeline: list[Event]
+    key_events: list[Event]
     framing: list[FramingView]
-    extras: list[Extra]
+    words: list[OutletTerms]
+    """Per outlet, the words it uses more than the others do."""
+    facts: list[OutletFacts]
     articles: list[ArticleEntry]
     outlets: list[Outlet]
     independent: int
     citations: Citations
     read: tuple[int, int] | None
     """(articles the briefing read, articles in the story), when it read only some."""
+
+    @property
+    def n_quotes(self) -> int:
+        return sum(len(s.quotes) for s in self.speakers)
+
+    @property
+    def n_figures(self) -> int:
+        return len(self.conflicts) + len(self.updates) + len(self.figures)
+
+    @property
+    def n_facts(self) -> int:
+        return sum(len(o.facts) for o in self.facts)
 
 
 def _items(briefing: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
@@ -257,31 +332,38 @@ def _number(value: object) -> float | None:
 
 
 def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> BriefingView:
-    cites = Citations(articles)
-    data: Mapping[str, Any] = briefing if isinstance(briefing, Mapping) else {}
-    groups = _figure_groups(data, cites)
-    entries = fold_copies(articles, cites)
     names: dict[str, None] = {}
     for article in articles:
         names.setdefault(outlet_name(article.source, article.url), None)
+    # Colours go to the story's own outlets first, in story order, so the
+    # header's list of outlets is the key to every badge below it.
+    cites = Citations(articles, Palette(names))
+    data: Mapping[str, Any] = briefing if isinstance(briefing, Mapping) else {}
+    groups = _figure_groups(data, cites)
+    entries = fold_copies(articles, cites)
+    by_id = {a.id: a for a in articles}
+    summary = _summary(data, cites, by_id)
+    speakers = _speakers(data, cites)
+    entities = _entities(data, cites)
+    timeline = _timeline(data, cites)
     return BriefingView(
         built=briefing is not None,
-        summary=_summary(data, cites, {a.id: a for a in articles}),
-        abstract=_summary(data, cites, {a.id: a for a in articles}, key="abstract"),
+        summary=summary[:SUMMARY_LEAD],
+        summary_more=summary[SUMMARY_LEAD:],
+        abstract=_summary(data, cites, by_id, key="abstract"),
         conflicts=[g for g in groups if g.conflict],
         updates=[g for g in groups if g.update and not g.conflict],
         figures=[g for g in groups if not g.conflict and not g.update],
-        speakers=_speakers(data, cites),
-        entities=_entities(data, cites),
-        timeline=_timeline(data, cites),
+        speakers=speakers,
+        key_quotes=key_quotes(speakers, _items(data, "entities"), cites),
+        entities=entities,
+        timeline=timeline,
+        key_events=key_events(timeline, articles),
         framing=_framing(data, cites),
-        extras=[
-            Extra(key, key.replace("_", " ").capitalize(), value)
-            for key, value in data.items()
-            if key not in KNOWN_KEYS and value not in (None, "", [], {})
-        ],
+        words=_words(data, cites),
+        facts=_facts(data, cites),
         articles=entries,
-        outlets=[outlet(n) for n in names],
+        outlets=[cites.outlet(n) for n in names],
         independent=independent_sources(articles),
         citations=cites,
         read=_read(data, articles),
@@ -321,18 +403,22 @@ def _figure_groups(data: Mapping[str, Any], cites: Citations) -> list[FigureGrou
     groups = []
     for group in _items(data, "quantities"):
         mentions = group.get("mentions")
-        figures = [
-            Figure(
-                text=_text(m.get("text")),
-                cite=cites.get(m.get("article_id")),
-                attribution=_text(m.get("attribution")) or None,
-                low=_number(m.get("low")),
-                high=_number(m.get("high")),
-                update=m.get("update") is True,
+        figures = []
+        for m in mentions if isinstance(mentions, list) else []:
+            if not isinstance(m, Mapping) or not _text(m.get("text")):
+                continue
+            cite = cites.get(m.get("article_id"))
+            figures.append(
+                Figure(
+                    text=_text(m.get("text")),
+                    cite=cite,
+                    outlet=cites.outlet(cite.outlet) if cite and cite.known else None,
+                    attribution=_text(m.get("attribution")) or None,
+                    low=_number(m.get("low")),
+                    high=_number(m.get("high")),
+                    update=m.get("update") is True,
+                )
             )
-            for m in (mentions if isinstance(mentions, list) else [])
-            if isinstance(m, Mapping) and _text(m.get("text"))
-        ]
         if figures:
             groups.append(
                 FigureGroup(
@@ -372,18 +458,55 @@ def _speakers(data: Mapping[str, Any], cites: Citations) -> list[Speaker]:
     return sorted(speakers.values(), key=lambda s: s.name is None)
 
 
+def key_quotes(
+    speakers: list[Speaker], entities: list[Mapping[str, Any]], cites: Citations
+) -> list[KeyQuote]:
+    """At most KEY_QUOTES quotes, one per speaker, for the page's highlights.
+
+    Only speakers the story names as one of its people, groups or places take
+    part: a quote credited to "locals" or to a bare title is left to the full
+    list.  Each speaker's quote is the one most outlets carried; speakers rank
+    by that count plus the number of outlets whose reports name the speaker,
+    so a quote many outlets ran, from someone the whole story is about, leads.
+    """
+    named: dict[str, int] = {}
+    for entity in entities:
+        ids = entity.get("article_ids")
+        reach = len(cites.outlets(ids))
+        for alias in [entity.get("name"), *(_list(entity.get("aliases")))]:
+            if _text(alias):
+                key = _text(alias).casefold()
+                named[key] = max(named.get(key, 0), reach)
+    ranked: list[tuple[int, int, int, KeyQuote]] = []
+    seen: set[str] = set()
+    for order, speaker in enumerate(speakers):
+        if speaker.name is None:
+            continue
+        key = speaker.name.casefold()
+        if key not in named or key in seen:
+            continue
+        seen.add(key)
+        # Most outlets first; a direct quotation before reported speech.
+        best = min(speaker.quotes, key=lambda q: (-len(q.outlets), not q.direct))
+        score = len(best.outlets) + named[key]
+        ranked.append((-score, not best.direct, order, KeyQuote(speaker.name, best)))
+    ranked.sort(key=lambda r: r[:3])
+    return [r[3] for r in ranked[:KEY_QUOTES]]
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _entities(data: Mapping[str, Any], cites: Citations) -> list[EntityView]:
     views = []
     for entity in _items(data, "entities"):
         name = _text(entity.get("name"))
         if not name:
             continue
-        raw_aliases = entity.get("aliases")
         aliases = [
             a
-            for a in dict.fromkeys(
-                _text(x) for x in (raw_aliases if isinstance(raw_aliases, list) else [])
-            )
+            for a in dict.fromkeys(_text(x) for x in _list(entity.get("aliases")))
             if a and a != name
         ]
         kind = _text(entity.get("type")).upper()
@@ -399,33 +522,79 @@ def _entities(data: Mapping[str, Any], cites: Citations) -> list[EntityView]:
 
 
 def _timeline(data: Mapping[str, Any], cites: Citations) -> list[Event]:
-    events = [
-        Event(
-            day=parse_day(e.get("date")),
-            raw_date=_text(e.get("date")),
-            text=_text(e.get("text")),
-            estimated=e.get("estimated") is True,
-            cites=cites.many(e.get("article_ids")),
+    events = []
+    for e in _items(data, "timeline"):
+        text = _text(e.get("text"))
+        if not text:
+            continue
+        raw = _text(e.get("date"))
+        found = parse_partial_day(raw)
+        end = parse_partial_day(e.get("end"))
+        # A stored "1978" is a year whatever precision it claims.
+        stated = _text(e.get("precision")) or "day"
+        precision = found[1] if found and found[1] != "day" else stated
+        day = found[0] if found else None
+        last = end[0] if end and day and end[0] > day else None
+        events.append(
+            Event(
+                day=day,
+                end=last,
+                label=date_label(day, last, precision) if day else raw or "Undated",
+                raw_date=raw,
+                precision=precision,
+                stamp=_stamp(day, precision),
+                text=text,
+                estimated=e.get("estimated") is True,
+                cites=cites.many(e.get("article_ids")),
+            )
         )
-        for e in _items(data, "timeline")
-        if _text(e.get("text"))
-    ]
     # Dates are ISO 8601 at the precision the sources give ("2011", "2024-11",
     # "2024-11-26"), which sorts as text; undated events stay after the dated ones.
     return sorted(events, key=lambda e: (not e.raw_date[:4].isdigit(), e.raw_date))
+
+
+def _stamp(day: date | None, precision: str) -> str:
+    if day is None:
+        return ""
+    return {"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}"}.get(
+        precision, day.isoformat()
+    )
+
+
+def key_events(timeline: list[Event], articles: list[Article]) -> list[Event]:
+    """At most KEY_EVENTS events, in date order, for the page's highlights.
+
+    The story's own days come before its background (a dam built in 1978),
+    then events more outlets report, then events dated to the day, then the
+    latest, so a running story's newest turn is not crowded out by its past.
+    """
+    dates = [a.published.date() for a in articles if a.published is not None]
+    since = min(dates) - NEWS_WINDOW if dates else None
+
+    def rank(pair: tuple[int, Event]) -> tuple[bool, int, bool, int, int]:
+        order, event = pair
+        last = event.end or event.day
+        news = since is not None and last is not None and last >= since
+        outlets = len({c.outlet for c in event.cites if c.known})
+        newest = -last.toordinal() if last else 0
+        return (not news, -outlets, event.precision != "day", newest, order)
+
+    chosen = sorted(enumerate(timeline), key=rank)[:KEY_EVENTS]
+    return [event for _, event in sorted(chosen)]
 
 
 def _framing(data: Mapping[str, Any], cites: Citations) -> list[FramingView]:
     views = []
     for frame in _items(data, "framing"):
         referent = _text(frame.get("referent"))
-        raw_terms = frame.get("terms")
         by_outlet: dict[str, OutletTerms] = {}
-        for term in raw_terms if isinstance(raw_terms, list) else []:
+        for term in _list(frame.get("terms")):
             if not isinstance(term, Mapping) or not _text(term.get("term")):
                 continue
             for cite in cites.many(term.get("article_ids")):
-                row = by_outlet.setdefault(cite.outlet, OutletTerms(outlet(cite.outlet), [], []))
+                row = by_outlet.setdefault(
+                    cite.outlet, OutletTerms(cites.outlet(cite.outlet), [], [])
+                )
                 if term["term"].strip() not in row.terms:
                     row.terms.append(term["term"].strip())
                 if cite not in row.cites:
@@ -433,6 +602,41 @@ def _framing(data: Mapping[str, Any], cites: Citations) -> list[FramingView]:
         if referent and by_outlet:
             views.append(FramingView(referent, list(by_outlet.values())))
     return views
+
+
+def _words(data: Mapping[str, Any], cites: Citations) -> list[OutletTerms]:
+    """Each outlet's distinctive words, named by the outlet of the articles they
+    come from (never by a stored label, which may be an article id), and only
+    real words: the scores stored beside them are for ranking, not reading."""
+    rows: dict[str, OutletTerms] = {}
+    for item in _items(data, "distinctive_terms"):
+        found = [c for c in cites.many(item.get("article_ids")) if c.known]
+        name = found[0].outlet if found else _text(item.get("source"))
+        if not name or (item.get("article_ids") and not found):
+            continue
+        terms = [t for t in (_text(x) for x in _list(item.get("terms"))) if _is_word(t)]
+        if terms:
+            row = rows.setdefault(name, OutletTerms(cites.outlet(name), [], []))
+            row.terms.extend(t for t in terms if t not in row.terms)
+            row.cites.extend(c for c in found if c not in row.cites)
+    return list(rows.values())
+
+
+def _is_word(term: str) -> bool:
+    return any(ch.isalpha() for ch in term)
+
+
+def _facts(data: Mapping[str, Any], cites: Citations) -> list[OutletFacts]:
+    """Sentences only one outlet reports, grouped under that outlet."""
+    rows: dict[str, OutletFacts] = {}
+    for item in _items(data, "unique_facts"):
+        text = _text(item.get("text"))
+        found = [c for c in cites.many(item.get("article_ids")) if c.known]
+        if not text or not found:
+            continue  # a fact must say where it comes from
+        name = found[0].outlet
+        rows.setdefault(name, OutletFacts(cites.outlet(name), [])).facts.append(Fact(text, found))
+    return list(rows.values())
 
 
 def fold_copies(articles: list[Article], cites: Citations) -> list[ArticleEntry]:

@@ -10,13 +10,17 @@ import functools
 import html
 import re
 import zlib
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from urllib.parse import quote, urlsplit
 
 import nh3
 
-BADGE_COLOURS = 8
-"""Number of badge colour classes in style.css (``badge-0`` .. ``badge-7``)."""
+BADGE_COLOURS = 12
+"""Number of badge colour classes in style.css (``badge-0`` .. ``badge-11``)."""
+
+PLAIN_BADGE = "badge-plain"
+"""The colourless badge of an outlet met after a page's colours have run out."""
 
 _SENTENCE_END = re.compile(r"(\w*)([.!?][\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9])")
 # Words that end in a full stop without ending a sentence ("Mr. Assad", "Gen. Smith").
@@ -107,6 +111,31 @@ def badge_class(name: str) -> str:
     # A stable hash (not Python's salted hash()) so an outlet keeps its colour
     # across restarts and pages.
     return f"badge-{zlib.crc32(name.casefold().encode('utf-8')) % BADGE_COLOURS}"
+
+
+class Palette:
+    """Badge colours for one page: each outlet gets a colour of its own, in the
+    order the page first names it.
+
+    A hashed colour (``badge_class``) lets two outlets of one story share a
+    colour, and then the colour no longer says which outlet a figure came
+    from.  Past ``BADGE_COLOURS`` outlets the rest get a colourless badge, so a
+    colour still stands for one outlet only; their initials and names remain.
+    """
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self._given: dict[str, str] = {}
+        for name in names:
+            self.badge(name)
+
+    def badge(self, name: str) -> str:
+        key = name.casefold()
+        found = self._given.get(key)
+        if found is None:
+            n = len(self._given)
+            found = f"badge-{n}" if n < BADGE_COLOURS else PLAIN_BADGE
+            self._given[key] = found
+        return found
 
 
 def first_sentence(text: str, limit: int = 240) -> str:
@@ -230,6 +259,28 @@ def long_date(day: date) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
+_MONTH_DAY = "%b %Y"
+
+
+def date_label(start: date, end: date | None = None, precision: str = "day") -> str:
+    """A date or a range as a reader says it, at the precision the sources give:
+    "1978", "Mar 2019", "14 Oct 2026", "5–11 Oct 2026", "28 Sep – 4 Oct 2026"."""
+    if precision == "year":
+        first, last = str(start.year), str(end.year) if end else ""
+    elif precision == "month":
+        first, last = start.strftime(_MONTH_DAY), end.strftime(_MONTH_DAY) if end else ""
+    else:
+        first, last = long_date(start), long_date(end) if end else ""
+        if end and end > start:
+            if (start.year, start.month) == (end.year, end.month):
+                return f"{start.day}–{last}"
+            if start.year == end.year:
+                return f"{start.day} {start.strftime('%b')} – {last}"
+    if not last or last == first or (end is not None and end <= start):
+        return first
+    return f"{first}–{last}" if precision == "year" else f"{first} – {last}"
+
+
 def long_datetime(moment: datetime) -> str:
     moment = moment.astimezone(UTC)
     return f"{long_date(moment.date())}, {moment.strftime('%H:%M')} UTC"
@@ -248,6 +299,24 @@ def parse_day(value: object) -> date | None:
         return None
     try:
         return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
+def parse_partial_day(value: object) -> tuple[date, str] | None:
+    """A date stored at the precision its source gave ("1978", "2019-03",
+    "2026-10-14"), as its first day and that precision."""
+    day = parse_day(value)
+    if day is not None:
+        return day, "day"
+    found = _PARTIAL_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        return None
+    try:
+        return date(int(found[1]), int(found[2] or 1), 1), "month" if found[2] else "year"
     except ValueError:
         return None
 

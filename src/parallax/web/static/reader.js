@@ -1,7 +1,8 @@
 // Parallax reader: a little progressive enhancement.  Every page works without
 // this file; with it, story lists grow in place ("More stories" loads the next
-// page below, and does so by itself when it scrolls into view), and "/" jumps
-// to the search box.  No build step, no dependencies.
+// page below, and does so by itself when it scrolls into view), "/" jumps to
+// the search box, and a jump link opens the folded section it points at.  No
+// build step, no dependencies.
 "use strict";
 
 (function () {
@@ -86,6 +87,25 @@
       box.select();
     }
   });
+
+  // A jump link to a folded section opens it (without this file the link
+  // still scrolls there, and the section opens with a click).
+  function openTarget() {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    const target = id && document.getElementById(id);
+    const fold = target && target.closest("details");
+    if (fold && !fold.open) {
+      fold.open = true;
+      target.scrollIntoView();
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest("a[href^='#']");
+    // Following the same fragment twice fires no hashchange: open it here too.
+    if (link && link.getAttribute("href") === window.location.hash) openTarget();
+  });
+  openTarget();
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", watch);
