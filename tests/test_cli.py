@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import socket
 import subprocess
 import sys
@@ -163,3 +165,31 @@ def test_a_busy_port_names_the_port_and_the_way_out(tmp_path: Path, command: str
     assert result.stderr.startswith(f"error: port {port} on 127.0.0.1 is already in use")
     assert "--port" in result.stderr and "Traceback" not in result.stderr
     assert "http://" not in result.stdout  # no URL printed for a server that never starts
+
+
+def test_the_demo_says_where_its_database_is_and_how_to_read_it(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PARALLAX_DB"}
+    env["TMPDIR"] = str(tmp_path)  # the demo's fresh database goes in a temporary folder
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parallax", "demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # printed before the newswire is polled
+    finally:
+        process.kill()
+        process.wait()
+    found = re.fullmatch(r"the demo's database: (\S+); read it later with: (.+)\n", line)
+    assert found, line
+    path = Path(found[1])
+    assert path.is_file() and path.is_relative_to(tmp_path)
+    assert found[2] == f"parallax --db {path} stories"
+    listing = parallax("stories", db=path)
+    assert listing.returncode == 0 and "no stories yet" in listing.stdout

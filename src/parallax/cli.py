@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shlex
 import socket
 import sys
 import tempfile
@@ -658,6 +659,8 @@ def demo(
         # A fresh database each time, so the demo never mixes with real data.
         ctx.obj["db"] = str(Path(tempfile.mkdtemp(prefix="parallax-demo-")) / "demo.db")
     store = _store(ctx)
+    reopen = _reopen_hint(store)
+    out.print(f"the demo's database: {reopen}", markup=False)
     wire = Newswire.start(host="127.0.0.1", port=0)
     ctx.call_on_close(wire.close)
     out.print(f"sample newswire at {wire.base_url}/ with {len(wire.feed_urls)} outlet feeds")
@@ -669,6 +672,17 @@ def demo(
     out.print(report.line(), markup=False)
     _start_polling(store, ["127.0.0.1"], every=60, host_delay=0.0)
     _serve(store, host, port, None)
+    out.print(f"the demo's stories stay in its database: {reopen}", markup=False)
+
+
+def _reopen_hint(store: Store) -> str:
+    """Where a store's data is, as the command that reads it again."""
+    where = store.engine.url
+    if where.get_backend_name() == "sqlite" and where.database:
+        target = where.database
+    else:
+        target = where.render_as_string(hide_password=True)
+    return f"{target}; read it later with: parallax --db {shlex.quote(target)} stories"
 
 
 # --- accounts and API tokens ---------------------------------------------------------
