@@ -14,10 +14,12 @@ import logging
 import os
 import re
 import statistics
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import islice
+from typing import Any
 
 import numpy as np
 
@@ -31,11 +33,12 @@ from parallax.dedup import DuplicateIndex, fingerprint, signature_bytes
 from parallax.enrich import KEY_LABELS, Enrichment, embed_later, enrich, entity_key, settle
 from parallax.export import briefing_json
 from parallax.extract import ExtractionError, extract
-from parallax.extract.dates import aware
-from parallax.ingest import IngestError
+from parallax.extract.dates import EARLIEST_YEAR, LATEST_YEAR, aware, plausible
+from parallax.ingest import IngestError, unicode_text
 from parallax.memory import release_free_memory
 from parallax.model import Article, Document, Story
 from parallax.store import Store, StoredNLP, Writer, now
+from parallax.store.database import BRIEFING_ATTEMPTS
 from parallax.wire import carried_wire
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,7 @@ class _Pending:
     article: Article
     content_hash: str
     feed_id: int | None
+    origin: str
 
 
 def content_hash(text: str) -> str:
@@ -158,7 +162,7 @@ class Pipeline:
                     np.frombuffer(row.embedding, dtype=np.float32),
                     frozenset(keys),
                     terms(row.title or "", row.lead),
-                    row.published,
+                    row.published if row.published and plausible(row.published) else None,
                 )
             )
         index.load(from_members(sid, titles[sid], items) for sid, items in members.items())
@@ -203,9 +207,33 @@ class Pipeline:
                 for text in sentence_texts(item.article.text, enrichment.doc)
             ]
         )
+        work = list(zip(pending, enriched, strict=True))
+        try:
+            self._write(work, report)
+        except MemoryError:
+            raise
+        except Exception:
+            if len(work) == 1:
+                self._unwritable(work[0][0], report)
+            else:
+                # One record the database refuses must not cost the batch: each
+                # is written alone, and only the one refused is recorded and lost.
+                for one in work:
+                    try:
+                        self._write([one], report)
+                    except MemoryError:
+                        raise
+                    except Exception:
+                        self._unwritable(one[0], report)
+        self.index.evict_quiet(timedelta(days=self.quiet_days))
+        self.duplicates.forget_older(timedelta(days=DEDUP_DAYS))
+
+    def _write(self, work: list[tuple[_Pending, Enrichment]], report: Report) -> None:
+        """Place and store articles in one transaction; the report counts them once it commits."""
+        before = (set(report.stories), len(report.new_ids), report.imported, report.syndicated)
         try:
             with self.store.writer() as writer:
-                for item, enrichment in zip(pending, enriched, strict=True):
+                for item, enrichment in work:
                     placed, sig = self._place(item.article, enrichment)
                     earlier_than = self._published_first(writer, item.article)
                     writer.add_article(item.article, item.content_hash, item.feed_id)
@@ -216,13 +244,19 @@ class Pipeline:
                     report.new_ids.append(item.article.id)
                     report.imported += 1
                     report.syndicated += item.article.duplicate_of is not None
-        except Exception:
+        except BaseException:
             # The in-memory indexes now hold articles the database does not:
-            # rebuild them from what was actually committed.
+            # rebuild them from what was actually committed, and count only that.
+            report.stories, report.imported, report.syndicated = before[0], before[2], before[3]
+            del report.new_ids[before[1] :]
             self._load_indexes()
             raise
-        self.index.evict_quiet(timedelta(days=self.quiet_days))
-        self.duplicates.forget_older(timedelta(days=DEDUP_DAYS))
+
+    def _unwritable(self, item: _Pending, report: Report) -> None:
+        log.exception("storing %s failed", item.origin)
+        exc = sys.exc_info()[1]
+        message = f"could not be stored ({type(exc).__name__}: {exc})"
+        self._fail(report, IngestError(item.origin, message), item.feed_id)
 
     def _extract(
         self, batch: list[Document | IngestError], feed_id: int | None, report: Report
@@ -233,44 +267,87 @@ class Pipeline:
             if isinstance(item, IngestError):
                 self._fail(report, item, feed_id)
                 continue
-            article_id = article_id_for(item)
-            if article_id in seen or self.store.known_article(article_id, None, "") is not None:
-                report.duplicates += 1
-                continue
+            doc = _readable(item)
             try:
-                extracted = extract(item)
-            except ExtractionError as exc:
-                self._fail(report, IngestError(item.origin or article_id, str(exc)), feed_id)
+                pending = self._prepare(doc, feed_id, report, seen, outlets)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                # A fault met on one record (a bug not found yet) costs that record,
+                # not the batch: it is recorded with where it came from.
+                log.exception("reading %s failed", doc.origin)
+                problem = f"could not be read ({type(exc).__name__}: {exc})"
+                self._fail(report, IngestError(doc.origin or "(unnamed)", problem), feed_id)
                 continue
-            digest = content_hash(extracted.text)
-            url = extracted.canonical_url or item.url
-            source = item.source or extracted.source
-            if self._taken(article_id, url, digest, source, outlets.get(digest, [])):
-                report.duplicates += 1
-                continue
-            seen.add(article_id)
-            outlets.setdefault(digest, []).append(source)
-            arrived = now()
-            yield _Pending(
-                Article(
-                    id=article_id,
-                    text=extracted.text,
-                    title=item.title or extracted.title,
-                    url=item.url or extracted.canonical_url,
-                    source=item.source or extracted.source,
-                    author=item.author or extracted.author,
-                    published=_credible(item.published or extracted.published, arrived),
-                    language=extracted.language,
-                    section=extracted.section,
-                    image=extracted.image,
-                    wire=carried_wire(
-                        extracted.text, item.author or extracted.author, extracted.removed
-                    ),
-                    added=arrived,
+            if pending is not None:
+                yield pending
+
+    def _prepare(
+        self,
+        item: Document,
+        feed_id: int | None,
+        report: Report,
+        seen: set[str],
+        outlets: dict[str, list[str | None]],
+    ) -> _Pending | None:
+        """The article a document makes; None when it fails or is already stored."""
+        article_id = article_id_for(item)
+        origin = item.origin or article_id
+        if article_id in seen or self.store.known_article(article_id, None, "") is not None:
+            report.duplicates += 1
+            return None
+        try:
+            extracted = extract(item)
+        except ExtractionError as exc:
+            self._fail(report, IngestError(origin, str(exc)), feed_id)
+            return None
+        digest = content_hash(extracted.text)
+        url = extracted.canonical_url or item.url
+        source = item.source or extracted.source
+        if self._taken(article_id, url, digest, source, outlets.get(digest, [])):
+            report.duplicates += 1
+            return None
+        seen.add(article_id)
+        outlets.setdefault(digest, []).append(source)
+        arrived = now()
+        published = self._dated(item.published, origin, feed_id)
+        if published is None and extracted.published not in (None, item.published):
+            published = self._dated(extracted.published, origin, feed_id)
+        return _Pending(
+            Article(
+                id=article_id,
+                text=extracted.text,
+                title=item.title or extracted.title,
+                url=item.url or extracted.canonical_url,
+                source=item.source or extracted.source,
+                author=item.author or extracted.author,
+                published=_credible(published, arrived),
+                language=extracted.language,
+                section=extracted.section,
+                image=extracted.image,
+                wire=carried_wire(
+                    extracted.text, item.author or extracted.author, extracted.removed
                 ),
-                digest,
-                feed_id,
-            )
+                added=arrived,
+            ),
+            digest,
+            feed_id,
+            origin,
+        )
+
+    def _dated(
+        self, published: datetime | None, origin: str, feed_id: int | None
+    ) -> datetime | None:
+        """A publication date, or None with a recorded warning when it is out of range."""
+        if published is None or plausible(published):
+            return published
+        self.store.record_error(
+            origin,
+            f"warning: the publication date {published.isoformat()} is outside "
+            f"{EARLIEST_YEAR}-{LATEST_YEAR}; the article is kept as undated",
+            feed_id,
+        )
+        return None
 
     def _taken(
         self,
@@ -375,6 +452,10 @@ class Pipeline:
             articles = self.store.story_articles(story_id)
             if not articles:
                 continue
+            for article in articles:
+                # Stored before dates were checked on import: year 1 broke every briefing.
+                if article.published is not None and not plausible(article.published):
+                    article.published, article.published_estimated = None, False
             self._estimate_dates(articles)
             articles = briefing_articles(articles)
             stored = self.store.nlp([a.id for a in articles])
@@ -384,9 +465,15 @@ class Pipeline:
             except Exception as exc:
                 # One story's odd text must not cost the others their briefings:
                 # the error is recorded, the story stays marked for a rebuild
-                # (retried on the next run), and the loop goes on.
+                # (retried on the next run, until it is parked), and the loop goes on.
                 log.exception("briefing of story %s failed", story_id)
-                self.store.record_error(f"story {story_id}", f"briefing failed: {exc!r}")
+                failures = self.store.briefing_failed(story_id)
+                parked = (
+                    f"; parked after {failures} failures, tried again when a new report joins it"
+                    if failures >= BRIEFING_ATTEMPTS
+                    else ""
+                )
+                self.store.record_error(f"story {story_id}", f"briefing failed: {exc!r}{parked}")
                 continue
             if self.llm is not None:
                 try:
@@ -409,6 +496,18 @@ class Pipeline:
                 article.published, article.published_estimated = middle, True
         if estimates:
             self.store.set_estimated_dates(estimates)
+
+
+def _readable(doc: Document) -> Document:
+    """The document with lone surrogates made U+FFFD in every text field (see
+    ``unicode_text``), whichever reader made it: JSON feeds can carry them too."""
+    fields = ("body", "id", "url", "source", "title", "author", "origin", "section")
+    changed: dict[str, Any] = {
+        name: unicode_text(value)
+        for name in fields
+        if isinstance(value := getattr(doc, name), str) and unicode_text(value) != value
+    }
+    return replace(doc, **changed) if changed else doc
 
 
 def _credible(published: datetime | None, arrived: datetime) -> datetime | None:

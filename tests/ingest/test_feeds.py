@@ -208,3 +208,37 @@ def test_xml_entity_bombs_are_refused() -> None:
     <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><urlset><url><loc>&b;</loc></url></urlset>"""
     with pytest.raises(FeedError, match="refused sitemap XML"):
         parse_feed(bomb)
+
+
+def test_json_feed_fields_of_the_wrong_type_cost_only_themselves() -> None:
+    # F2: "url": ["x"] reached the poller as a list and failed the whole feed.
+    jf = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": ["not a string"],
+        "items": [
+            {"id": "a", "url": ["x"], "title": {"t": 1}, "content_html": 7, "authors": "me"},
+            {"id": 12, "url": "https://j.test/12", "date_published": ["2026-01-01"]},
+            {"id": ["no"], "url": None},
+            {"id": "c", "url": "https://j.test/c", "authors": [{"name": ["x"]}, {"name": "Ann"}]},
+        ],
+    }
+    feed = parse_feed(json.dumps(jf).encode())
+    assert feed.title is None
+    first, second, third = feed.entries
+    assert (first.guid, first.link, first.title, first.content, first.author) == (
+        "a",
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (second.guid, second.link, second.published) == ("12", "https://j.test/12", None)
+    assert (third.guid, third.author) == ("c", "Ann")
+
+
+def test_a_feed_item_dated_year_one_is_undated_not_an_error() -> None:
+    atom = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+<entry><id>a1</id><link href="https://a.test/1"/><updated>0001-01-01T00:00:00+14:00</updated>
+</entry></feed>"""
+    (entry,) = parse_feed(atom).entries
+    assert entry.guid == "a1"

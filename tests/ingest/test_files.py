@@ -99,3 +99,35 @@ def test_missing_unsupported_and_empty_files_are_errors(tmp_path: Path) -> None:
         "unsupported file type .png; use .txt, .html, .htm, .json or .jsonl",
         "file is empty",
     ]
+
+
+def test_deeply_nested_json_is_a_bad_record_or_file_and_the_rest_is_read(tmp_path: Path) -> None:
+    # F6: 100,000 brackets raised RecursionError, and the other files named in the
+    # same command were not imported either.
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "deep.jsonl").write_text(json.dumps({"text": "Before."}) + "\n" + deep + "\n")
+    (tmp_path / "deep.json").write_text(deep)
+    (tmp_path / "good.jsonl").write_text(json.dumps({"text": "After."}) + "\n")
+    names = [str(tmp_path / n) for n in ("deep.jsonl", "deep.json", "good.jsonl")]
+    items = list(read_paths(names))
+    assert [d.body for d in _docs(items)] == ["Before.", "After."]
+    assert [(e.origin, e.message) for e in _errors(items)] == [
+        (f"{tmp_path / 'deep.jsonl'}:2", "not valid JSON (nested too deeply to read)"),
+        (str(tmp_path / "deep.json"), "not valid JSON (nested too deeply to read)"),
+    ]
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character(tmp_path: Path) -> None:
+    # F3: JSON may escape half a surrogate pair; kept, it broke every later encode.
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"text": "Cut \\udfff here.", "title": "T \\ud800", "source": 5}\n')
+    (doc,) = _docs(list(read_paths([str(path)])))
+    assert (doc.body, doc.title, doc.source) == ("Cut \ufffd here.", "T \ufffd", "5")
+    doc.body.encode()  # what the database and hashing do next
+
+
+def test_bad_bytes_on_stdin_cost_a_character_not_the_import() -> None:
+    raw = io.BytesIO(b'{"id": "a", "text": "Caf\xe9 text."}\n{"id": "b", "text": "Fine."}\n')
+    stdin = io.TextIOWrapper(raw, encoding="utf-8")
+    docs = _docs(list(read_paths(["-"], stdin=stdin)))
+    assert [(d.id, d.body) for d in docs] == [("a", "Caf\ufffd text."), ("b", "Fine.")]

@@ -45,6 +45,21 @@ _TZINFOS: dict[str, object] = {
 _DOTTED_TIME = re.compile(r"\b([01]?\d|2[0-3])\.([0-5]\d)\b(?!\.\d)")
 
 
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+"""News is dated within these years.  A date outside them is a placeholder
+("0001-01-01") or a typo, and years near the ends of Python's calendar break
+arithmetic later (a time zone shifts year 1 into year 0)."""
+
+
+def plausible(value: datetime) -> bool:
+    """Whether a publication date lies within the years news is dated in.
+
+    The year is read as stated, before any conversion to UTC, which is exactly
+    the step that overflows for year 1 with a positive offset."""
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
 def aware(value: datetime) -> datetime:
     """Attach UTC to a naive datetime; leave an aware one alone."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

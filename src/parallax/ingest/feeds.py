@@ -7,7 +7,6 @@ document itself, so one ``parse_feed`` reads them all.
 from __future__ import annotations
 
 import calendar
-import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from xml.sax import SAXException
 
 import feedparser
 
+from parallax.ingest import BadJSON, load_json
 from parallax.ingest.charset import detect_encoding
 from parallax.ingest.files import optional_date
 from parallax.ingest.sitemaps import SitemapError, is_sitemap, parse_sitemap
@@ -124,32 +124,52 @@ def _xml_feed(body: bytes, content_type: str | None) -> ParsedFeed:
 def _json_feed(body: bytes) -> ParsedFeed:
     """JSON Feed (jsonfeed.org), which feedparser does not read."""
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = load_json(body)
+    except BadJSON as exc:
         raise FeedError(f"not a feed (broken JSON: {exc})") from exc
     if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
         raise FeedError("not a feed (JSON without a jsonfeed.org version)")
+    items = data.get("items")
     entries = []
-    for item in data.get("items") or []:
+    for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
-        link = item.get("url") or item.get("external_url")
-        guid = item.get("id") or link
+        # Every field is checked for its type: the JSON is the publisher's, and a
+        # list where a string belongs must cost that field, not the feed.
+        link = _string(item, "url", "external_url")
+        guid = _string(item, "id") or (str(item["id"]) if _is_number(item.get("id")) else link)
         if not guid:
             continue
-        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+        authors = item.get("authors")
+        if not isinstance(authors, list):
+            authors = [item.get("author")]
+        names = (_string(a, "name") for a in authors if isinstance(a, dict))
         entries.append(
             Entry(
-                guid=str(guid),
+                guid=guid,
                 link=link,
-                title=item.get("title"),
-                author=", ".join(a.get("name", "") for a in authors if isinstance(a, dict)) or None,
-                published=optional_date(item.get("date_published") or item.get("date_modified")),
-                content=item.get("content_html") or item.get("content_text") or item.get("summary"),
+                title=_string(item, "title"),
+                author=", ".join(n for n in names if n) or None,
+                published=optional_date(_string(item, "date_published", "date_modified")),
+                content=_string(item, "content_html", "content_text", "summary"),
                 section=_first_tag(item.get("tags")),
             )
         )
-    return ParsedFeed(title=data.get("title"), entries=entries)
+    return ParsedFeed(title=_string(data, "title"), entries=entries)
+
+
+def _string(item: dict[str, Any], *keys: str) -> str | None:
+    """The first of ``keys`` whose value is a non-blank string."""
+    for key in keys:
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    # JSON Feed ids are strings, but some publishers write numbers; a bool is neither.
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _entry(item: Any) -> Entry | None:
@@ -186,5 +206,8 @@ def _date(item: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = item.get(key)
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, OSError, ValueError):
+                return None  # a year the platform's clock cannot hold is no date
     return None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from parallax.ingest import IngestError
+from parallax.ingest import BadJSON, IngestError, load_json, unicode_text
 from parallax.ingest.charset import decode_body
 from parallax.model import Document
 
@@ -47,7 +46,7 @@ def read_paths(
     for name in paths:
         if name == "-":
             if stdin is not None:
-                yield from _records(enumerate(stdin, 1), "<stdin>", defaults)
+                yield from _records(enumerate(_lines(stdin), 1), "<stdin>", defaults)
             continue
         path = Path(name)
         if path.is_dir():
@@ -65,6 +64,17 @@ def read_paths(
                 )
         else:
             yield IngestError(name, "no such file or folder")
+
+
+def _lines(stdin: TextIO) -> Iterator[str]:
+    """Lines of JSON Lines on stdin.  They are UTF-8 by definition; a bad byte becomes
+    U+FFFD in its record instead of a decoding error that would end the whole import."""
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:
+        yield from stdin
+        return
+    for line in raw:
+        yield line.decode("utf-8", errors="replace")
 
 
 def _supported(path: Path) -> bool:
@@ -88,9 +98,10 @@ def _read_file(path: Path, defaults: dict[str, Any]) -> Iterator[Document | Inge
         yield from _records(enumerate(content.splitlines(), 1), str(path), defaults)
     elif suffix == ".json":
         try:
-            data = json.loads(content)
-        except json.JSONDecodeError as exc:
-            yield IngestError(str(path), f"not valid JSON ({exc.msg} at line {exc.lineno})")
+            data = load_json(content)
+        except BadJSON as exc:
+            at = f" at line {exc.line}" if exc.line else ""
+            yield IngestError(str(path), f"{exc}{at}")
             return
         items = data if isinstance(data, list) else [data]
         for i, item in enumerate(items, 1):
@@ -116,9 +127,9 @@ def _records(
             continue
         where = f"{origin}:{number}"
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield IngestError(where, f"not valid JSON ({exc.msg})")
+            item = load_json(line)
+        except BadJSON as exc:
+            yield IngestError(where, str(exc))
             continue
         yield _record(item, where, defaults)
 
@@ -126,7 +137,7 @@ def _records(
 def _record(item: Any, origin: str, defaults: dict[str, Any]) -> Document | IngestError:
     if not isinstance(item, dict):
         return IngestError(origin, "a record must be a JSON object")
-    html, text = item.get("html"), item.get("text")
+    html, text = _text(item.get("html")), _text(item.get("text"))
     body = html if isinstance(html, str) and html.strip() else text
     if not isinstance(body, str) or not body.strip():
         return IngestError(origin, 'a record needs a non-empty "text" or "html" field')
@@ -155,5 +166,9 @@ def _record(item: Any, origin: str, defaults: dict[str, Any]) -> Document | Inge
 def _string(value: Any) -> str | None:
     if value is None:
         return None
-    value = str(value).strip()
+    value = unicode_text(str(value)).strip()
     return value or None
+
+
+def _text(value: Any) -> str | None:
+    return unicode_text(value) if isinstance(value, str) else None

@@ -147,6 +147,11 @@ class MemberRow:
     entities: list[list[str]]
 
 
+BRIEFING_ATTEMPTS = 3
+"""Failed briefings after which a story is parked until a new report joins it:
+a story whose text trips a bug would otherwise fail again on every run."""
+
+
 class DatabaseError(RuntimeError):
     """The database cannot be opened or migrated; the message says what to do."""
 
@@ -255,10 +260,14 @@ class Store:
             newest = _aware(conn.execute(select(func.max(when))).scalar())
             if newest is None:
                 return []
+            # A database written before dates were checked may hold year 1 as its newest.
+            since = (
+                newest - window if newest - datetime.min.replace(tzinfo=UTC) > window else newest
+            )
             rows = conn.execute(
                 select(n.article_id, n.minhash, a.duplicate_of, a.published, a.added)
                 .join(t.articles, a.id == n.article_id)
-                .where(when >= newest - window, n.minhash.is_not(None))
+                .where(when >= since, n.minhash.is_not(None))
             ).all()
         return [
             (r.article_id, r.minhash, r.duplicate_of, _aware(r.published or r.added)) for r in rows
@@ -471,8 +480,23 @@ class Store:
         return [(r[0], r[1]) for r in rows]
 
     def dirty_stories(self) -> list[str]:
+        """Stories whose briefing is stale, parked ones (see ``briefing_failed``) left out."""
+        s = t.stories.c
         with self.engine.connect() as conn:
-            return list(conn.execute(select(t.stories.c.id).where(t.stories.c.dirty)).scalars())
+            query = select(s.id).where(s.dirty, s.brief_failures < BRIEFING_ATTEMPTS)
+            return list(conn.execute(query).scalars())
+
+    def briefing_failed(self, story_id: str) -> int:
+        """Count a failed briefing; how many failed since the story last changed."""
+        s = t.stories.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.stories)
+                .where(s.id == story_id)
+                .values(brief_failures=s.brief_failures + 1)
+            )
+            count = conn.execute(select(s.brief_failures).where(s.id == story_id)).scalar()
+        return int(count or 0)
 
     def text_of(self, article_id: str) -> str | None:
         with self.engine.connect() as conn:
@@ -641,7 +665,9 @@ class Writer:
         """
         self.conn.execute(t.story_aliases.delete().where(t.story_aliases.c.alias == new_story))
         self.conn.execute(
-            update(t.articles).where(t.articles.c.id.in_(list(article_ids))).values(story_id=new_story)
+            update(t.articles)
+            .where(t.articles.c.id.in_(list(article_ids)))
+            .values(story_id=new_story)
         )
 
     def save_story(
@@ -668,6 +694,7 @@ class Writer:
             "centroid": centroid,
             "keywords": keywords,
             "dirty": True,
+            "brief_failures": 0,  # a new report may be what makes the briefing work
         }
         exists = self.conn.execute(
             select(t.stories.c.id).where(t.stories.c.id == story.id)

@@ -87,6 +87,9 @@ stories = Table(
     Column("keywords", JSON),
     Column("briefing", JSON),
     Column("dirty", Boolean, nullable=False, default=True),
+    # Migration 0007: briefings that failed since the story last changed; at
+    # ``BRIEFING_ATTEMPTS`` the story is parked (left dirty, not retried).
+    Column("brief_failures", Integer, nullable=False, default=0),
     Index("ix_stories_updated", "updated"),
 )
 
