@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from parallax.ingest.fetch import Fetcher, FetchError, FetchSettings
+from parallax.ingest.fetch import AddressGuard, Fetcher, FetchError, FetchSettings
 from tests.conftest import LocalServer
 
 
@@ -34,6 +34,11 @@ def local(**kw: object) -> Fetcher:
         "http://[::1]/x",
         "http://localhost/feed",
         "http://192.168.0.1/",
+        "http://[::127.0.0.1]/x",  # IPv4-compatible IPv6
+        "http://[::a00:1]/x",
+        "http://[64:ff9b::7f00:1]/x",  # NAT64 of 127.0.0.1
+        "http://[64:ff9b::a9fe:a9fe]/x",  # NAT64 of 169.254.169.254
+        "http://[64:ff9b:1::808:808]/x",  # a site's own NAT64 prefix
     ],
 )
 def test_non_public_addresses_are_refused_by_default(url: str) -> None:
@@ -120,6 +125,12 @@ def test_a_name_resolving_to_a_non_public_address_is_refused() -> None:
 def test_ipv4_wrapped_in_ipv6_is_judged_as_ipv4() -> None:
     with Fetcher() as fetcher, pytest.raises(FetchError, match="non-public"):
         fetcher.get("http://[::ffff:127.0.0.1]/")
+
+
+def test_ipv6_forms_of_a_public_ipv4_address_stay_public() -> None:
+    guard = AddressGuard(())
+    for address in ("64:ff9b::808:808", "::ffff:808:808", "2606:4700:4700::1111"):
+        assert [str(a) for a in guard.addresses(address, 80)] == [address]
 
 
 def test_the_connection_goes_to_the_address_that_was_checked(http_server: LocalServer) -> None:
@@ -215,6 +226,30 @@ def test_a_dripping_server_hits_the_total_timeout(http_server: LocalServer) -> N
         pytest.raises(FetchError, match=r"took over 0\.5 s"),
     ):
         fetcher.get(http_server.url + "/drip")
+
+
+def test_a_server_dripping_header_lines_hits_the_total_timeout(http_server: LocalServer) -> None:
+    # F1: each header line came within the read timeout, so no read ever timed out
+    # and the total limit, checked only while reading the body, never applied.
+    def drip_headers(handler: BaseHTTPRequestHandler) -> None:
+        try:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for n in range(100):  # 20 s of headers, unless the client gives up
+                handler.wfile.write(f"X-Drip-{n}: 1\r\n".encode())
+                handler.wfile.flush()
+                time.sleep(0.2)
+            handler.wfile.write(b"Content-Length: 0\r\n\r\n")
+        except OSError:
+            pass
+
+    http_server.routes["/drip-headers"] = drip_headers
+    started = time.monotonic()
+    with (
+        local(read_timeout=2, total_timeout=1) as fetcher,
+        pytest.raises(FetchError, match=r"took over 1 s"),
+    ):
+        fetcher.get(http_server.url + "/drip-headers")
+    assert time.monotonic() - started < 8  # the limit's 1 s with room for a loaded machine
 
 
 def test_wrong_charset_headers_are_corrected(http_server: LocalServer) -> None:

@@ -11,6 +11,7 @@ a connect (rebinding) has nothing to slip through.
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import os
 import socket
@@ -158,13 +159,72 @@ class AddressGuard:
         return found
 
 
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def _public(address: Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL:
+            return False  # a site's own translator (RFC 8215): its targets are its own network
         # An IPv4 address wrapped in IPv6 reaches the IPv4 host: judge that one.
+        # Python calls the IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d)
+        # forms global whatever they wrap, so they are unwrapped here.
         inner = address.ipv4_mapped or address.sixtofour
+        if inner is None and (address in _IPV4_COMPATIBLE or address in _NAT64):
+            inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if inner is not None:
             return _public(inner)
     return address.is_global and not address.is_multicast
+
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "fetch_deadline", default=None
+)
+"""When the response being fetched must be complete (``time.monotonic``), if it must."""
+
+
+def _within_deadline(timeout: float | None) -> float | None:
+    """A socket operation's timeout, cut to what is left of the fetch's total time.
+
+    httpx's timeouts apply to each read; a server sending one header line a
+    second never lets one expire, so the total is enforced on every operation."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the total time limit passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _within_deadline(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _within_deadline(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        tls = self._inner.start_tls(ssl_context, server_hostname, _within_deadline(timeout))
+        return _DeadlineStream(tls)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
 
 
 class _GuardedBackend(httpcore.NetworkBackend):
@@ -185,9 +245,10 @@ class _GuardedBackend(httpcore.NetworkBackend):
         failure: Exception | None = None
         for address in self._guard.addresses(host, port):
             try:
-                return self._inner.connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
+                stream = self._inner.connect_tcp(
+                    str(address), port, _within_deadline(timeout), local_address, socket_options
                 )
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc  # try the host's next address, as browsers do
         assert failure is not None
@@ -270,6 +331,20 @@ class Fetcher:
 
     def _request(self, url: str, headers: dict[str, str]) -> Response:
         limit, deadline = self.settings.max_bytes, time.monotonic() + self.settings.total_timeout
+        token = _DEADLINE.set(deadline)
+        try:
+            return self._read(url, headers, limit, deadline)
+        except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline:
+                raise FetchError(self._too_long()) from exc
+            raise FetchError(f"timed out ({type(exc).__name__})") from exc
+        finally:
+            _DEADLINE.reset(token)
+
+    def _too_long(self) -> str:
+        return f"timed out: the response took over {self.settings.total_timeout:g} s"
+
+    def _read(self, url: str, headers: dict[str, str], limit: int, deadline: float) -> Response:
         try:
             with self._client.stream("GET", url, headers=headers) as r:
                 kept = {k.lower(): v for k, v in r.headers.items()}
@@ -290,13 +365,11 @@ class Fetcher:
                     if size > limit:
                         raise FetchError(f"response exceeds the {limit} byte limit")
                     if time.monotonic() > deadline:
-                        raise FetchError(
-                            f"timed out: the response took over {self.settings.total_timeout:g} s"
-                        )
+                        raise FetchError(self._too_long())
                     chunks.append(chunk)
                 return Response(str(r.url), r.status_code, kept, b"".join(chunks))
-        except httpx.TimeoutException as exc:
-            raise FetchError(f"timed out ({type(exc).__name__})") from exc
+        except httpx.TimeoutException:
+            raise  # worded by ``_request``, which knows whether the total passed
         except httpx.DecodingError as exc:
             raise FetchError("the response body is corrupt (bad compression)") from exc
         except httpx.UnsupportedProtocol as exc:
