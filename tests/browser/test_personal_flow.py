@@ -37,9 +37,9 @@ def test_sign_in_follow_an_entity_and_see_it_in_for_you(page: Any, shared_reader
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/stories/s1syria$"))  # back where the reader was going
 
-    page.locator("section", has=page.locator("#h-entities")).get_by_role(
-        "link", name="Abbas Araghchi"
-    ).click()
+    entities = page.locator("details#entities")  # folded until the reader opens it
+    entities.locator("> summary").click()
+    entities.get_by_role("link", name="Abbas Araghchi").click()
     page.wait_for_url(re.compile(r"/entities/Abbas%20Araghchi$"))
     page.get_by_role("button", name="Follow Abbas Araghchi").click()
     assert page.get_by_role("button", name="Stop following Abbas Araghchi").is_visible()
