@@ -28,6 +28,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from parallax.brief._text import ordered_ids
 from parallax.model import Briefing, SummarySentence
+from parallax.sentences import abbreviation_at
 
 FIGURES = 12
 """Figure mentions offered as evidence: conflicting groups first, then the rest."""
@@ -201,10 +202,6 @@ _CITATION = re.compile(r"\[(\d+)\]")
 # "Text. [1][2]" is read as "Text [1][2]." so that the marks stay with their sentence.
 _MARKS_AFTER_STOP = re.compile(r"([.!?][\"”’]?)((?:\s*\[\d+\])+)")
 _BOUNDARY = re.compile(r"[.!?][\"”’]?\s+(?=[^a-z\s])")
-# A title before a name ("Dr. Ruiz") or a single initial does not end a sentence.
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Capt|Prof|Rev|St|Sen|Rep|Gov)|\b[A-Z])$"
-)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -213,7 +210,7 @@ def sentences(text: str) -> list[str]:
     text = _MARKS_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), " ".join(text.split()))
     out, start = [], 0
     for m in _BOUNDARY.finditer(text):
-        if _ABBREVIATION.search(text[start : m.start()]):
+        if abbreviation_at(text, m.start()):  # "Dr. Ruiz", "Jan. 6", "J. R. Jones"
             continue
         out.append(text[start : m.end()].strip())
         start = m.end()

@@ -32,6 +32,7 @@ from datetime import datetime
 
 import ftfy
 
+from parallax import sentences
 from parallax.extract import rules
 from parallax.extract.dates import parse_date
 from parallax.extract.errors import ExtractionError
@@ -94,9 +95,6 @@ many new words, so its share can be low while it plainly goes on with the story.
 _TERMINAL = ".!?…:;,"
 _CLOSERS = "\"'”’»)]*"
 _OPENERS = "\"'“‘«"
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9]{2})[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])")
-"""A full stop after a word (not an initial or "Mr.") and before a capital: the
-line holds one more sentence."""
 _INLINE_TEASER = re.compile(r"^[^:|–—]{2,30}\s*[:|–—]\s*\S")
 """'Read more: <headline>' is one teaser, not the heading of a list."""
 _LIST_ITEM = re.compile(r"^(?:[•·▪‣◦*–—-]|\d{1,2}[.)])\s+\w")
@@ -438,7 +436,7 @@ def _captions(lines: list[Line]) -> None:
             and not line.text.startswith(tuple(_OPENERS))
             # Uncredited captions are one sentence; more than one is a
             # paragraph that lost its last full stop.
-            and not _SENTENCE_END.search(line.text)
+            and len(sentences.split(line.text)) < 2
         ):
             line.drop("caption")
 
@@ -477,7 +475,7 @@ def _continues(after: list[Line], vocabulary: set[str]) -> bool:
     for line in after:
         if line.sentence and line.words >= 8 and _related(line.text, seen):
             seen |= _content(line.text)
-            run += len(_SENTENCE_END.findall(line.text)) + 1
+            run += len(sentences.split(line.text))
             if run >= 2:
                 return True
         elif line.sentence or line.words > LABEL_WORDS:

@@ -16,17 +16,14 @@ from urllib.parse import quote, urlsplit
 
 import nh3
 
+from parallax import sentences as splitter
+
 BADGE_COLOURS = 12
 """Number of badge colour classes in style.css (``badge-0`` .. ``badge-11``)."""
 
 PLAIN_BADGE = "badge-plain"
 """The colourless badge of an outlet met after a page's colours have run out."""
 
-_SENTENCE_END = re.compile(r"(\w*)([.!?][\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9])")
-# Words that end in a full stop without ending a sentence ("Mr. Assad", "Gen. Smith").
-_ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "rev", "prof", "no"]
-)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _STOPWORDS = {"the", "a", "an", "of", "and", "&"}
 
@@ -139,14 +136,7 @@ class Palette:
 
 
 def first_sentence(text: str, limit: int = 240) -> str:
-    text = " ".join(text.split())
-    sentence = text
-    for end in _SENTENCE_END.finditer(text):
-        word = end.group(1)
-        if end.group(2) == "." and (word.lower() in _ABBREVIATIONS or len(word) == 1):
-            continue  # an abbreviation or an initial ("J. Smith"), not a sentence end
-        sentence = text[: end.end(2)]
-        break
+    sentence = splitter.first(text)
     if len(sentence) > limit:
         cut = sentence[:limit].rsplit(" ", 1)[0]
         return cut.rstrip(",;:") + "…"
@@ -155,18 +145,7 @@ def first_sentence(text: str, limit: int = 240) -> str:
 
 def sentences(paragraph: str) -> list[str]:
     """A paragraph cut into sentences, with the same rule as ``first_sentence``."""
-    flat = " ".join(paragraph.split())
-    found: list[str] = []
-    start = 0
-    for end in _SENTENCE_END.finditer(flat):
-        word = end.group(1)
-        if end.group(2) == "." and (word.lower() in _ABBREVIATIONS or len(word) == 1):
-            continue
-        found.append(flat[start : end.end(2)])
-        start = end.end()
-    if flat[start:].strip():
-        found.append(flat[start:])
-    return found
+    return splitter.split(paragraph)
 
 
 def numbered_sentences(text: str) -> list[list[tuple[int, str]]]:
