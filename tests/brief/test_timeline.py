@@ -69,7 +69,9 @@ def test_dates_are_written_at_their_precision() -> None:
     briefing = Briefing(
         timeline=[
             TimelineEvent(date(2011, 1, 1), "The uprising began", ["a"], precision="year"),
-            TimelineEvent(date(2024, 11, 26), "Civilians were killed", ["a"], end=date(2024, 12, 1)),
+            TimelineEvent(
+                date(2024, 11, 26), "Civilians were killed", ["a"], end=date(2024, 12, 1)
+            ),
         ]
     )
     events = briefing_json(briefing)["timeline"]

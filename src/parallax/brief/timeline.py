@@ -68,6 +68,15 @@ _CLOCK_AFTER = frozenset({"gmt", "utc", "bst", "cet", "est", "edt", "local", "hr
 # Friday", "is expected to fly later today").
 FUTURE_AUX = frozenset({"will", "'ll", "shall", "would", "wo"})
 FUTURE_LEMMAS = frozenset({"expect", "plan", "schedule", "due", "intend", "aim"})
+# Verbs that make a day the object of a decision: "declared Thursday a day of
+# mourning", "set Friday as the deadline".  The day they name is still to come.
+DESIGNATE_LEMMAS = frozenset({"declare", "designate", "proclaim", "name", "set"})
+# Words that open a subordinate clause: dropped so that the event reads as a
+# sentence ("when the rains began last week" -> "The rains began last week").
+_MARKS = frozenset(
+    {"that", "when", "after", "since", "until", "till", "before", "as", "while", "once", "whether"}
+)
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 # Same-day events from different articles are one event when their clauses
 # are this close (MiniLM cosine).  Rewordings of one happening ("militias
 # crossed into Syria overnight" / "militias entered Syria overnight") score
@@ -177,6 +186,9 @@ def _absolute(expr: str, ref: date | None, forward: bool) -> When | None:
 def _relative(low: str, ref: date, forward: bool) -> When | None:
     """Words that only mean something from the article's day."""
     for name in WEEKDAYS:
+        if re.search(rf"\b(?:next|coming)\s+{name}\b", low):
+            # "next Friday": the one after the article's day, never that day itself
+            return When(_weekday_after(ref + timedelta(days=1), name), "day", relative=True)
         if re.search(rf"\b{name}\b", low):
             day = _weekday_after(ref, name) if forward else _weekday_before(ref, name)
             return When(day, "day", relative=True)
@@ -347,6 +359,22 @@ def _future(verb: Any) -> bool:
     return False
 
 
+def _designated(anchor: Any) -> bool:
+    """Whether the date is the day a decision names ("declared Thursday a day
+    of mourning", "Thursday had been declared ..."), not when something happened."""
+    verb = anchor.head
+    if verb.lemma_.lower() not in DESIGNATE_LEMMAS:
+        return False
+    if anchor.dep_ in ("dobj", "nsubjpass"):
+        return True
+    # The parser reads "declared Thursday a day of mourning" as two adverbials:
+    # a day followed by the noun it is declared to be.
+    return anchor.dep_ == "npadvmod" and any(
+        c.i > anchor.i and c.pos_ == "NOUN" and c.dep_ in ("npadvmod", "dobj", "oprd", "attr")
+        for c in verb.children
+    )
+
+
 def _event_text(anchor: Any, verb: Any) -> str:
     """The clause the date belongs to: the governing verb's phrase, or the sentence."""
     sent = anchor.sent
@@ -373,15 +401,32 @@ def _event_text(anchor: Any, verb: Any) -> str:
         if verb.pos_ in ("VERB", "AUX")
         else []
     )
-    if verb.dep_ in ("relcl", "acl") and keep(verb.head):
+    attached = verb.dep_ in ("relcl", "acl") and keep(verb.head)
+    if attached:
         # "rebels who seized Aleppo last week", "a structure completed in
-        # 1978": keep who or what it is about
-        toks = sorted(
-            [*[t for t in verb.head.lefts if keep(t)], verb.head, *toks], key=lambda t: t.i
-        )
-    if len(toks) < 4 or reported:
-        # "…, the governor said last night": the event is what was said
+        # 1978": keep who or what it is about.  The parser often hangs the
+        # clause on the last noun of a phrase ("an embankment on the River
+        # Oru built in 1978"), so the whole phrase is kept.
+        head = verb.head
+        while (
+            head.dep_ == "pobj"
+            and head.head.dep_ == "prep"
+            and head.head.head.pos_ in ("NOUN", "PROPN")
+            and keep(head.head.head)
+        ):
+            head = head.head.head
+        first = min([t for t in head.subtree if keep(t)], key=lambda t: t.i)
+        toks = [t for t in sent if keep(t) and first.i <= t.i and t.i <= max(x.i for x in toks)]
+    subjectless = not attached and not any(c.dep_ in _SUBJECTS for c in verb.children)
+    if len(toks) < 4 or reported or subjectless:
+        # "…, the governor said last night": the event is what was said.
+        # "[the dam] collapsed on Tuesday night", "[he is expected] to fly
+        # later today": a clause without its subject is not readable alone.
         toks = [t for t in sent if keep(t)]
+    elif (
+        toks[0].dep_ in ("mark", "advmod") and toks[0].head.i == verb.i and toks[0].lower_ in _MARKS
+    ):
+        toks = toks[1:]
     text = str(anchor.doc[toks[0].i : toks[-1].i + 1].text).strip(" ,;:")
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"\s*\([^)]*$", "", text)  # an aside cut off by the clause's end
@@ -400,29 +445,34 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
         ref, estimated = refs[art.id]
         quotes = quote_spans(art.text)
         datelines = [m.span() for m in DATELINE.finditer(art.text)]
-        found: dict[int, list[tuple[When, str, bool]]] = {}  # by sentence
+        found: dict[int, list[tuple[When, str, bool, int]]] = {}  # by sentence
         for anchor, expr in _date_spans(doc):
             if inside(quotes, anchor.idx) or inside(datelines, anchor.idx):
                 # "we are ready to start negotiating tomorrow", "QARATASH, Oct 14
                 # (Wire) –": a speaker's words and a filing date, not events
                 continue
             verb = _governor(anchor)
-            when = resolve_when(expr, ref, forward=_future(verb))
+            forward = _future(verb) or _designated(anchor)
+            when = resolve_when(expr, ref, forward=forward)
             if when is None:
                 continue
             text = _event_text(anchor, verb)
             if len(text.split()) >= 4:
                 said = verb.lemma_.lower() in REPORT_LEMMAS
-                found.setdefault(anchor.sent.start, []).append((when, text, said))
+                depth = sum(1 for _ in verb.ancestors)
+                found.setdefault(anchor.sent.start, []).append((when, text, said, depth))
         for items in found.values():
             # "A dam gave way late on Tuesday …, the agency said on Wednesday":
             # the day of the happening, not the day of its report.
             happenings = [x for x in items if not x[2]] or items
-            seen: set[tuple[When, str]] = set()
-            for when, text, _ in happenings:
-                if (when, text) not in seen:
-                    seen.add((when, text))
-                    raw.append((when, text, art.id, estimated and when.relative))
+            # One text, one date: "X, who said on Wednesday that …, told
+            # reporters on Thursday …" is dated by its main clause.
+            by_text: dict[str, tuple[When, int]] = {}
+            for happened, text, _, depth in happenings:
+                if text not in by_text or depth < by_text[text][1]:
+                    by_text[text] = (happened, depth)
+            for text, (happened, _) in by_text.items():
+                raw.append((happened, text, art.id, estimated and happened.relative))
     if not raw:
         return []
     # Only events that share a day are ever compared.

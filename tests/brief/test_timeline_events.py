@@ -1,0 +1,78 @@
+# ruff: noqa: E501  (article prose is kept one paragraph a line)
+"""Timeline events: days a decision names point forward, and each event is a
+readable clause with its subject, once.  A fictional story written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from parallax.brief.timeline import When, build_timeline, resolve_when
+from parallax.model import Article, TimelineEvent
+
+pytestmark = pytest.mark.slow
+
+WEDNESDAY = date(2031, 4, 9)
+
+# Published on Wednesday 9 April 2031.
+TEXT = """The prime minister declared Friday a day of national mourning after the ferry sank in Lake Maren.
+
+The ferry, a steel vessel on the Lake Maren route built in 1994, sank in a storm before dawn on Tuesday.
+
+Survivors said they had asked the crew to turn back when the wind rose on Monday evening.
+
+Rescuers pulled 40 people from the water, and the ferry operator is expected to meet families later today.
+
+Captain Ivo Marsh, who said on Tuesday that he had seen nothing, told reporters on Wednesday that the engines had failed."""
+
+
+@pytest.fixture(scope="module")
+def events() -> list[TimelineEvent]:
+    from parallax.nlp import parse
+
+    article = Article(id="a", text=TEXT, source="Lake Post", published=datetime(2031, 4, 9, 10))
+    return build_timeline([article], parse([TEXT]))
+
+
+def _on(events: list[TimelineEvent], words: str) -> list[TimelineEvent]:
+    return [e for e in events if words in e.text]
+
+
+def test_next_weekday_points_forward_past_the_article_day() -> None:
+    assert resolve_when("next Wednesday", WEDNESDAY) == When(
+        date(2031, 4, 16), "day", relative=True
+    )
+    assert resolve_when("next Friday", WEDNESDAY) == When(date(2031, 4, 11), "day", relative=True)
+
+
+def test_a_day_declared_for_mourning_is_the_coming_one(events: list[TimelineEvent]) -> None:
+    mourning = _on(events, "national mourning")
+    assert [e.date for e in mourning] == [date(2031, 4, 11)]
+
+
+def test_a_subordinate_clause_reads_as_a_sentence(events: list[TimelineEvent]) -> None:
+    monday = [e for e in events if e.date == date(2031, 4, 7)]
+    assert monday and all(not e.text.lower().startswith("when ") for e in monday)
+    assert any(e.text.startswith("The wind rose") or "asked the crew" in e.text for e in monday)
+
+
+def test_a_clause_without_its_subject_gives_the_whole_sentence(
+    events: list[TimelineEvent],
+) -> None:
+    today = _on(events, "later today")
+    assert today and all(not e.text.startswith("To ") for e in today)
+    assert any("ferry operator is expected to meet families" in e.text for e in today)
+
+
+def test_a_participle_keeps_the_whole_noun_phrase(events: list[TimelineEvent]) -> None:
+    built = [e for e in events if e.date.year == 1994]
+    assert len(built) == 1
+    assert not built[0].text.startswith("The Lake Maren route")
+    assert "steel vessel" in built[0].text
+
+
+def test_one_sentence_is_one_event(events: list[TimelineEvent]) -> None:
+    captain = _on(events, "Ivo Marsh")
+    assert len(captain) == 1
+    assert captain[0].date == WEDNESDAY  # the main clause's day, not the aside's
