@@ -27,6 +27,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from parallax.brief._text import fold, ordered_ids, roots
+from parallax.extract import rules
 from parallax.model import Article, Entity
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
@@ -332,10 +333,32 @@ def _outlet_keys(articles: Sequence[Article]) -> set[tuple[str, ...]]:
     return out
 
 
+def _credits(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` credits its own staff: byline lines ("By Jane Doe") and
+    sign-offs ("(Reporting by ...; Editing by ...)").  The people they name
+    wrote or edited the article; they are not in the story."""
+    spans = [m.span() for m in rules.CREDIT_IN_BRACKETS.finditer(text)]
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        bare = line.strip()
+        if rules.BYLINE.match(bare) or rules.REPORTING_CREDIT.match(bare):
+            spans.append((pos, pos + len(line)))
+        pos += len(line)
+    return spans
+
+
+def _author_keys(author: str | None) -> set[tuple[str, ...]]:
+    """The article's own authors ("Jane Doe and John Roe"), as matching keys."""
+    names = re.split(r",|;|&|\band\b", author or "")
+    return {key for name in names if len(key := _key_tokens(name.strip())) >= 2}
+
+
 def _collect(articles: Sequence[Article], docs: Sequence[Any]) -> list[_Cluster]:
     by_key: dict[tuple[tuple[str, ...], str], _Cluster] = {}
     outlets = _outlet_keys(articles)
     for art, doc in zip(articles, docs, strict=True):
+        credits = _credits(doc.text)
+        authors = _author_keys(art.author)
         titled = _titled_people(doc)
         inside_titled = {i for s, e in titled for i in range(s, e)}
         spans = [(doc[s:e], "PERSON") for s, e in titled]
@@ -354,6 +377,8 @@ def _collect(articles: Sequence[Article], docs: Sequence[Any]) -> list[_Cluster]
                 or all(w in TITLES for w in key)
                 or key in outlets
                 or key in NOT_NAMES
+                or key in authors
+                or any(start <= ent.start_char < end for start, end in credits)
             ):
                 continue
             # A lone surname is resolved per article: "Mansur" is whichever

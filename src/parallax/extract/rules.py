@@ -101,10 +101,15 @@ PHOTO_CREDIT = _any(
 BYLINE = re.compile(
     r"^(?:by|words by|written by|story by|reporting by)\s+(?P<name>[^.!?]{2,80}?)\s*$", _I
 )
-REPORTING_CREDIT = re.compile(
-    r"^\(?(?:additional )?(?:reporting|writing|editing|research|graphics) by\b", _I
+_CREDIT_WORK = (
+    r"(?:(?:additional|further) )?"
+    r"(?:reporting|writing|editing|edited|written|compiled|research|graphics)"
 )
+REPORTING_CREDIT = re.compile(rf"^\(?{_CREDIT_WORK} by\b", _I)
 """Wire sign-offs ("Reporting by ...; Editing by ...") close an article; they are credits."""
+
+CREDIT_IN_BRACKETS = re.compile(rf"\({_CREDIT_WORK} by\b[^()\n]*\)", _I)
+"""A sign-off in brackets, wherever it sits: "... the ministry said. (Editing by Jo Bloggs)"."""
 
 _AGENCY = (
     r"(?:the )?(?:press association|pa(?: media| wire)?|associated press|ap|reuters|"
