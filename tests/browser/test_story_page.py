@@ -50,11 +50,14 @@ def test_the_main_story_is_at_most_6000_px_tall_with_its_sections_closed(
     page.context.close()
 
 
-@pytest.mark.parametrize(("device", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+@pytest.mark.parametrize(
+    ("device", "viewport", "scheme"), [("desktop", DESKTOP, "light"), ("phone", PHONE, "dark")]
+)
 def test_the_first_screen_holds_headline_outlets_disagreements_and_summary(
-    browser: Any, demo: Demo, device: str, viewport: dict[str, int]
+    browser: Any, demo: Demo, device: str, viewport: dict[str, int], scheme: str
 ) -> None:
-    page = _open(browser, demo, viewport, is_mobile=device == "phone")
+    """Its first-screen shots (tests/artifacts/demo-story-*-top.png) are the README's."""
+    page = _open(browser, demo, viewport, is_mobile=device == "phone", color_scheme=scheme)
     screen = viewport["height"]
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     for selector in ["h1", "ul.outlets", "section.conflicts"]:
@@ -70,7 +73,7 @@ def test_the_first_screen_holds_headline_outlets_disagreements_and_summary(
         # A phone's screen shows the summary's start; its sentences run on below.
         top, bottom = sentences.evaluate(FIRST_LINE)
     assert top >= 0 and bottom <= screen, ("summary", top, bottom)
-    shoot(page, f"demo-story-{device}")
+    shoot(page, f"demo-story-{device}-{scheme}")
     page.context.close()
 
 
@@ -113,17 +116,4 @@ def test_a_stated_range_shows_as_a_range(browser: Any, demo: Demo) -> None:
     page = _open(browser, demo, DESKTOP)
     dates = page.locator("#key-events .timeline-date").all_inner_texts()
     assert any(re.fullmatch(r"\d+–\d+ \w{3} \d{4}", d.strip()) for d in dates), dates
-    page.context.close()
-
-
-@pytest.mark.parametrize(
-    ("name", "viewport", "scheme"),
-    [("story", {"width": 1366, "height": 800}, "light"), ("story-phone-dark", PHONE, "dark")],
-)
-def test_readme_screenshots(
-    browser: Any, demo: Demo, name: str, viewport: dict[str, int], scheme: str
-) -> None:
-    """The README's pictures of the story page, as it is: tests/artifacts/readme-*.png."""
-    page = _open(browser, demo, viewport, color_scheme=scheme)
-    shoot(page, f"readme-{name}")
     page.context.close()
