@@ -34,6 +34,7 @@ import trafilatura
 # lxml ships no type stubs and the dev extras do not pull them in.
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
+from parallax.extract import rules
 from parallax.extract.errors import ExtractionError
 from parallax.extract.metadata import PageMetadata, page_metadata, section_name
 from parallax.extract.text import repair
@@ -116,8 +117,11 @@ def _main_text(tree: HtmlElement, url: str | None) -> str:
 
 def _paragraphs(text: str) -> str:
     """trafilatura puts one paragraph per line; the engine separates them with a blank line."""
-    lines = (" ".join(line.split()) for line in repair(text).splitlines())
-    return "\n\n".join(line for line in lines if line)
+    lines = (
+        rules.COUNTER_TAIL.sub("", " ".join(line.split())) for line in repair(text).splitlines()
+    )
+    # A comment counter under the article is page furniture, not a paragraph.
+    return "\n\n".join(line for line in lines if line and not rules.COUNTER_LINE.match(line))
 
 
 def _without_headline(text: str, titles: list[str | None]) -> str:

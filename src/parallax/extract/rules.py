@@ -65,6 +65,12 @@ PROMO_STRONG = _any(
 )
 """Phrases that only banners, buttons and counters use; a short line with one is clutter."""
 
+_COUNTER = r"[\d.,]+k?\s+(?:comments?|shares?|replies|reactions?)"
+COUNTER_LINE = re.compile(rf"^{_COUNTER}$", _I)
+"""A line that is only a counter under the article ("0 Comments", "1.2k shares")."""
+COUNTER_TAIL = re.compile(rf"(?<=[.!?\"”’)])\s+{_COUNTER}$", _I)
+"""A counter run on after the last sentence of a paragraph ("... the mayor said. 0 Comments")."""
+
 PROMO_WEAK = _any(
     r"\bsign (?:up|in)\b|\blog ?in\b|\bregister\b|\bsubscri(?:be|ption)\b",
     r"\bmembers?(?:hip)?\b|\bpremium\b|\bapp\b|\bfree\b|\bnewsletters?\b",

@@ -261,7 +261,8 @@ def _split(text: str) -> list[Line]:
     lines: list[Line] = []
     block = 0
     for index, raw in enumerate(raw_lines):
-        clean = " ".join(raw.split())
+        # A counter run on after the text would make its paragraph no sentence.
+        clean = rules.COUNTER_TAIL.sub("", " ".join(raw.split()))
         if not clean:
             block += 1
             continue
