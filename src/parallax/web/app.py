@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -18,7 +18,13 @@ from parallax.store import Store
 from parallax.store.accounts import Accounts
 from parallax.web import accounts, admin, api, atom, auth, pages, personal
 from parallax.web.caching import Conditional
-from parallax.web.security import HEADERS, SecurityHeaders, wants_json
+from parallax.web.security import (
+    HEADERS,
+    BodyLimit,
+    SecurityHeaders,
+    refuse_control_characters,
+    wants_json,
+)
 from parallax.web.templates import HERE, Templates
 
 log = logging.getLogger(__name__)
@@ -28,8 +34,13 @@ TITLES = {
     401: "Sign in needed",
     404: "Not found",
     405: "Not allowed",
+    413: "Too much sent",
     500: "Something went wrong",
 }
+
+
+OPML_BODY_LIMIT = 10 * 1024 * 1024
+"""An OPML upload may be larger than other requests: a reader's whole subscription list."""
 
 
 @asynccontextmanager
@@ -74,6 +85,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
         lifespan=_lifespan,
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.include_router(api.router(store))
     app.include_router(accounts.router(people, templates))
@@ -134,6 +146,8 @@ def create_app(
         key=people.signing_key(),
         render=templates.render,
     )
+    # Outside authentication, which reads sign-in forms: no body is read past its limit.
+    app.add_middleware(BodyLimit, larger={"/feeds/opml": OPML_BODY_LIMIT})
     # Added last so it is outermost: 401 pages and redirects get the headers too.
     app.add_middleware(SecurityHeaders, private=bool(token))
     return app

@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from parallax.extract.dates import EARLIEST_YEAR, LATEST_YEAR
 from parallax.store import Store, StoryRow
 from parallax.web import briefing, queries, view
 from parallax.web.queries import BadCursor, Filters, Topic
@@ -82,9 +83,15 @@ def day(value: str | None, name: str) -> date | None:
     if value is None or not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
+        found = date.fromisoformat(value.strip())
     except ValueError:
         raise HTTPException(400, f"“{name}” must be a date such as 2024-12-11.") from None
+    # The filters add a day to "to"; 9999-12-31 overflowed into a 500.
+    if not EARLIEST_YEAR <= found.year <= LATEST_YEAR:
+        raise HTTPException(
+            400, f"“{name}” must be a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
+        )
+    return found
 
 
 def filters_from(
@@ -110,9 +117,7 @@ def href(path: str, **params: Any) -> str:
     return path + ("?" + urlencode(kept) if kept else "")
 
 
-def router(
-    store: Store, templates: Templates, viewed: Callable[[Request, str], None]
-) -> APIRouter:
+def router(store: Store, templates: Templates, viewed: Callable[[Request, str], None]) -> APIRouter:
     """The reader's pages; ``viewed`` is told of each story page served (by its
     story's own id), in the request's own thread."""
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from parallax.web import briefing, view
+from parallax.web.security import printable
 
 HERE = Path(__file__).parent
 
@@ -55,9 +56,12 @@ class Templates:
 
 
 def _plain(value: Any) -> Any:
-    # Markup is what our own macros produce; everything else is data.
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return view.plain(value)
+    # Markup is what our own macros produce; everything else is data.  Both lose
+    # control characters: a macro's Markup carries article text too.
+    if isinstance(value, Markup):
+        return Markup(printable(value))
+    if isinstance(value, str):
+        return printable(view.plain(value))
     return value
 
 
