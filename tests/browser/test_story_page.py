@@ -89,6 +89,12 @@ def test_highlights_then_jump_links_open_the_folded_sections(browser: Any, demo:
     page.locator("nav.jump").get_by_role("link", name=re.compile(r"^All quotes \(\d+\)$")).click()
     assert quotes.evaluate("d => d.open")
     assert quotes.locator("figure.quote").first.is_visible()
+    # A link from elsewhere to a folded section, or to something inside one, opens it.
+    page.goto(demo.url(f"/stories/{demo.main_story}#figures"))
+    assert page.locator("details#figures").evaluate("d => d.open")
+    copy = page.locator("details.copies li[id^='source-']").first
+    page.goto(demo.url(f"/stories/{demo.main_story}#{copy.get_attribute('id')}"))
+    assert copy.is_visible()
     page.context.close()
 
 

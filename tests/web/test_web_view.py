@@ -378,3 +378,10 @@ def test_distinctive_words_and_single_outlet_facts_name_outlets_not_ids() -> Non
     assert [(f.outlet.name, [x.text for x in f.facts]) for f in b.facts] == [
         ("Herald", ["Only the Herald says this."])
     ]
+
+
+def test_the_first_screen_shows_at_most_five_summary_sentences_and_keeps_the_rest() -> None:
+    data = {"summary": [{"text": f"Sentence {i}.", "article_ids": ["a"]} for i in range(7)]}
+    b = briefing.build(data, [_a("a", "A")])
+    assert [s.text for s in b.summary] == [f"Sentence {i}." for i in range(5)]
+    assert [s.text for s in b.summary_more] == ["Sentence 5.", "Sentence 6."]

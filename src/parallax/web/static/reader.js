@@ -91,13 +91,19 @@
   // A jump link to a folded section opens it (without this file the link
   // still scrolls there, and the section opens with a click).
   function openTarget() {
-    const id = decodeURIComponent(window.location.hash.slice(1));
-    const target = id && document.getElementById(id);
-    const fold = target && target.closest("details");
-    if (fold && !fold.open) {
-      fold.open = true;
-      target.scrollIntoView();
+    let id = "";
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch (error) {
+      return; // a malformed fragment names nothing on the page
     }
+    const target = id && document.getElementById(id);
+    let shut = false;
+    for (let fold = target && target.closest("details"); fold; fold = fold.parentElement.closest("details")) {
+      shut = shut || !fold.open;
+      fold.open = true;
+    }
+    if (shut) target.scrollIntoView();
   }
   window.addEventListener("hashchange", openTarget);
   document.addEventListener("click", function (event) {
