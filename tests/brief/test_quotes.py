@@ -236,3 +236,77 @@ def test_polnear_dev_floor(bench_quotes: ModuleType) -> None:
     assert report.speech["source"].prf()[2] >= FLOOR_SPEECH_SOURCE_EXACT_F1
     assert report.speech["content"].prf()[2] >= FLOOR_SPEECH_CONTENT_OVERLAP_F1
     assert report.speech["pair"].prf()[2] >= FLOOR_SPEECH_PAIR_OVERLAP_F1
+
+
+# --- speaker correctness (issue 17: who said what) ----------------------------------
+
+
+def test_two_people_sharing_a_surname_are_never_conflated() -> None:
+    quotes = _quotes(
+        "At the clinic, the head nurse, Dr Sara Haddad, described a long night.\n\n"
+        "“We ran out of bandages before midnight,” Dr Haddad said.\n\n"
+        "In the hamlet of Brisk, 4km upstream, Omar Haddad, a 61-year-old shepherd, said he "
+        "had lost most of his flock. “The river took forty sheep in an hour,” he said.\n\n"
+        "“Nobody warned the shepherds up here,” Haddad added."
+    )
+    assert _one(quotes, "We ran out of bandages").speaker == "Sara Haddad"
+    assert _one(quotes, "The river took forty sheep").speaker == "Omar Haddad"
+    # a bare surname two people of the article share names neither of them
+    assert _one(quotes, "Nobody warned the shepherds").speaker not in ("Sara Haddad", "Omar Haddad")
+
+
+def test_a_quotation_without_a_cue_is_not_its_neighbours() -> None:
+    quotes = _quotes(
+        "The navy struck two depots on Sunday, drawing protests of a “grave and deliberate "
+        "breach of our waters” from the country’s coastguard. The depots stored drones used "
+        "against the fleet, according to a statement from navy spokesman Piet Lomax."
+    )
+    assert not any(q.text.startswith("grave and deliberate") for q in quotes)
+
+
+def test_an_outlet_is_never_a_speaker() -> None:
+    from parallax.brief import build_briefing
+    from parallax.nlp import parse
+
+    text = (
+        "The Courier can reveal that the contract to repair the bridge went to a firm owned "
+        "by the mayor’s cousin.\n\n"
+        "Hana Ruzicka, an engineer, said the repairs were never finished."
+    )
+    article = Article(id="c", text=text, source="Evening Courier")
+    quotes = build_briefing([article], parse([text])).quotes
+    assert [q.speaker for q in quotes] == ["Hana Ruzicka"]
+
+
+def test_a_title_is_the_person_the_text_names() -> None:
+    quotes = _quotes(
+        "President Ilse Varga took charge of the relief effort on Monday.\n\n"
+        "Speaking on state radio, the head of state said: “Every family will get a new home.”\n\n"
+        "Minister of Transport Pavel Drozd said the northern railway would reopen within a "
+        "week. The damage was “far less than we feared”, the minister said.",
+        "Officials met in the capital. “The roads are closed until further notice,” the "
+        "Minister said.",
+    )
+    assert _one(quotes, "Every family will get").speaker == "Ilse Varga"
+    assert [q.speaker for q in quotes if "far less than we feared" in q.text] == ["Pavel Drozd"]
+    # nobody named: the title as a description, in the case it reads mid-sentence
+    assert _one(quotes, "The roads are closed").speaker == "minister"
+
+
+def test_one_speakers_quote_in_two_wordings_is_one_item() -> None:
+    quotes = _quotes(
+        "“I heard a roar like an aeroplane, then the water was in the kitchen,” said Ravi "
+        "Menon, a farmer.",
+        "Ravi Menon said: “I heard a roar like a jet plane and then the water was in my kitchen.”",
+    )
+    roar = _one(quotes, "I heard a roar")
+    assert roar.article_ids == ["a0", "a1"] and len(roar.variants) == 1
+
+
+def test_only_real_speakers_are_listed() -> None:
+    quotes = _quotes(
+        "Satellite images show the reservoir filled almost to the crest of the dam.\n\n"
+        "Locals say work at the site stopped after a few months.\n\n"
+        "Officials said the spillway had been opened on Monday morning."
+    )
+    assert [q.speaker for q in quotes] == ["officials"]

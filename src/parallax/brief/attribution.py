@@ -163,8 +163,22 @@ def _nsubj(verb: Any) -> Any | None:
         and not (c.lower_ == "it" and c.dep_ == "nsubjpass")  # "it was reported that"
         # A span's text, not the document's: Doc.text joins every token anew.
         and "\n" not in doc[min(c.i, verb.i) : max(c.i, verb.i)].text_with_ws
+        # "“An announcement: …,” tweeted Italiano": a word of the quotation
+        # the parser takes for the subject of the verb that attributes it
+        and not (inside(_quotes_of(doc), c.idx) and not inside(_quotes_of(doc), verb.idx))
     ]
     return min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
+
+
+def _quotes_of(doc: Any) -> list[Span]:
+    """The document's quotation spans, computed once per document."""
+    spans: list[Span] | None = doc.user_data.get(_QUOTES_KEY)
+    if spans is None:
+        spans = doc.user_data[_QUOTES_KEY] = quote_spans(doc.text)
+    return spans
+
+
+_QUOTES_KEY = "parallax.quote_spans"
 
 
 def subject(verb: Any) -> Any | None:
@@ -202,6 +216,12 @@ def subject(verb: Any) -> Any | None:
             inherited = _nsubj(head)
             if inherited is not None:
                 return inherited
+    # "In the village of Yangiqala, Karim Mansur, a farmer, said …": the
+    # parser may hang the speaker on the place as its apposition, leaving
+    # the verb no subject; the name is the phrase that ends right before it.
+    named = _appos_before(verb)
+    if named is not None:
+        return named
     # "About 4 in 10 say …": the parser may not label a counted subject.
     for child in verb.lefts:
         if (
@@ -210,6 +230,21 @@ def subject(verb: Any) -> Any | None:
             and child.ent_type_ not in _WHEN
         ):
             return child
+    return None
+
+
+def _appos_before(verb: Any) -> Any | None:
+    """A named person in apposition whose phrase ends just before a
+    subjectless verb, nothing but a comma between them."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return None
+    for tok in verb.lefts:
+        for t in tok.subtree:
+            if t.dep_ != "appos" or t.ent_type_ != "PERSON" or t.head.i >= t.i:
+                continue
+            between = verb.doc[t.right_edge.i + 1 : verb.i]
+            if all(b.text == "," for b in between):
+                return t
     return None
 
 
@@ -772,6 +807,9 @@ def _continuations(
             target = added[-1][1]  # a run of quoted paragraphs continues one speaker
         elif last is not None and last.direct and qs - last.content[-1][1] < _RESUME:
             target = last
+        elif last is not None and last.source is not None and _next_para(last, qs, paras):
+            # "Kirby said the targets were depots.¶“As demonstrated by …”"
+            target = last
         else:
             continue
         added.append(((qs, qe), target))
@@ -789,6 +827,15 @@ def _continuations(
         else a
         for a in out
     ]
+
+
+def _next_para(a: Attribution, pos: int, paras: list[Span]) -> bool:
+    """Whether ``pos`` is in the paragraph right after the one holding ``a``'s cue."""
+    if a.cue is None:
+        return False
+    cue = a.cue[0]
+    index = [k for k, (ps, pe) in enumerate(paras) if ps <= cue < pe or ps <= pos < pe]
+    return len(index) == 2 and index[1] == index[0] + 1 and paras[index[1]][0] <= pos
 
 
 # A quoted paragraph this close after an attributed quotation resumes it.

@@ -27,13 +27,13 @@ from parallax.brief._text import (
     clean_quote,
     fold,
     ordered_ids,
-    paragraphs,
     quote_spans,
     roots,
 )
 from parallax.brief.attribution import Attribution, find_attributions, subject, verb_led
 from parallax.brief.entities import TITLES, name_lookup, resolve
 from parallax.model import Article, Entity, Quote, QuoteVariant
+from parallax.wire import AGENCIES
 
 # Shorter quotes are scare quotes ("strong defensive line", ‘terrorist
 # escalation’) or one-word answers: nothing a reader can weigh.
@@ -44,6 +44,12 @@ MIN_REPORTED_WORDS = 5
 # sequences agree this much (a trimmed or lightly edited quote); 0.8 keeps
 # different sentences from the same speaker apart.
 VARIANT_RATIO = 0.8
+
+# One speaker's two wordings of one statement, reworded by two outlets,
+# share this much of their word sequence ("I heard a roar like an aeroplane,
+# then the water was in the kitchen" and "… like a jet plane and then the
+# water was in my kitchen": 0.79).
+SAME_SPEAKER_RATIO = 0.7
 
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_GROUP = frozenset({"they", "them", "it"})
@@ -91,31 +97,71 @@ def _name(ent: Any, lookup: dict[tuple[str, ...], Entity]) -> str:
     name = e.name if e is not None else _strip_the(ent.text)
     if ent.label_ != "PERSON" or (e is not None and " " in name):
         return name
-    return _full_name(name, ent.doc, ent.start_char, lookup)
+    # the title the NER leaves out ("Dr" of "Dr Mansur") tells namesakes apart
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    if before is not None and before.lower_.rstrip(".") in TITLES and " " not in name:
+        name = f"{before.text} {name}"
+    return _full_name(name, ent.doc, lookup)
 
 
-def _full_name(text: str, doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity]) -> str:
+def _full_name(text: str, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> str:
     """A person's name without a leading title; a bare surname or first name
-    takes the full name it had earlier in the article ("Wrona" after "Tomasz
-    Wrona", "Alex" after "Alex Younger")."""
+    takes the full name it has in the article ("Wrona" for "Tomasz Wrona",
+    "Alex" for "Alex Younger"), but only when one person of the article
+    bears it: with Karim and Leyla Mansur both in it, "Mansur" names neither,
+    and "Dr Mansur" names the one the article calls a doctor."""
     words = text.split()
+    titles: list[str] = []
     while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        titles.append(words[0].lower().rstrip("."))
         words = words[1:]
-    if len(words) == 1:
-        for other in reversed([x for x in doc.ents if x.end_char <= pos]):
-            if other.label_ == "PERSON" and (
-                other.text.endswith(" " + words[0]) or other.text.startswith(words[0] + " ")
-            ):
-                return _name(other, lookup)
-        # the small parser's NER misses many names: an earlier run of proper
-        # nouns ending in the surname will do ("Governor Ana Ruiz")
-        for tok in reversed([t for t in doc if t.idx < pos and t.text == words[0]]):
-            run = [tok]
-            while run[0].i > 0 and doc[run[0].i - 1].pos_ == "PROPN":
-                run.insert(0, doc[run[0].i - 1])
-            if len(run) > 1:
-                return _full_name(" ".join(t.text for t in run), doc, run[0].idx, lookup)
-    return " ".join(words)
+    if len(words) != 1:
+        return " ".join(words)
+    bearers = _bearers(words[0], doc, lookup)
+    if len(bearers) > 1 and titles:
+        bearers = {n: t for n, t in bearers.items() if set(titles) <= t}
+    if len(bearers) == 1:
+        return next(iter(bearers))
+    # nobody, or several people: the name as written, title and all
+    return text
+
+
+def _bearers(word: str, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> dict[str, set[str]]:
+    """The full names in an article that a first name or surname can stand
+    for, each with the titles written before it ("Dr Leyla Mansur": {"dr"}).
+    The small parser's NER misses many names, so a run of proper nouns
+    ending in the surname counts too ("Governor Ana Ruiz")."""
+    out: dict[str, set[str]] = {}
+    for tok in doc:
+        if tok.text != word or (tok.pos_ != "PROPN" and tok.ent_type_ != "PERSON"):
+            continue
+        run = [tok]
+        while (
+            run[0].i > 0 and doc[run[0].i - 1].pos_ == "PROPN" and "\n" not in run[0].nbor(-1).text
+        ):
+            run.insert(0, doc[run[0].i - 1])
+        while (
+            run[-1].i + 1 < len(doc)
+            and doc[run[-1].i + 1].ent_type_ == "PERSON"
+            and doc[run[-1].i + 1].pos_ == "PROPN"
+        ):
+            run.append(doc[run[-1].i + 1])
+        names = [t.text for t in run]
+        titles: set[str] = set()
+        while names and names[0].lower().rstrip(".") in TITLES:
+            titles.add(names.pop(0).lower().rstrip("."))
+        if len(names) < 2 or word not in (names[0], names[-1]):
+            continue
+        # "Minister of Water Resources Aziz Nurmatov": the run may begin with
+        # an office's name; the person is its last two or three words
+        name = " ".join(names[-2:])
+        for k in (3, 2):
+            e = resolve(" ".join(names[-k:]), lookup)
+            if e is not None and e.type == "PERSON":
+                name = e.name
+                break
+        out.setdefault(name, set()).update(titles)
+    return out
 
 
 def _last_subject_person(
@@ -134,6 +180,22 @@ def _last_subject_person(
             and not any(s <= ent.start_char < e for s, e in quoted)
         ):
             found = (ent.start_char, _name(ent, lookup))
+    # the small parser's NER misses names it has read before ("Mr Brel shook
+    # his head"): a proper-noun subject the story knows as a person
+    for tok in doc:
+        if tok.idx >= pos:
+            break
+        if (
+            tok.dep_ in ("nsubj", "nsubjpass")
+            and tok.pos_ == "PROPN"
+            and tok.ent_type_ != "PERSON"
+            and (found is None or tok.idx > found[0])
+            and not any(s <= tok.idx < e for s, e in quoted)
+        ):
+            words = " ".join(t.text for t in tok.lefts if t.dep_ == "compound")
+            known = resolve(f"{words} {tok.text}", lookup)
+            if known is not None and known.type == "PERSON":
+                found = (tok.idx, _full_name(f"{words} {tok.text}".strip(), doc, lookup))
     return found
 
 
@@ -206,7 +268,11 @@ def _speaker_from_token(
                         return _speaker_from_token(obj, doc, state, lookup)
     ent = _ent_at(tok)
     if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
-        return _name(ent, lookup), ent.label_ == "PERSON"
+        # the story's entities type a name more reliably than one parse
+        # ("Fruit farmer Karim Mansur" tagged a place)
+        known = resolve(ent.text, lookup)
+        person = ent.label_ == "PERSON" or (known is not None and known.type == "PERSON")
+        return _name(ent, lookup), person
     # A named person in the subject's own phrase is the speaker ("Kremlin
     # spokesman Dmitry Peskov"), but not one inside a relative clause or a
     # prepositional phrase ("Russia, whose intervention on behalf of Mr Assad"),
@@ -219,15 +285,181 @@ def _speaker_from_token(
     ]
     if people:
         return _name(people[-1], lookup), True
-    if tok.pos_ == "PROPN":
-        words = [t for t in tok.lefts if t.dep_ == "compound"] + [tok]
-        return _full_name(" ".join(t.text for t in words), doc, words[0].idx, lookup), True
+    # "Minister of Water Resources Aziz Nurmatov": a title's phrase ends in the name
+    if tok.lower_ in TITLES and tok.text[:1].isupper():
+        tail = _name_run(tok.right_edge, lookup)
+        if tail:
+            return _full_name(tail, doc, lookup), True
+    # a capitalised proper noun (the parser takes "the interior ministry" for
+    # one too), unless it is only a title ("the Minister")
+    words = [t for t in tok.lefts if t.dep_ == "compound"] + [tok]
+    if (
+        tok.pos_ == "PROPN"
+        and tok.text[:1].isupper()
+        and not all(t.lower_.rstrip(".") in TITLES for t in words)
+    ):
+        return _full_name(" ".join(t.text for t in words), doc, lookup), True
     # A headline's "Ortiz:" (tagged a common noun) before the article names her
-    if tok.text[:1].isupper():
+    if tok.text[:1].isupper() and tok.lower_ not in TITLES:
         named = [e for e in doc.ents if e.label_ == "PERSON" and e.text.split()[-1] == tok.text]
         if named:
             return _name(named[0], lookup), True
-    return _np_text(tok, doc, lookup) or None, False
+    described = _np_text(tok, doc, lookup)
+    if not described or _vague(tok):
+        return None, False
+    holder = _title_holder(tok, doc, lookup)
+    if holder is not None:
+        return holder
+    first = min((t for t in tok.subtree if t.pos_ != "DET" and not t.is_punct), key=lambda t: t.i)
+    after = first.nbor(1) if first.i + 1 < len(doc) else first
+    title = first.lower_ in TITLES and after.pos_ != "PROPN"  # "Minister", not "Mayor Ruth …"
+    if described.split()[0] == first.text and (first.pos_ != "PROPN" or title):
+        described = described[:1].lower() + described[1:]
+    return described, False
+
+
+def _vague(tok: Any) -> bool:
+    """Whether a described source is no speaker: a thing ("satellite images
+    show", "according to preliminary data") or a bare plural ("Locals say",
+    "residents said"), which names no one a reader could weigh."""
+    if tok.lemma_.lower() in _THINGS:
+        return True
+    if tok.tag_ not in ("NNS", "NNPS") or tok.ent_type_ or tok.lemma_.lower() in _OFFICES:
+        return False
+    return not any(
+        c.dep_ in ("det", "nummod", "poss", "quantmod") or c.ent_type_ or c.pos_ == "PROPN"
+        for c in tok.children
+        if c.i < tok.i
+    )
+
+
+# Bare plurals that still say who spoke: people speaking for an office
+# ("officials said", "prosecutors allege"), unlike "locals" or "experts".
+_OFFICES = frozenset(
+    {
+        "official",
+        "authority",
+        "prosecutor",
+        "investigator",
+        "regulator",
+        "lawmaker",
+        "legislator",
+        "diplomat",
+        "minister",
+        "officer",
+        "commander",
+        "spokesman",
+        "spokesperson",
+        "spokeswoman",
+    }
+)
+# Nouns that name records and pictures, not people who speak.
+_THINGS = frozenset(
+    {
+        "image",
+        "picture",
+        "photo",
+        "photograph",
+        "footage",
+        "video",
+        "data",
+        "figure",
+        "record",
+        "log",
+        "evidence",
+        "document",
+        "map",
+        "chart",
+        "graph",
+        "statistic",
+        "number",
+        "result",
+        "test",
+        "reading",
+        "television",
+        "tv",
+    }
+)
+
+
+def _title_holder(
+    tok: Any, doc: Any, lookup: dict[tuple[str, ...], Entity]
+) -> tuple[str, bool] | None:
+    """Whom a bare definite title stands for: "the head of state", "the
+    minister", "the agency" — the one person (or organisation) the article
+    names with that title, else None (several, or nobody)."""
+    det = [c for c in tok.children if c.dep_ in ("det", "poss")]
+    extra = [c for c in tok.children if c.dep_ in ("amod", "compound", "nummod", "poss")]
+    if extra or any(d.lower_ not in ("the", "its", "their") for d in det):
+        return None
+    if not det and not tok.text[:1].isupper():
+        return None
+    words: frozenset[str] = frozenset({tok.lower_})
+    if tok.lower_ == "head":  # "the head of state", "the head of government"
+        of = {t.lower_ for t in tok.subtree if t.i > tok.i}
+        words = _HEADS_OF["state" if "state" in of else "government" if "government" in of else ""]
+    if words & TITLES or words & _HEAD_WORDS:
+        holders = _people_titled(words, doc, tok.idx, lookup)
+        if len(holders) == 1:
+            return holders.pop(), True
+        return None
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    orgs = {
+        _name(e, lookup)
+        for e in doc.ents
+        if e.label_ == "ORG" and e.start_char < tok.idx and e.root.lower_ == tok.lower_
+    }
+    return (orgs.pop(), False) if len(orgs) == 1 else None
+
+
+# What a head of state or of government is called where a story names one.
+_HEADS_OF = {
+    "state": frozenset({"president", "king", "queen", "emir", "monarch", "sultan"}),
+    "government": frozenset({"prime", "premier", "chancellor"}),
+    "": frozenset(),
+}
+_HEAD_WORDS = _HEADS_OF["state"] | _HEADS_OF["government"]
+
+
+def _people_titled(
+    titles: frozenset[str] | set[str], doc: Any, before: int, lookup: dict[tuple[str, ...], Entity]
+) -> set[str]:
+    """The people the article names with one of ``titles`` before ``before``:
+    a title before the name ("President Emil Darakov", "Minister of Water
+    Resources Aziz Nurmatov") or in apposition with it ("Yusuf Haidarov, the
+    governor of Daresh province"; "the chief physician, Dr Leyla Mansur")."""
+    out: set[str] = set()
+    for t in doc:
+        if t.idx >= before:
+            break
+        if t.lower_.rstrip(".") not in titles:
+            continue
+        ends = [t.right_edge, t.head if t.dep_ in ("compound", "appos", "nmod") else None]
+        ends += [c.right_edge for c in t.children if c.dep_ == "appos"]
+        for end in ends:
+            run = _name_run(end, lookup) if end is not None and end.pos_ == "PROPN" else ""
+            if run and end is not None and end.idx < before:
+                out.add(_full_name(run, doc, lookup))
+                break
+    return out
+
+
+def _name_run(last: Any, lookup: dict[tuple[str, ...], Entity]) -> str:
+    """The name whose last word is ``last``: two proper nouns, or three when
+    the story knows the three as a person ("Minister of Water Resources Aziz
+    Nurmatov" names Aziz Nurmatov)."""
+    run = [last]
+    while run[0].i > 0 and run[0].nbor(-1).pos_ == "PROPN" and len(run) < 3:
+        run.insert(0, run[0].nbor(-1))
+    while run and run[0].lower_.rstrip(".") in TITLES:
+        run = run[1:]
+    if len(run) < 2:
+        return ""
+    three = resolve(" ".join(t.text for t in run), lookup)
+    if len(run) == 3 and not (three is not None and three.type == "PERSON"):
+        run = run[1:]
+    return " ".join(t.text for t in run)
 
 
 def _possessor(ent: Any) -> bool:
@@ -271,8 +503,11 @@ def according_to(
         return (e.name if e else _strip_the(names[-1].text)), names[-1].label_ == "PERSON", ids
     objs = [t for t in phrase[2:] if t.dep_ == "pobj" and t.head.i == tok.i + 1]
     nouns = objs or [t for t in phrase[2:] if t.pos_ in ("NOUN", "PROPN")]
-    if not nouns:
+    if not nouns or _vague(nouns[0]):
         return None, False, ids
+    holder = _title_holder(nouns[0], doc, lookup)
+    if holder is not None:
+        return holder[0], holder[1], ids
     return _np_text(nouns[0], doc, lookup), False, ids
 
 
@@ -359,8 +594,11 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
             elif not a.direct and speaker and len(words.split()) >= MIN_REPORTED_WORDS:
                 out.append(_Said(art.id, spans[0][0], words, False, speaker))
 
-    # Quotations no cue claimed: the speaker of the nearest attribution in
-    # the same paragraph, else nobody.
+    # Quotations no cue claimed: the speaker of an attribution whose cue is
+    # in the quotation's own sentence, else nobody.  A nearby sentence's
+    # speaker is a guess: "… protests of a “blatant violation” from the
+    # country's military. …, according to Pentagon spokesman John Kirby"
+    # is not Kirby's.
     covered = [span for a in found if a.kind == "speech" for span in a.content]
     for qs, qe in quote_spans(text):
         if any(s <= qs and qe <= e for s, e in covered):
@@ -368,14 +606,15 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
         words = clean_quote(text[qs:qe])
         if len(words.split()) < MIN_QUOTE_WORDS:
             continue
-        para = next(((ps, pe) for ps, pe in paragraphs(text) if ps <= qs < pe), (qs, qe))
-        near = [
-            (min(abs(a.content[0][0] - qe), abs(qs - a.content[-1][1])), i)
+        sents = [sent for sent in doc.sents if sent.start_char < qe and qs < sent.end_char]
+        lo, hi = sents[0].start_char, sents[-1].end_char
+        own = [
+            i
             for i, a in enumerate(found)
-            if para[0] <= a.content[0][0] < para[1] and speakers[i]
+            if a.cue is not None and lo <= a.cue[0] < hi and speakers[i] and a.kind == "speech"
         ]
-        speaker = speakers[min(near)[1]] if near else None
-        out.append(_Said(art.id, qs, words, True, speaker))
+        if own:
+            out.append(_Said(art.id, qs, words, True, speakers[own[0]]))
     out.sort(key=lambda s: s.pos)
     return out
 
@@ -388,12 +627,12 @@ def _contains(big: list[str], small: list[str]) -> bool:
     return f" {' '.join(small)} " in f" {' '.join(big)} "
 
 
-def _same_quote(a: list[str], b: list[str]) -> bool:
+def _same_quote(a: list[str], b: list[str], ratio: float = VARIANT_RATIO) -> bool:
     if not a or not b:
         return False
     if _contains(a, b) or _contains(b, a):
         return min(len(a), len(b)) >= MIN_QUOTE_WORDS
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= VARIANT_RATIO
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= ratio
 
 
 def _group(sayings: list[_Said]) -> list[list[_Said]]:
@@ -401,8 +640,6 @@ def _group(sayings: list[_Said]) -> list[list[_Said]]:
     for s in sayings:
         words = _norm(s.text)
         for g in groups:
-            if g[0].direct != s.direct:
-                continue
             speakers = {x.speaker for x in g if x.speaker}
             if s.speaker and speakers and s.speaker not in speakers:
                 continue
@@ -410,12 +647,40 @@ def _group(sayings: list[_Said]) -> list[list[_Said]]:
             # only a direct quote can recur in the same article.
             if not s.direct and any(x.article_id == s.article_id for x in g):
                 continue
-            if any(_same_quote(words, _norm(x.text)) for x in g):
+            if g[0].direct != s.direct:
+                # a partial quote reported in one outlet ("promised that “no
+                # family will be left alone”") is the other's full quote, cut
+                if any(
+                    _same_quote(words, _norm(x.text), ratio=1.0)
+                    for x in g
+                    if x.article_id != s.article_id
+                ):
+                    g.append(s)
+                    break
+                continue
+            # the same speaker's words in two outlets' wordings ("a roar like an
+            # aeroplane" and "like a jet plane") agree less than a trimmed quote
+            ratio = SAME_SPEAKER_RATIO if s.speaker and speakers else VARIANT_RATIO
+            if any(_same_quote(words, _norm(x.text), ratio) for x in g):
                 g.append(s)
                 break
         else:
             groups.append([s])
     return groups
+
+
+def _outlet_names(articles: Sequence[Article]) -> list[frozenset[str]]:
+    """The words of each outlet's name: the story's outlets and the news agencies."""
+    names = {a.source for a in articles if a.source}
+    names |= {alias for aliases in AGENCIES.values() for alias in aliases}
+    return [frozenset(_norm(n)) - {"the"} for n in names]
+
+
+def _is_outlet(speaker: str, outlets: list[frozenset[str]]) -> bool:
+    """Whether a speaker is an outlet's name or part of it ("Clarion" of
+    "Daily Clarion", "the Northern Ledger")."""
+    words = frozenset(_norm(speaker)) - {"the"}
+    return bool(words) and any(words <= outlet for outlet in outlets)
 
 
 def extract_quotes(
@@ -427,15 +692,25 @@ def extract_quotes(
     rank = {a: i for i, a in enumerate(order)}
     root = roots(articles)
     sayings: list[_Said] = []
+    outlets = _outlet_names(articles)
     for art, doc in zip(articles, docs, strict=True):
         sayings.extend(_article_sayings(art, doc, lookup))
+    # Who said what lists people and bodies who spoke: an outlet's own
+    # reporting ("The Clarion can reveal"), or another outlet's, is no quote.
+    sayings = [s for s in sayings if s.speaker and not _is_outlet(s.speaker, outlets)]
 
     quotes: list[tuple[int, int, int, Quote]] = []
     for g in _group(sayings):
         # the wording most articles carry, then the fullest, then the earliest
         carried = Counter(" ".join(_norm(x.text)) for x in g)
         main = max(
-            g, key=lambda x: (carried[" ".join(_norm(x.text))], len(x.text), -rank[x.article_id])
+            g,
+            key=lambda x: (
+                x.direct,
+                carried[" ".join(_norm(x.text))],
+                len(x.text),
+                -rank[x.article_id],
+            ),
         )
         main_words = _norm(main.text)
         said_by = Counter(x.speaker for x in g if x.speaker)
