@@ -537,8 +537,12 @@ def _serve(
 ) -> None:
     import uvicorn
 
-    from parallax.web import create_app
+    from parallax.web import create_app, serving
 
+    try:
+        proxies = serving.proxy_options()  # forwarding headers trusted only from named proxies
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
     token = token or os.environ.get(TOKEN_ENV) or None
     local = host in LOCAL_HOSTS
     has_accounts = Accounts(store).has_accounts()
@@ -558,8 +562,6 @@ def _serve(
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     out.print(f"Parallax reader: http://{shown}:{port}/  (Ctrl+C to stop)")
     if workers > 1:
-        from parallax.web import serving
-
         serving.serve(
             store,
             host,
@@ -579,7 +581,14 @@ def _serve(
         secure_cookies=secure_cookies,
     )
     # Access lines are info-level, which "warning" hides anyway; off, they cost nothing.
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        **proxies,
+    )
 
 
 @app.command("serve")

@@ -7,6 +7,7 @@ and once through a real ``parallax serve`` on 127.0.0.1.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import socket
 import subprocess
@@ -29,7 +30,7 @@ from parallax.store import schema as t
 from parallax.store.accounts import AccountError, Accounts, Interest, User
 from parallax.web import create_app
 from parallax.web.auth import CSRF_COOKIE, LOGIN_COOKIE, safe_next
-from parallax.web.throttle import PER_NAME, Throttle
+from parallax.web.throttle import FIRST_DELAY, FREE_TRIES, Throttle
 
 ALICE_PASSWORD = "alice-correct-horse"
 BOB_PASSWORD = "bob-battery-staple"
@@ -151,35 +152,46 @@ def test_sign_in_with_a_wrong_password_or_name(
     assert client.get("/").status_code == 303
 
 
-def test_guessing_passwords_is_throttled(web_store: Store, alice: User) -> None:
-    client = browser(web_store)
-    for _ in range(PER_NAME):
-        assert login(client, "alice", "a-wrong-guess").status_code == 401
-    r = login(client, "alice", ALICE_PASSWORD)  # even the right password must wait now
+def test_guessing_passwords_is_throttled_without_locking_the_owner_out(
+    web_store: Store, alice: User
+) -> None:
+    # F10: five wrong passwords from one address locked Alice out everywhere for
+    # 15 minutes. Now the guesser waits, and Alice from her own address does not.
+    app = create_app(web_store)
+    attacker = TestClient(app, follow_redirects=False, client=("203.0.113.9", 5000))
+    owner = TestClient(app, follow_redirects=False, client=("198.51.100.7", 5000))
+    for _ in range(FREE_TRIES):
+        assert login(attacker, "alice", "a-wrong-guess").status_code == 401
+    r = login(attacker, "alice", ALICE_PASSWORD)  # even the right password must wait now
     assert r.status_code == 429
-    assert "try again in 15 minutes" in r.text and int(r.headers["retry-after"]) > 800
-    assert LOGIN_COOKIE not in client.cookies
+    assert "try again in 30 seconds" in r.text and 25 < int(r.headers["retry-after"]) <= 31
+    assert LOGIN_COOKIE not in attacker.cookies
+    assert login(owner, "alice", ALICE_PASSWORD).status_code == 303
+    assert LOGIN_COOKIE in owner.cookies
 
 
-def test_throttle_counts_per_name_and_address_and_forgets() -> None:
+def test_throttle_waits_grow_per_address_and_name_and_forget() -> None:
     now = [0.0]
-    throttle = Throttle(per_name=2, per_address=3, window=60, clock=lambda: now[0])
-    throttle.failed("Alice", "10.0.0.1")
-    assert throttle.wait("alice", "10.0.0.2") == 0
-    throttle.failed("alice", "10.0.0.2")
-    assert throttle.wait("ALICE", "10.0.0.3") == 60  # two failures for the name
-    assert throttle.wait("bob", "10.0.0.3") == 0
-    throttle.failed("carol", "10.0.0.1")
-    throttle.failed("dave", "10.0.0.1")
-    assert throttle.wait("erin", "10.0.0.1") == 60  # three failures from the address
-    now[0] = 30.0
-    assert throttle.wait("alice", "10.0.0.9") == 30
-    now[0] = 61.0
-    assert throttle.wait("alice", "10.0.0.9") == 0  # the failures aged out
-    throttle.failed("bob", "10.0.0.5")
-    throttle.failed("bob", "10.0.0.5")
-    throttle.succeeded("Bob")
-    assert throttle.wait("bob", "10.0.0.6") == 0
+    throttle = Throttle(free_tries=2, per_address=5, window=60, clock=lambda: now[0])
+    for _ in range(2):
+        throttle.failed("Alice", "10.0.0.1")
+    assert throttle.wait("alice", "10.0.0.1") == FIRST_DELAY
+    assert throttle.wait("alice", "10.0.0.2") == 0  # the owner, elsewhere
+    assert throttle.wait("bob", "10.0.0.1") == 0
+    delays = []
+    for _ in range(8):
+        now[0] += throttle.wait("alice", "10.0.0.1")
+        throttle.failed("alice", "10.0.0.1")
+        delays.append(throttle.wait("alice", "10.0.0.1"))
+    assert delays[:5] == [60, 120, 240, 480, 900]  # doubling, up to 15 minutes
+    assert delays[-1] == 900
+    throttle.succeeded("ALICE", "10.0.0.1")
+    assert throttle.wait("alice", "10.0.0.1") == 0
+    for name in ("carol", "dave", "erin", "frank", "gina"):  # one address, many names
+        throttle.failed(name, "10.0.0.3")
+    assert throttle.wait("harry", "10.0.0.3") == 60
+    now[0] += 61
+    assert throttle.wait("harry", "10.0.0.3") == 0  # those failures aged out
 
 
 def test_cookies_are_secure_over_https_or_when_asked(web_store: Store, alice: User) -> None:
@@ -570,13 +582,14 @@ def _free_port() -> int:
         return port
 
 
-def serve(db: Path, *options: str) -> Iterator[str]:
+def serve(db: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """``parallax serve`` on 127.0.0.1 over ``db``; yields its base URL."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "parallax", "--db", str(db), "serve", "--port", str(port), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -630,3 +643,42 @@ def test_real_server_signs_people_in(served: str) -> None:
         assert r.status_code == 303
         assert client.get("/for-you").status_code == 200
         assert client.get("/api/me").json()["name"] == "alice"
+
+
+def _guess(client: httpx.Client, password: str, forwarded_for: str) -> int:
+    form = client.get("/login")
+    data = {"name": "alice", "password": password, "csrf": csrf_from(form.text)}
+    return client.post("/login", data=data, headers={"x-forwarded-for": forwarded_for}).status_code
+
+
+def test_a_local_client_cannot_choose_its_address_with_x_forwarded_for(tmp_path: Path) -> None:
+    # F9: uvicorn trusted X-Forwarded-For from 127.0.0.1, so a guesser rotating the
+    # header was a new address each time and never throttled (24 of 24 got 401).
+    db = tmp_path / "proxy.db"
+    store = Store.open(str(db))
+    Accounts(store).add_user("alice", ALICE_PASSWORD)
+    store.close()
+    for base in serve(db):
+        with httpx.Client(base_url=base) as client:
+            answers = [_guess(client, "wrong", f"198.51.100.{n}") for n in range(FREE_TRIES + 1)]
+            assert answers == [401] * FREE_TRIES + [429]
+    # Named as a trusted proxy, 127.0.0.1 may say whom it forwards: the owner,
+    # behind it at another address, is not held up by the guesser.
+    for base in serve(db, env={"PARALLAX_TRUSTED_PROXIES": "127.0.0.1"}):
+        with httpx.Client(base_url=base) as client:
+            for _ in range(FREE_TRIES):
+                assert _guess(client, "wrong", "203.0.113.9") == 401
+            assert _guess(client, ALICE_PASSWORD, "203.0.113.9") == 429
+            assert _guess(client, ALICE_PASSWORD, "198.51.100.7") == 303
+
+
+def test_a_bad_trusted_proxy_setting_is_a_readable_error(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "parallax", "--db", str(tmp_path / "x.db"), "serve"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PARALLAX_TRUSTED_PROXIES": "10.0.0.1, my-proxy"},
+    )
+    assert r.returncode != 0
+    assert "$PARALLAX_TRUSTED_PROXIES must list proxy addresses or networks" in r.stderr

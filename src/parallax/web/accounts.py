@@ -68,14 +68,13 @@ def router(accounts: Accounts, templates: Templates, throttle: Throttle | None =
         address = request.client.host if request.client else ""
         wait = guard.wait(name, address)
         if wait > 0:
-            minutes = max(1, round(wait / 60))
             return page(
                 "login.html",
                 status=429,
                 section="account",
                 next=safe_next(next),
-                error=f"Too many failed sign-ins for this name or from here; "
-                f"try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+                error=f"Too many failed sign-ins for this name from here; "
+                f"try again in {_duration(wait)}.",
                 typed_name=name,
                 headers={"retry-after": str(int(wait) + 1)},
             )
@@ -90,7 +89,7 @@ def router(accounts: Accounts, templates: Templates, throttle: Throttle | None =
                 error="That name and password do not match an account.",
                 typed_name=name,
             )
-        guard.succeeded(name)
+        guard.succeeded(name, address)
         # Always a fresh session: a session id planted before sign-in is worthless.
         secret, _ = accounts.start_session(user)
         response = RedirectResponse(safe_next(next), status_code=303)
@@ -180,3 +179,11 @@ def router(accounts: Accounts, templates: Templates, throttle: Throttle | None =
         )
 
     return r
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        whole = max(1, round(seconds))
+        return f"{whole} second{'s' if whole > 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
