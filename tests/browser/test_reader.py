@@ -201,3 +201,22 @@ def test_screenshots_at_desktop_and_phone_widths(browser: Any, reader: Served, s
         dark = background == "rgb(19, 20, 22)"
         assert dark == (scheme == "dark"), background
         context.close()
+
+
+def test_a_long_disagreeing_figure_stays_inside_its_box_on_a_phone(
+    browser: Any, reader: Served
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(reader.url("/stories/s1syria"))
+    # A figure as long as real reports give them ("dozens of Iranian-backed
+    # Iraqi Hashd al Shaabi fighters"), set in place of the first value.
+    page.locator("section.conflicts .chips strong").first.evaluate(
+        "s => { s.textContent = 'dozens of Iranian-backed Iraqi Hashd al Shaabi fighters'; }"
+    )
+    box = page.locator("section.conflicts").evaluate("e => e.getBoundingClientRect().right")
+    rights = page.locator("section.conflicts .chips li").evaluate_all(
+        "lis => lis.map(li => li.getBoundingClientRect().right)"
+    )
+    assert max(rights) <= box, (rights, box)
+    context.close()
