@@ -193,3 +193,73 @@ def test_the_demo_says_where_its_database_is_and_how_to_read_it(tmp_path: Path) 
     assert found[2] == f"parallax --db {path} stories"
     listing = parallax("stories", db=path)
     assert listing.returncode == 0 and "no stories yet" in listing.stdout
+
+
+def test_a_bad_file_fails_before_the_models_load(tmp_path: Path) -> None:
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "menu.html").write_text("<html><body><nav>Home | World</nav></body></html>")
+    (tmp_path / "broken.jsonl").write_text("{oops\n")
+    # In-process, to see which modules the failure needed: the language models
+    # come in with parallax.pipeline (spaCy, the encoder).
+    script = (
+        "import sys\n"
+        "from parallax.cli import main\n"
+        f"sys.argv = ['parallax', '--db', {str(tmp_path / 'p.db')!r}, 'import', "
+        f"{str(tmp_path)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    status = exit.code\n"
+        "print('status', status, 'models', 'parallax.pipeline' in sys.modules, 'spacy' in "
+        "sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert result.stdout.splitlines()[-1] == "status 1 models False False", result.stderr
+    assert "imported 0, duplicates 0, failed 3, stories touched 0" in result.stdout
+    failures = [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
+    assert len(failures) == 3
+    assert any("no article text found" in line for line in failures)
+
+
+@pytest.mark.slow
+def test_an_import_on_a_terminal_shows_its_progress(tmp_path: Path) -> None:
+    import pty
+
+    record = {
+        "id": "gazette-1",
+        "source": "Gazette",
+        "title": "Sea wall budget approved",
+        "text": "The harbour council approved a budget of 4 million pounds on Monday to "
+        "repair the sea wall, the council's leader said. " * 4,
+    }
+    (tmp_path / "one.jsonl").write_text(json.dumps(record) + "\n")
+    leader, follower = pty.openpty()
+    with os.fdopen(leader, "rb", buffering=0) as terminal:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "parallax",
+                "--db",
+                str(tmp_path / "p.db"),
+                "import",
+                str(tmp_path / "one.jsonl"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            env={**os.environ, "TERM": "xterm", "COLUMNS": "100"},
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = terminal.read(4096)
+            except OSError:  # the terminal closes when the process ends
+                break
+            if not chunk:
+                break
+            shown += chunk
+        out, _ = process.communicate(timeout=300)
+    assert process.returncode == 0 and out.decode().startswith("imported 1")
+    text = shown.decode(errors="replace")
+    for step in ("loading the models", "importing articles", "writing briefings"):
+        assert step in text, text[-500:]

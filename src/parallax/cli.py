@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from parallax import __version__
 from parallax.export import independent_sources, story_document
@@ -140,6 +147,34 @@ def _progress(label: str, total: int | None) -> Iterator[Any]:
         yield lambda n: bar.advance(task, n)
 
 
+class _Step:
+    """One step of a long command, as a line on a terminal: a spinner and the
+    time taken, a bar when the step counts something; nothing when piped."""
+
+    def __init__(self, bar: Progress | None, task: Any) -> None:
+        self._bar, self._task = bar, task
+
+    def advance(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def done(self) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, total=1, completed=1)
+
+
+@contextmanager
+def _stage(label: str, total: int | None) -> Iterator[_Step]:
+    if not err.is_terminal:
+        yield _Step(None, None)
+        return
+    columns: list[Any] = [SpinnerColumn(finished_text="✓"), TextColumn(label)]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    with Progress(*columns, TimeElapsedColumn(), console=err) as bar:
+        yield _Step(bar, bar.add_task(label, total=total))
+
+
 # --- import / export -----------------------------------------------------------
 
 
@@ -185,13 +220,50 @@ def import_(
     if not items:
         raise CLIError("nothing to import: no .txt, .html, .htm, .json or .jsonl files found")
     store = _store(ctx)
-    with _progress("importing", len(items)) as advance:
-        report = _pipeline(store).run(items, progress=advance)
+    items = _checked(items)
+    if not any(isinstance(item, Document) for item in items):
+        # Nothing to import: say so now, not after the models have loaded.
+        for problem in items:
+            assert isinstance(problem, IngestError)
+            store.record_error(problem.origin, problem.message)
+            err.print(f"failed: {problem}", markup=False)
+        out.print(f"imported 0, duplicates 0, failed {len(items)}, stories touched 0")
+        raise typer.Exit(1)
+    with _stage("loading the models", None) as step:
+        pipeline = _pipeline(store)
+        step.done()
+    with _stage("importing articles", len(items)) as step:
+        report = pipeline.run(items, progress=step.advance, brief=False)
+        step.done()
+    stories = sorted(report.stories)
+    with _stage("writing briefings", len(stories)) as step:
+        for story_id in stories:
+            pipeline.refresh([story_id])
+            step.advance(1)
     for problem in report.errors:
         err.print(f"failed: {problem}", markup=False)
     out.print(report.line(), markup=False)
     if report.failed and not report.imported and not report.duplicates:
         raise typer.Exit(1)
+
+
+def _checked(items: list[Document | IngestError]) -> list[Document | IngestError]:
+    """``items`` with the documents that hold no article turned into errors, up to
+    the first that does: a bad file fails in a second, before the models load
+    (they take several), and a good import extracts only one document twice."""
+    from parallax.extract import ExtractionError, extract
+
+    checked = list(items)
+    for i, item in enumerate(checked):
+        if isinstance(item, IngestError):
+            continue
+        try:
+            extract(item)
+        except ExtractionError as exc:
+            checked[i] = IngestError(item.origin or item.url or "document", str(exc))
+        else:
+            break
+    return checked
 
 
 def _read_urls(urls: list[str], allow: list[str] | None) -> list[Document | IngestError]:
