@@ -175,6 +175,8 @@ class Store:
                     f"cannot create the data folder {folder}: {exc.strerror}; "
                     f"choose another place with --db PATH or ${ENV_VAR}"
                 ) from exc
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            _owner_only(Path(parsed.database))
         pool: dict[str, int] = {}
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             # The web server runs up to 40 requests at once (AnyIO's thread
@@ -781,6 +783,30 @@ def _aware(value: Any) -> datetime | None:
         value = datetime.fromisoformat(value)
     assert isinstance(value, datetime)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _owner_only(path: Path) -> None:
+    """Create the database file readable by its owner alone, or make it so.
+
+    It holds password hashes and the form-signing key.  SQLite gives the -wal
+    and -shm files it creates the database file's permissions; files left
+    group- or world-readable by an earlier version are tightened when they are ours."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create the database {path}: {exc.strerror}; "
+            f"choose another place with --db PATH or ${ENV_VAR}"
+        ) from exc
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = file.stat().st_mode
+            if mode & 0o077 and file.stat().st_uid == os.getuid():
+                file.chmod(mode & 0o700)
+        except OSError:
+            pass  # not there, or not ours to change: opening says what is wrong
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
