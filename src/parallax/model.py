@@ -180,6 +180,9 @@ class TimelineEvent:
 class FramingTerm:
     term: str
     article_ids: list[str]
+    variants: list[str] = field(default_factory=list)
+    """Other wordings with the same head ("Syrian dictator" under "dictator"),
+    whose outlets are counted in ``article_ids``."""
 
 
 @dataclass(slots=True)

@@ -30,6 +30,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -115,6 +116,8 @@ def _phrase(head: Any) -> tuple[str, str, frozenset[str]]:
         + t.whitespace_
         for t in words
     ).strip()
+    if label.startswith("-"):  # "58-year-old fruit farmer" without its number
+        label = label.split(" ", 1)[1] if " " in label else str(head.lower_)
     lemmas = {t.lemma_.lower() for t in words if t.i != head.i and t.is_alpha}
     return label, head.lemma_.lower(), frozenset(lemmas)
 
@@ -406,14 +409,63 @@ def _cluster_unowned(
     return out
 
 
+def _head(label: str) -> str:
+    """A label's head noun, singular: "Syrian dictator" -> "dictator", "rebels" -> "rebel"."""
+    word = label.split()[-1].lower()
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
 def _terms(terms: dict[str, set[str]], order: list[str]) -> list[FramingTerm]:
-    items = [FramingTerm(term=t, article_ids=ordered_ids(ids, order)) for t, ids in terms.items()]
+    """One term per head ("dictator" and "Syrian dictator" are one label, with
+    every outlet that uses either), shown in its shortest wording.  Generic
+    heads ("group") keep their wordings apart: there the modifier is the label
+    ("jihadi group", "splinter group")."""
+    by_head: dict[str, list[str]] = defaultdict(list)
+    for label in terms:
+        head = _head(label)
+        by_head[label if head in GENERIC_ACTOR_HEADS else head].append(label)
+    items = []
+    for labels in by_head.values():
+        labels.sort(key=lambda t: (len(t.split()), -len(terms[t]), t))
+        ids = set().union(*(terms[t] for t in labels))
+        items.append(
+            FramingTerm(term=labels[0], article_ids=ordered_ids(ids, order), variants=labels[1:])
+        )
     items.sort(key=lambda t: (-len(t.article_ids), t.term))
     return items
 
 
-def _outlet(article: Article) -> str:
-    return article.source or article.id
+def outlet_names(articles: Sequence[Article]) -> dict[str, str]:
+    """Each article's outlet as a reader knows it: the outlet's name, else its
+    web address's host, else "Unnamed outlet [n]" with the article's place in
+    the story (its citation number); never an article id."""
+    out: dict[str, str] = {}
+    for n, art in enumerate(articles, 1):
+        host = urlsplit(art.url).hostname if art.url else None
+        host = host[4:] if host and host.startswith("www.") else host
+        out[art.id] = art.source or host or f"Unnamed outlet [{n}]"
+    return out
+
+
+_AMOUNTS = frozenset({"MONEY", "QUANTITY", "PERCENT"})
+
+
+def _name_text(span: Any) -> str:
+    """A name as a term: "the White Helmets" -> "White Helmets", "al-Assad's" -> "al-Assad"."""
+    text = re.sub(r"^(?:the|a|an)\s+", "", str(span.text).strip(), flags=re.I)
+    return re.sub(r"[’']s$", "", text)
+
+
+def _surface(t: Any) -> tuple[str, int]:
+    """A word as written, and how much its casing says: a capital that only
+    opens a sentence ("Rebels seized ...") counts for less than one mid-sentence."""
+    if t.is_sent_start:
+        return str(t.text), 1
+    return (str(t.text) if t.pos_ == "PROPN" or t.ent_type_ else str(t.lower_)), 2
 
 
 def distinctive_terms(
@@ -429,24 +481,58 @@ def distinctive_terms(
     dates and numbers, which say where and when, not how.
     """
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    # A term is shown as the word the outlets wrote ("insurgents", "Karatash"),
+    # its commonest form, not as the lemma the counts are kept by.
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
     ids: dict[str, list[str]] = defaultdict(list)
     order = [a.id for a in articles]
+    names = outlet_names(articles)
     for art, doc in zip(articles, docs, strict=True):
         if art.duplicate_of is not None:
             continue
-        key = _outlet(art)
+        key = names[art.id]
         ids[key].append(art.id)
         own = {w.lower() for w in re.findall(r"\w+", art.source or "")}
+        # A multi-word name is one term ("White Helmets", "State Department"),
+        # counted at its first word; its other words are not terms of their own.
+        # Amounts and measures ("60km", "2.1 billion kavar") say how much, not how.
+        amounts = {
+            i
+            for e in doc.ents
+            if e.label_ in _AMOUNTS
+            for e_i in [e]
+            for i in range(e_i.start, e_i.end)
+        }
+        spans = {
+            e.start: e
+            for e in doc.ents
+            if len(e) > 1 and e.label_ not in _AMOUNTS | {"DATE", "TIME", "CARDINAL", "ORDINAL"}
+        }
+        inner = amounts | {i for e in spans.values() for i in range(e.start + 1, e.end)}
         for t in doc:
+            if t.i in spans:
+                name = _name_text(spans[t.i])
+                if name.lower() not in own and not set(name.lower().split()) & own:
+                    counts[key][name.lower()] += 1
+                    forms[name.lower()][name] += 1
+                continue
             lemma = t.lemma_.lower()
             if (
-                t.is_alpha
+                t.i not in inner
+                and t.is_alpha
+                and len(t.text) > 2
                 and not t.is_stop
-                and t.pos_ in ("NOUN", "ADJ", "VERB", "PROPN")
+                and lemma not in _HONORIFICS
+                # Verbs are mostly the story's plain narration ("come",
+                # "continue"); an outlet's wording shows in its nouns and
+                # adjectives ("strongman", "furious", "regime").
+                and t.pos_ in ("NOUN", "ADJ", "PROPN")
                 and t.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")
                 and lemma not in own
             ):
                 counts[key][lemma] += 1
+                form, weight = _surface(t)
+                forms[lemma][form] += weight
     if len(counts) < 2:
         return []
     total: Counter[str] = Counter()
@@ -472,7 +558,7 @@ def distinctive_terms(
             out.append(
                 OutletTerms(
                     source=key,
-                    terms=[w for w, _ in best],
+                    terms=[forms[w].most_common(1)[0][0] for w, _ in best],
                     weights=[round(z, 3) for _, z in best],
                     article_ids=ordered_ids(ids[key], order),
                 )
@@ -490,7 +576,8 @@ def unique_facts(articles: Sequence[Article], docs: Sequence[Any]) -> list[Uniqu
     by_id = {a.id: a for a in articles}
     root = roots(articles)
     # A copy speaks with its original's voice, so it counts as that outlet.
-    outlet_of = {a.id: _outlet(by_id[root[a.id]]) for a in articles}
+    names = outlet_names(articles)
+    outlet_of = {a.id: names[root[a.id]] for a in articles}
     sents: list[tuple[str, str]] = []
     for art, doc in zip(articles, docs, strict=True):
         quotes = quote_spans(art.text)
