@@ -87,7 +87,7 @@ def test_version_and_short_help() -> None:
         (["stroies"], "Usage: parallax [OPTIONS] COMMAND", "Did you mean 'stories'?"),
         (["search"], "Usage: parallax search", "Missing argument"),
         (["show"], "Usage: parallax show", "Missing argument"),
-        (["search", "-x", "dam"], "Usage: parallax search", "No such option: -x"),
+        (["stories", "--frob"], "Usage: parallax stories", "No such option: --frob"),
         (["token", "frob"], "Usage: parallax token", "No such command 'frob'"),
     ],
 )
@@ -99,6 +99,11 @@ def test_a_usage_mistake_prints_the_usage_and_exits_2(
     assert usage in result.stderr and message in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("error:")
     assert "unexpected" not in result.stderr and "report it" not in result.stderr
+
+
+def test_search_takes_words_and_leaves_out_minus_words(tmp_path: Path) -> None:
+    result = parallax("search", "dam", "-militias", "OR", '"a phrase"', db=tmp_path / "p.db")
+    assert result.returncode == 0 and result.stdout.strip() == "no matches", result.stderr
 
 
 def test_an_unusable_database_path_is_one_error_line(tmp_path: Path) -> None:

@@ -363,14 +363,23 @@ def show(
     render_briefing(document, out)
 
 
-@app.command("search")
+# "-word" leaves a word out of a search, so options it does not know are words.
+@app.command("search", context_settings={"ignore_unknown_options": True})
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words to find in titles and texts.")],
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="WORDS",
+            help='Words to find in titles and texts (all of them); also "a phrase", '
+            "prefix*, OR between two words, -word to leave one out. Other spellings "
+            "of a name that stories merged are found too.",
+        ),
+    ],
     limit: Annotated[int, typer.Option(help="How many results.")] = 20,
 ) -> None:
     """Full-text search over articles."""
-    results = _store(ctx).search(query, limit=limit)
+    results = _store(ctx).search(" ".join(query), limit=limit)
     if not results:
         out.print("no matches")
     for article in results:
