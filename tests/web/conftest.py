@@ -193,6 +193,15 @@ SYRIA_BRIEFING: dict[str, Any] = {
     ],
     "timeline": [
         {
+            # "last week" in a report of 11 December: a range, not a day.
+            "date": "2024-12-02",
+            "end": "2024-12-08",
+            "text": "Fighters massed near Bukamal last week.",
+            "article_ids": ["pa-1"],
+            "estimated": False,
+            "precision": "day",
+        },
+        {
             "date": "2024-12-11",
             "text": "Militias cross the border at Bukamal.",
             "article_ids": ["pa-1", "mail-1"],

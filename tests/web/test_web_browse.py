@@ -32,6 +32,8 @@ def test_entity_timeline_holds_the_events_that_name_it(client: TestClient) -> No
     timeline = html[html.index('id="h-entity-timeline"') : html.index('id="h-entity-stories"')]
     assert "Militias cross the border at Bukamal." in timeline
     assert "Fighters gather on the Iraqi side." not in timeline  # does not name Bukamal
+    # A stated range stays a range, as on the story page.
+    assert '<time datetime="2024-12-02">2–8 Dec 2024</time>' in timeline
 
 
 def test_outlet_page_shows_feeds_health_and_stories(client: TestClient, web_store: Store) -> None:

@@ -266,6 +266,7 @@ def test_story_page_quotes_entities_timeline_framing(client: TestClient) -> None
     timeline = section(html, "h-key-events")
     assert timeline.index("Fighters gather") < timeline.index("Militias cross")  # date order
     assert '<time datetime="2024-12-10">' in timeline
+    assert '<time datetime="2024-12-02">2–8 Dec 2024</time>' in timeline  # "last week"
     assert "estimated" in timeline
 
     framing = section(html, "h-framing")

@@ -521,28 +521,53 @@ def _entities(data: Mapping[str, Any], cites: Citations) -> list[EntityView]:
     return views
 
 
+@dataclass(frozen=True, slots=True)
+class When:
+    """A stored event's date as a page shows it."""
+
+    day: date | None
+    end: date | None
+    precision: str
+    label: str
+    """At its sources' precision: "1978", "Mar 2019", "5–11 Oct 2026"."""
+    stamp: str
+    """The first day as a machine-readable date at that precision ("1978", "2019-03")."""
+
+
+def when(event: Mapping[str, Any]) -> When:
+    """The date of a stored timeline event: its first day, the last day of a
+    stated range ("last week"), and the precision its sources give."""
+    raw = _text(event.get("date"))
+    found = parse_partial_day(raw)
+    end = parse_partial_day(event.get("end"))
+    # A stored "1978" is a year whatever precision it claims.
+    stated = _text(event.get("precision")) or "day"
+    precision = found[1] if found and found[1] != "day" else stated
+    day = found[0] if found else None
+    last = end[0] if end and day and end[0] > day else None
+    if day is None:
+        return When(None, None, precision, raw or "Undated", "")
+    stamp = {"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}"}.get(
+        precision, day.isoformat()
+    )
+    return When(day, last, precision, date_label(day, last, precision), stamp)
+
+
 def _timeline(data: Mapping[str, Any], cites: Citations) -> list[Event]:
     events = []
     for e in _items(data, "timeline"):
         text = _text(e.get("text"))
         if not text:
             continue
-        raw = _text(e.get("date"))
-        found = parse_partial_day(raw)
-        end = parse_partial_day(e.get("end"))
-        # A stored "1978" is a year whatever precision it claims.
-        stated = _text(e.get("precision")) or "day"
-        precision = found[1] if found and found[1] != "day" else stated
-        day = found[0] if found else None
-        last = end[0] if end and day and end[0] > day else None
+        dated = when(e)
         events.append(
             Event(
-                day=day,
-                end=last,
-                label=date_label(day, last, precision) if day else raw or "Undated",
-                raw_date=raw,
-                precision=precision,
-                stamp=_stamp(day, precision),
+                day=dated.day,
+                end=dated.end,
+                label=dated.label,
+                raw_date=_text(e.get("date")),
+                precision=dated.precision,
+                stamp=dated.stamp,
                 text=text,
                 estimated=e.get("estimated") is True,
                 cites=cites.many(e.get("article_ids")),
@@ -551,14 +576,6 @@ def _timeline(data: Mapping[str, Any], cites: Citations) -> list[Event]:
     # Dates are ISO 8601 at the precision the sources give ("2011", "2024-11",
     # "2024-11-26"), which sorts as text; undated events stay after the dated ones.
     return sorted(events, key=lambda e: (not e.raw_date[:4].isdigit(), e.raw_date))
-
-
-def _stamp(day: date | None, precision: str) -> str:
-    if day is None:
-        return ""
-    return {"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}"}.get(
-        precision, day.isoformat()
-    )
 
 
 def key_events(timeline: list[Event], articles: list[Article]) -> list[Event]:

@@ -257,10 +257,7 @@ def router(store: Store, templates: Templates, viewed: Callable[[Request, str], 
             entity=found,
             kinds=[briefing.ENTITY_TYPES.get(k.upper(), k.capitalize()) for k in found.kinds],
             cards=cards(store, found.stories[: PAGE_SIZE * 2]),
-            events=[
-                (row, view.parse_day(e.get("date")), e.get("date"), e.get("text"))
-                for row, e in found.events
-            ],
+            events=[(row, briefing.when(e), e.get("text")) for row, e in found.events],
         )
 
     @pages.get("/outlets")
