@@ -296,6 +296,25 @@ def test_story_page_shows_wording_and_single_outlet_facts_as_sentences(
     assert "Notes" not in client.get("/stories/s4hostile").text
 
 
+def test_story_page_leads_with_highlights_and_folds_the_rest_with_counts(
+    client: TestClient,
+) -> None:
+    html = client.get("/stories/s1syria").text
+    folds = re.findall(r'<details class="fold" id="([a-z-]+)"( open)?>', html)
+    assert [f for f, _ in folds] == ["quotes", "figures", "entities", "wording", "facts", "reports"]
+    assert not any(opened for _, opened in folds)  # closed until the reader opens one
+    assert re.search(r'id="h-quotes">All quotes <span class="count">3</span>', html)
+    assert re.search(r'id="h-sources">The reports <span class="count">4</span>', html)
+    jump = html[html.index('<nav class="jump"') : html.index("</nav>", html.index('class="jump"'))]
+    for fold, _ in folds:
+        assert f'href="#{fold}"' in jump
+    assert "All quotes (3)" in jump and "All figures (3)" in jump
+    # Highlights come before the folds: key quotes from named speakers only.
+    key = section(html, "h-key-quotes")
+    assert html.index('id="h-key-quotes"') < html.index('id="quotes"')
+    assert "Abbas Araghchi" in key and "Unattributed" not in key and "a war monitor" not in key
+
+
 def test_story_page_folds_syndicated_copies(client: TestClient) -> None:
     html = client.get("/stories/s1syria").text
     sources = html[html.index('<div class="sources"') :]
