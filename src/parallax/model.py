@@ -158,6 +158,13 @@ class QuantityGroup:
     mentions: list[QuantityMention]
     update: bool = False
     """True when the figures differ only because a later report raised them."""
+    kind: str = ""
+    """What is counted, for grouping on a page: "killed", "injured", "missing",
+    "displaced", "arrested", "crossed", "money", "homes", "votes" or "people"
+    (people taking part: rescuers deployed, workers on strike)."""
+    outlets: int = 0
+    """Independent outlets behind the group (a syndicated copy counts with its
+    original): a measure of how central the figure is to the story."""
 
 
 # Inside TimelineEvent the field "date" shadows the type of that name.
@@ -174,6 +181,9 @@ class TimelineEvent:
     """How much of ``date`` the sources state: "year", "month" or "day"."""
     end: Day | None = None
     """The last day of a stated range ("Nov. 26 to Dec. 1", "last week")."""
+    outlets: int = 0
+    """Independent outlets that report the event (a syndicated copy counts
+    with its original): a measure of how central it is to the story."""
 
 
 @dataclass(slots=True)

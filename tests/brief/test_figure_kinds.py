@@ -94,3 +94,10 @@ def test_a_bare_noun_source_resolves_to_the_named_body(groups: list[QuantityGrou
     shown = _shown(groups)
     # "the agency said": the one agency the article names, not the bare noun.
     assert str(shown[("post", "At least 70 people")]).endswith("Civil Protection Agency")
+
+
+def test_groups_say_what_they_count_and_how_many_outlets(groups: list[QuantityGroup]) -> None:
+    kinds = {g.kind for g in groups}
+    assert {"killed", "injured", "money"} <= kinds
+    toll = next(g for g in groups if g.kind == "killed")
+    assert toll.outlets == 2  # the Post's 31 and 19, the Times' "dozens"

@@ -76,3 +76,20 @@ def test_one_sentence_is_one_event(events: list[TimelineEvent]) -> None:
     captain = _on(events, "Ivo Marsh")
     assert len(captain) == 1
     assert captain[0].date == WEDNESDAY  # the main clause's day, not the aside's
+
+
+def test_an_event_counts_its_independent_outlets() -> None:
+    from parallax.nlp import parse
+
+    day = datetime(2031, 4, 9, 10)
+    text = "The ferry sank in a storm before dawn on Tuesday, the coastguard said."
+    other = "A ferry sank on Lake Maren in a storm before dawn on Tuesday, officials said."
+    articles = [
+        Article(id="a", text=text, source="Lake Post", published=day),
+        Article(id="b", text=text, source="Reprint Daily", published=day, duplicate_of="a"),
+        Article(id="c", text=other, source="Maren Times", published=day),
+    ]
+    events = build_timeline(articles, parse([a.text for a in articles]))
+    sank = [e for e in events if e.date == date(2031, 4, 8)]
+    assert len(sank) == 1 and sank[0].article_ids == ["a", "b", "c"]
+    assert sank[0].outlets == 2  # the copy speaks for the Lake Post

@@ -211,3 +211,12 @@ LEADING_DET = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
 # A dateline opens wire copy ("OSLO, Norway, May 2 (Agency) – ..."): page
 # furniture, not part of any sentence and not an event of the story.
 DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,[^–—]{0,60})?\s[–—-]{1,2}\s+", re.M)
+
+
+def outlet_keys(articles: Sequence[Article]) -> dict[str, str]:
+    """Map each article id to the outlet it speaks for: its original's outlet
+    (a syndicated copy repeats its original), or the original's id when the
+    outlet is not named.  Counting distinct keys counts independent outlets."""
+    root = roots(articles)
+    source = {a.id: a.source for a in articles}
+    return {a.id: (source[root[a.id]] or root[a.id]).casefold() for a in articles}

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.brief._text import LEADING_DET, REPORT_LEMMAS, ordered_ids, quote_spans
+from parallax.brief._text import LEADING_DET, REPORT_LEMMAS, ordered_ids, outlet_keys, quote_spans
 from parallax.brief.entities import name_lookup, resolve
 from parallax.brief.figure_kinds import (
     CURRENCY_SYMBOLS,
@@ -1024,6 +1024,17 @@ def _label(ms: Sequence[_Mention]) -> str:
     return " ".join(w for w in (noun, verb, prep) if w)
 
 
+def _kind(m: _Mention) -> str:
+    """What a group counts, for a reader's grouping of figures (see ``QuantityGroup.kind``)."""
+    if m.money:
+        return "money"
+    if m.event in EVENT_CLASSES:
+        return m.event
+    if m.category in VOTE_NOUNS:
+        return "votes"
+    return "homes" if m.category == "homes" else "people"
+
+
 def _once(ms: Sequence[_Mention]) -> list[_Mention]:
     """One mention per article and figure: a headline's "climbs to 87" and
     the body's "rose to 87" are one report.  The credited one is kept."""
@@ -1040,6 +1051,7 @@ def extract_quantities(
     lookup = name_lookup(entities)
     order = [a.id for a in articles]
     outlet = {a.id: a.source for a in articles}
+    speaks_for = outlet_keys(articles)
     refs = reference_dates(articles)
     mentions: list[_Mention] = []
     for art, doc in zip(articles, docs, strict=True):
@@ -1075,6 +1087,8 @@ def extract_quantities(
             label=_label(ms),
             conflict=conflict,
             update=bool(updates) and not conflict,
+            kind=_kind(ms[0]),
+            outlets=len({speaks_for[m.article_id] for m in ms}),
             mentions=[
                 QuantityMention(
                     article_id=m.article_id,

@@ -26,7 +26,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from parallax.brief._text import DATELINE, REPORT_LEMMAS, inside, ordered_ids, quote_spans
+from parallax.brief._text import (
+    DATELINE,
+    REPORT_LEMMAS,
+    inside,
+    ordered_ids,
+    outlet_keys,
+    quote_spans,
+)
 from parallax.model import Article, TimelineEvent
 from parallax.nlp import embed_where
 
@@ -497,6 +504,9 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
                 end=when.end,
             )
             events.append(([i], when, event))
+    speaks_for = outlet_keys(articles)
     out = [ev for _, _, ev in events]
+    for ev in out:
+        ev.outlets = len({speaks_for[a] for a in ev.article_ids})
     out.sort(key=lambda e: (e.date, e.end or e.date, -len(e.article_ids)))
     return out
