@@ -385,3 +385,28 @@ def test_the_first_screen_shows_at_most_five_summary_sentences_and_keeps_the_res
     b = briefing.build(data, [_a("a", "A")])
     assert [s.text for s in b.summary] == [f"Sentence {i}." for i in range(5)]
     assert [s.text for s in b.summary_more] == ["Sentence 5.", "Sentence 6."]
+
+
+def test_a_label_grouped_by_its_head_shows_its_other_wordings() -> None:
+    data = {
+        "framing": [
+            {
+                "referent": "Bashar al-Assad",
+                "terms": [
+                    {
+                        "term": "dictator",
+                        "article_ids": ["a", "b"],
+                        "variants": ["Syrian dictator"],
+                    },
+                    {"term": "president", "article_ids": ["c"], "variants": "junk"},
+                ],
+            }
+        ]
+    }
+    frame = briefing.build(data, [_a("a", "A"), _a("b", "B"), _a("c", "C")]).framing[0]
+    assert [(r.outlet.name, r.terms) for r in frame.by_outlet] == [
+        ("A", ["dictator"]),
+        ("B", ["dictator"]),
+        ("C", ["president"]),
+    ]
+    assert frame.variants == {"dictator": ["Syrian dictator"]}

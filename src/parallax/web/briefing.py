@@ -249,6 +249,9 @@ class OutletTerms:
 class FramingView:
     referent: str
     by_outlet: list[OutletTerms]
+    variants: dict[str, list[str]] = field(default_factory=dict)
+    """Other wordings grouped under a term by their head ("Syrian dictator"
+    under "dictator"); which outlet wrote which is not recorded."""
 
 
 @dataclass(slots=True)
@@ -605,19 +608,24 @@ def _framing(data: Mapping[str, Any], cites: Citations) -> list[FramingView]:
     for frame in _items(data, "framing"):
         referent = _text(frame.get("referent"))
         by_outlet: dict[str, OutletTerms] = {}
+        variants: dict[str, list[str]] = {}
         for term in _list(frame.get("terms")):
-            if not isinstance(term, Mapping) or not _text(term.get("term")):
+            word = _text(term.get("term")) if isinstance(term, Mapping) else ""
+            if not word:
                 continue
+            others = [v for v in dict.fromkeys(map(_text, _list(term.get("variants")))) if v]
+            if others := [v for v in others if v != word]:
+                variants[word] = others
             for cite in cites.many(term.get("article_ids")):
                 row = by_outlet.setdefault(
                     cite.outlet, OutletTerms(cites.outlet(cite.outlet), [], [])
                 )
-                if term["term"].strip() not in row.terms:
-                    row.terms.append(term["term"].strip())
+                if word not in row.terms:
+                    row.terms.append(word)
                 if cite not in row.cites:
                     row.cites.append(cite)
         if referent and by_outlet:
-            views.append(FramingView(referent, list(by_outlet.values())))
+            views.append(FramingView(referent, list(by_outlet.values()), variants))
     return views
 
 
