@@ -682,3 +682,44 @@ def test_a_bad_trusted_proxy_setting_is_a_readable_error(tmp_path: Path) -> None
     )
     assert r.returncode != 0
     assert "$PARALLAX_TRUSTED_PROXIES must list proxy addresses or networks" in r.stderr
+
+
+# --- shared feeds -------------------------------------------------------------------------
+
+
+def test_a_feed_is_removed_only_by_the_account_that_added_it_or_the_first_account(
+    web_store: Store, accounts: Accounts, alice: User, bob: User
+) -> None:
+    # Every account reads the same feeds: before, any of them could remove all of them.
+    carol = accounts.add_user("carol", "carol-tr0ub4dor-3")[0]
+    client = browser(web_store)
+
+    def as_user(user: User) -> dict[str, str]:
+        return {"authorization": f"Bearer {accounts.create_token(user, 'test')[1]}"}
+
+    bobs, carols, alices = as_user(bob), as_user(carol), as_user(alice)
+    mine = "https://bob.example/feed.xml"
+    assert client.post("/api/feeds", json={"url": mine}, headers=bobs).status_code == 201
+    refused = client.delete("/api/feeds", params={"url": mine}, headers=carols)
+    assert refused.status_code == 403
+    assert "Only the account that added this feed" in refused.json()["detail"]
+    assert any(f.url == mine for f in web_store.feeds())
+    assert client.delete("/api/feeds", params={"url": mine}, headers=bobs).status_code == 204
+
+    theirs = "https://carol.example/feed.xml"
+    assert client.post("/api/feeds", json={"url": theirs}, headers=carols).status_code == 201
+    assert client.delete("/api/feeds", params={"url": theirs}, headers=alices).status_code == 204
+
+    # Feeds from the command line (no account) are the first account's to remove.
+    cli_feed = "https://pa.example/rss"
+    assert client.delete("/api/feeds", params={"url": cli_feed}, headers=bobs).status_code == 403
+    sign_in(client, accounts, bob)
+    csrf = csrf_from(client.get("/feeds").text)
+    form = client.post("/feeds/remove", data={"url": cli_feed, "csrf": csrf})
+    assert form.status_code == 403 and "Only the account that added this feed" in form.text
+    assert client.delete("/api/feeds", params={"url": cli_feed}, headers=alices).status_code == 204
+    assert not any(f.url in (mine, theirs, cli_feed) for f in web_store.feeds())
+
+
+def test_without_accounts_the_one_reader_removes_any_feed(client: TestClient) -> None:
+    assert client.delete("/api/feeds", params={"url": "https://pa.example/rss"}).status_code == 204

@@ -163,6 +163,16 @@ class Accounts:
             ).first()
         return User(row.id, row.name, local=False) if row else None
 
+    def first_account(self) -> User | None:
+        """The oldest account: whoever set the server up, and so the one that
+        may change what all accounts share (the feeds)."""
+        u = t.users.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(u.id, u.name).where(u.password_hash.is_not(None)).order_by(u.id).limit(1)
+            ).first()
+        return User(row.id, row.name, local=False) if row else None
+
     def has_accounts(self) -> bool:
         with self.engine.connect() as conn:
             return _has_accounts(conn)

@@ -84,6 +84,8 @@ class Feed:
     """Seconds between polls, adapted to how often the feed changes; None until first polled."""
     retired: datetime | None = None
     """When the feed said it is gone for good (HTTP 410); a retired feed is not polled."""
+    added_by: int | None = None
+    """The account that added the feed through the reader; None for the command line."""
 
 
 @dataclass(slots=True)
@@ -526,15 +528,23 @@ class Store:
 
     # --- feeds ---------------------------------------------------------------
 
-    def add_feed(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
-        """The feed for ``url``, and whether it was new."""
+    def add_feed(
+        self, url: str, title: str | None = None, added_by: int | None = None
+    ) -> tuple[Feed, bool]:
+        """The feed for ``url``, and whether it was new (``added_by`` is kept only then)."""
         with self.engine.begin() as conn:
             existing = conn.execute(select(t.sources).where(t.sources.c.url == url)).first()
             if existing:
                 return Feed(**existing._mapping), False
             conn.execute(
                 insert(t.sources).values(
-                    url=url, title=title, kind="feed", added=now(), error_count=0, items_seen=0
+                    url=url,
+                    title=title,
+                    kind="feed",
+                    added=now(),
+                    error_count=0,
+                    items_seen=0,
+                    added_by=added_by,
                 )
             )
             row = conn.execute(select(t.sources).where(t.sources.c.url == url)).one()

@@ -70,6 +70,9 @@ sources = Table(
     # changes, and when the feed was retired (HTTP 410 Gone; no more polling).
     Column("poll_interval", Integer),
     Column("retired", UTCDateTime),
+    # Migration 0008: the account that added the feed (None: the command line,
+    # or a server without accounts); it may remove the feed, as may the first account.
+    Column("added_by", Integer),
 )
 
 stories = Table(

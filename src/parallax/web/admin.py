@@ -19,14 +19,15 @@ from fastapi import (
     Form,
     HTTPException,
     Query,
+    Request,
     UploadFile,
 )
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from parallax.ingest.opml import OpmlError, Outline, read_opml, write_opml
-from parallax.store import Store
-from parallax.web.auth import require_csrf
+from parallax.store import Feed, Store
+from parallax.web.auth import Viewer, require_csrf, viewer_of
 from parallax.web.templates import Templates
 from parallax.web.view import safe_url
 
@@ -43,6 +44,11 @@ NOTICES = {
     "bad-opml": "That file is not an OPML subscription list.",
 }
 
+NOT_YOURS = (
+    "Only the account that added this feed, or the server's first account, may remove it: "
+    "the feeds are shared by every account."
+)
+
 
 class NewFeed(BaseModel):
     url: str = Field(description="the feed's http(s) address", max_length=2000)
@@ -55,13 +61,41 @@ class FeedAdded(BaseModel):
     created: bool = Field(description="false when the feed was already on the list")
 
 
-def add(store: Store, url: str, title: str | None) -> tuple[int, bool] | None:
+def add(store: Store, url: str, title: str | None, viewer: Viewer) -> tuple[int, bool] | None:
     """The feed's id and whether it is new; None when the address is not http(s)."""
     clean = safe_url(url)
     if clean is None:
         return None
-    feed, created = store.add_feed(clean, (title or "").strip() or None)
+    adder = viewer.user.id if viewer.mode == "accounts" and viewer.user else None
+    feed, created = store.add_feed(clean, (title or "").strip() or None, added_by=adder)
     return feed.id, created
+
+
+def may_remove(viewer: Viewer, feed: Feed) -> bool:
+    """Whether this reader may remove a feed every account reads.
+
+    Without accounts there is one reader, who owns them all.  With accounts,
+    the account that added the feed may, and so may the first account, which
+    set the server up; another account could otherwise empty everyone's reader."""
+    if viewer.mode != "accounts":
+        return True
+    user = viewer.user
+    if user is None or user.local:
+        return False
+    if feed.added_by == user.id:
+        return True
+    first = viewer.accounts.first_account()
+    return first is not None and first.id == user.id
+
+
+def _remove(store: Store, request: Request, url: str) -> bool:
+    """Remove the feed if there is one; HTTP 403 when this reader may not."""
+    feed = next((f for f in store.feeds() if f.url == url), None)
+    if feed is None:
+        return False
+    if not may_remove(viewer_of(request), feed):
+        raise HTTPException(403, NOT_YOURS)
+    return store.remove_feed(url)
 
 
 def router(store: Store, templates: Templates) -> APIRouter:
@@ -97,20 +131,21 @@ def router(store: Store, templates: Templates) -> APIRouter:
 
     @r.post("/feeds", include_in_schema=False, dependencies=[Depends(require_csrf)])
     def add_feed(
+        request: Request,
         url: Annotated[str, Form(max_length=2000)],
         title: Annotated[str, Form(max_length=500)] = "",
     ) -> Any:
-        found = add(store, url, title)
+        found = add(store, url, title, viewer_of(request))
         if found is None:
             return back("bad-url")
         return back("added" if found[1] else "exists")
 
     @r.post("/feeds/remove", include_in_schema=False, dependencies=[Depends(require_csrf)])
-    def remove_feed(url: Annotated[str, Form(max_length=2000)]) -> Any:
-        return back("removed" if store.remove_feed(url) else "missing")
+    def remove_feed(request: Request, url: Annotated[str, Form(max_length=2000)]) -> Any:
+        return back("removed" if _remove(store, request, url) else "missing")
 
     @r.post("/feeds/opml", include_in_schema=False, dependencies=[Depends(require_csrf)])
-    async def import_opml(opml: Annotated[UploadFile, File()]) -> Any:
+    async def import_opml(request: Request, opml: Annotated[UploadFile, File()]) -> Any:
         data = await opml.read(OPML_LIMIT + 1)
         if len(data) > OPML_LIMIT:
             return back("bad-opml")
@@ -120,7 +155,7 @@ def router(store: Store, templates: Templates) -> APIRouter:
             return back("bad-opml")
         counts = {"added": 0, "known": 0, "skipped": 0}
         for outline in outlines:
-            found = add(store, outline.url, outline.title)
+            found = add(store, outline.url, outline.title, viewer_of(request))
             key = "skipped" if found is None else ("added" if found[1] else "known")
             counts[key] += 1
         return back("imported", **counts)
@@ -141,11 +176,11 @@ def router(store: Store, templates: Templates) -> APIRouter:
         )
 
     @r.post("/api/feeds", summary="Add a feed", status_code=201, tags=["api"])
-    def api_add(feed: NewFeed) -> FeedAdded:
+    def api_add(request: Request, feed: NewFeed) -> FeedAdded:
         # FastAPI reads the body only as application/json, which a cross-site
         # page cannot send without a CORS preflight (never granted here): no
         # CSRF token is needed.
-        found = add(store, feed.url, feed.title)
+        found = add(store, feed.url, feed.title, viewer_of(request))
         if found is None:
             raise HTTPException(422, "a feed address must be a full http(s) address")
         return FeedAdded(id=found[0], url=feed.url.strip(), created=found[1])
@@ -157,8 +192,8 @@ def router(store: Store, templates: Templates) -> APIRouter:
         response_class=Response,
         tags=["api"],
     )
-    def api_remove(url: Annotated[str, Query(max_length=2000)]) -> Response:
-        if not store.remove_feed(url):
+    def api_remove(request: Request, url: Annotated[str, Query(max_length=2000)]) -> Response:
+        if not _remove(store, request, url):
             raise HTTPException(404, f"no feed {url!r}")
         return Response(status_code=204)
 

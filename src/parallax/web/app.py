@@ -33,6 +33,7 @@ TITLES = {
     400: "That request did not make sense",
     401: "Sign in needed",
     404: "Not found",
+    403: "Not permitted",
     405: "Not allowed",
     413: "Too much sent",
     500: "Something went wrong",

@@ -22,5 +22,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("stories") as batch:
-        batch.drop_column("brief_failures")
+    with op.batch_alter_table("stories") as batch_op:
+        batch_op.drop_column("brief_failures")
