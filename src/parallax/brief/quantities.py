@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from parallax.brief._text import LEADING_DET, REPORT_LEMMAS, ordered_ids, outlet_keys, quote_spans
+from parallax.brief.attribution import subject
 from parallax.brief.entities import name_lookup, resolve
 from parallax.brief.figure_kinds import (
     CURRENCY_SYMBOLS,
@@ -615,20 +616,37 @@ def _credited(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
             subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subj and tok.i in {t.i for t in subj[0].subtree}:
                 continue
-            src = source_of(anc, lookup)
+            src = _source(anc, lookup)
             if src is None and not subj and anc.dep_ in ("advcl", "xcomp", "conj"):
                 # "The government has given no figure, saying only that
                 # dozens were killed": the participle's speaker is its head's.
-                src = source_of(anc.head, lookup)
+                src = _source(anc.head, lookup)
             if src and src.lower() not in _RELATIVES:
                 return src
     sent = tok.sent
     for t in sent:
         if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
-            speaker, _, _ = according_to(t, doc, lookup)
+            speaker, _, ids = according_to(t, doc, lookup)
             if speaker:
                 return speaker
+            # "according to preliminary data from the regional administration"
+            phrase = [x for x in doc[t.i + 2 : max(ids) + 1] if not x.is_punct]
+            if phrase:
+                return LEADING_DET.sub("", str(doc[phrase[0].i : phrase[-1].i + 1].text))
     return None
+
+
+def _source(verb: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
+    """Who a speech verb credits.  A figure credited to "police" or "officials"
+    is credited, though such a bare plural is too vague to be a quote's speaker
+    (``source_of`` leaves it out), so the subject's phrase is the fallback."""
+    src = source_of(verb, lookup)
+    if src is not None:
+        return src
+    subj = subject(verb)
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return LEADING_DET.sub("", str(verb.doc[subj.left_edge.i : subj.i + 1].text)) or None
 
 
 def _trailing_source(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
@@ -644,7 +662,7 @@ def _trailing_source(tok: Any, lookup: dict[tuple[str, ...], Entity]) -> str | N
                 if commas and t.i - commas[-1] > 1:
                     return str(doc[commas[-1] + 1 : t.i].text)
                 continue
-            src = source_of(t, lookup)
+            src = _source(t, lookup)
             if src:
                 return src
     return None
