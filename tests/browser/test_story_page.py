@@ -114,6 +114,18 @@ def test_no_two_outlets_share_a_badge_colour(browser: Any, demo: Demo) -> None:
     )
     assert len(colours) >= 5
     assert len(set(colours)) == len(colours), colours
+    # The header is the key: each outlet's badge is the same colour further down.
+    key = dict(
+        page.locator(".story-head ul.outlets li").evaluate_all(
+            "ls => ls.map(l => [l.querySelector('.outlet-name').innerText.trim(), "
+            "getComputedStyle(l.querySelector('.badge')).backgroundColor])"
+        )
+    )
+    below = page.locator("ol.source-list > li .source-outlet").evaluate_all(
+        "ps => ps.map(p => [p.textContent.replace(/^\\S+\\s+/, '').trim(), "
+        "getComputedStyle(p.querySelector('.badge')).backgroundColor])"
+    )
+    assert below and all(key[name] == colour for name, colour in below), (key, below)
     page.context.close()
 
 

@@ -248,11 +248,27 @@ def test_palette_never_gives_two_outlets_one_colour() -> None:
     assert palette.badge("outlet 0") == badges[0]  # the same outlet, the same colour
 
 
+def _clashing_names() -> tuple[str, str]:
+    """Two outlet names whose usual (hashed) colours are the same."""
+    seen: dict[str, str] = {}
+    for i in range(100):
+        name = f"Outlet {i}"
+        clash = seen.setdefault(view.badge_class(name), name)
+        if clash != name:
+            return clash, name
+    raise AssertionError("no clash among 100 names")
+
+
 def test_story_view_gives_each_outlet_its_own_badge() -> None:
-    story = [_a("a", "The Northern Ledger"), _a("b", "Daily Clarion"), _a("c", "Daily Clarion")]
+    first, second = _clashing_names()
+    story = [_a("a", first), _a("b", second), _a("c", second)]
     b = briefing.build({}, story)
-    assert [o.badge for o in b.outlets] == ["badge-0", "badge-1"]
-    assert b.articles[2].outlet.badge == "badge-1"
+    badges = [o.badge for o in b.outlets]
+    assert badges[0] == view.badge_class(first)  # its usual colour where it can
+    assert badges[1] != badges[0]
+    assert b.articles[2].outlet.badge == badges[1]
+    # A story card on the front page too.
+    assert len({o.badge for o in briefing.outlets([first, second])}) == 2
 
 
 @pytest.mark.parametrize(

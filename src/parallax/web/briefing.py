@@ -87,6 +87,12 @@ def summary_line(data: Mapping[str, Any] | None) -> str | None:
     return None
 
 
+def outlets(names: Iterable[str]) -> list[Outlet]:
+    """Badges for a list of outlets shown together (a story card): no two alike."""
+    palette = Palette()
+    return [outlet(n, palette) for n in names]
+
+
 def outlet(name: str, palette: Palette | None = None) -> Outlet:
     """An outlet's badge: coloured by ``palette`` on a page that has one (a
     story page), else by a stable hash of its name (pages listing many stories)."""
@@ -685,13 +691,15 @@ def fold_copies(articles: list[Article], cites: Citations) -> list[ArticleEntry]
         if top.id not in entries:
             cite = cites.get(top.id)
             assert cite is not None
-            entries[top.id] = ArticleEntry(top, outlet(outlet_name(top.source, top.url)), cite)
+            entries[top.id] = ArticleEntry(
+                top, cites.outlet(outlet_name(top.source, top.url)), cite
+            )
     for article in articles:
         top = root(article)
         if top.id != article.id:
             cite = cites.get(article.id)
             assert cite is not None
             entries[top.id].copies.append(
-                ArticleEntry(article, outlet(outlet_name(article.source, article.url)), cite)
+                ArticleEntry(article, cites.outlet(outlet_name(article.source, article.url)), cite)
             )
     return list(entries.values())

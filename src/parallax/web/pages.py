@@ -70,7 +70,7 @@ def cards(store: Store, rows: Sequence[StoryRow]) -> list[StoryCard]:
             href=view.story_href(r.id),
             summary=briefing.summary_line(r.briefing),
             conflict=briefing.has_conflict(r.briefing),
-            outlets=[briefing.outlet(name) for name in covers[r.id].outlets],
+            outlets=briefing.outlets(covers[r.id].outlets),
             independent=covers[r.id].independent,
             topics=topics[r.id],
         )

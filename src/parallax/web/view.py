@@ -105,19 +105,25 @@ def initials(name: str) -> str:
 
 
 def badge_class(name: str) -> str:
+    """An outlet's usual badge colour, where no page-wide ``Palette`` applies."""
+    return f"badge-{_colour(name)}"
+
+
+def _colour(name: str) -> int:
     # A stable hash (not Python's salted hash()) so an outlet keeps its colour
     # across restarts and pages.
-    return f"badge-{zlib.crc32(name.casefold().encode('utf-8')) % BADGE_COLOURS}"
+    return zlib.crc32(name.casefold().encode("utf-8")) % BADGE_COLOURS
 
 
 class Palette:
-    """Badge colours for one page: each outlet gets a colour of its own, in the
-    order the page first names it.
+    """Badge colours for one page or card: each outlet its own colour.
 
-    A hashed colour (``badge_class``) lets two outlets of one story share a
-    colour, and then the colour no longer says which outlet a figure came
-    from.  Past ``BADGE_COLOURS`` outlets the rest get a colourless badge, so a
-    colour still stands for one outlet only; their initials and names remain.
+    An outlet takes its usual colour (``badge_class``, so it looks the same
+    from page to page) unless an outlet named before it on this page has it
+    already; then it takes the next free one.  A hashed colour alone lets two
+    outlets of one story share a colour, and then the colour no longer says
+    which outlet a figure came from.  Past ``BADGE_COLOURS`` outlets the rest
+    get a colourless badge, so a colour still stands for one outlet only.
     """
 
     def __init__(self, names: Iterable[str] = ()) -> None:
@@ -129,8 +135,10 @@ class Palette:
         key = name.casefold()
         found = self._given.get(key)
         if found is None:
-            n = len(self._given)
-            found = f"badge-{n}" if n < BADGE_COLOURS else PLAIN_BADGE
+            taken = set(self._given.values())
+            usual = _colour(name)
+            free = (f"badge-{(usual + i) % BADGE_COLOURS}" for i in range(BADGE_COLOURS))
+            found = next((b for b in free if b not in taken), PLAIN_BADGE)
             self._given[key] = found
         return found
 
