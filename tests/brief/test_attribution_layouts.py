@@ -221,3 +221,49 @@ def test_words_the_parser_hangs_on_an_inserted_said_stay_in_the_content() -> Non
             ["Rather than seeing the tax burden rise further", "Teck wants the gap closed"],
         )
     ]
+
+
+def test_a_word_of_the_quotation_is_not_its_speaker() -> None:
+    said = {
+        q.text: q.speaker
+        for q in _quotes(
+            "Reporter Dana Whitlock left the Gazette on Tuesday.\n\n"
+            "“An announcement: today I handed in my resignation to my editors,” tweeted Whitlock."
+        )
+    }
+    assert said == {
+        "An announcement: today I handed in my resignation to my editors": "Dana Whitlock"
+    }
+
+
+def test_a_quoted_paragraph_after_reported_speech_continues_it() -> None:
+    said = {
+        q.text: q.speaker
+        for q in _quotes(
+            "Navy spokesman Piet Lomax said the depots stored drones used against the fleet.\n\n"
+            "“As these strikes show, the navy will defend its crews at sea.”"
+        )
+    }
+    assert said["As these strikes show, the navy will defend its crews at sea."] == "Piet Lomax"
+
+
+def test_a_relative_clause_with_its_own_cue_is_not_part_of_the_source() -> None:
+    found = _found(
+        "Maria Lopez, a teacher who said she had voted twice, told reporters the lines were long."
+    )
+    sources = {content: source for source, content, _, _ in found}
+    assert sources["the lines were long"] == "Maria Lopez, a teacher"
+    assert sources["she had voted twice"] == "who"
+
+
+def test_a_transcripts_capitalised_surname_and_colon() -> None:
+    found = _found(
+        "Jake Tapper interviewed the governor on Sunday.\n\n"
+        "TAPPER: Do you think the plan will pass the Senate this year?"
+    )
+    assert (
+        "TAPPER",
+        "Do you think the plan will pass the Senate this year",
+        "speech",
+        False,
+    ) in found

@@ -267,6 +267,16 @@ def source_tokens(head: Any) -> list[Any]:
     colon = [k for k, t in enumerate(toks) if t.i > head.i and t.text == ":"]
     if colon:
         toks = toks[: colon[0]]
+    # "Lionel Sosa, …, who said he would not vote for Cruz": a relative clause
+    # with a cue of its own is another attribution, not part of the source
+    own = {
+        t.i
+        for c in head.subtree
+        if c.dep_ in ("relcl", "acl") and c.i > head.i and any(_is_cue(x) for x in c.subtree)
+        for t in c.subtree
+    }
+    if own:
+        toks = [t for t in toks if t.i < min(own)]
     return _trim(toks) or [head]
 
 
@@ -775,6 +785,14 @@ def _is_name(tok: Any, loose: bool = False) -> bool:
         tok.text[:1].isupper()
         and tok.ent_type_ not in _WHEN
         and any(t.text == tok.text and t.ent_type_ in _NAMED for t in tok.doc)
+    ):
+        return True
+    # a transcript's "TAPPER:" for the Jake Tapper the article names
+    if (
+        tok.text.isupper()
+        and len(tok.text) > 2
+        and tok.text.isalpha()
+        and any(t.text == tok.text.title() and t.ent_type_ == "PERSON" for t in tok.doc)
     ):
         return True
     return loose and (
