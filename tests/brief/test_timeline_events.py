@@ -93,3 +93,26 @@ def test_an_event_counts_its_independent_outlets() -> None:
     sank = [e for e in events if e.date == date(2031, 4, 8)]
     assert len(sank) == 1 and sank[0].article_ids == ["a", "b", "c"]
     assert sank[0].outlets == 2  # the copy speaks for the Lake Post
+
+
+def test_two_outlets_rewording_one_fact_are_one_event() -> None:
+    from parallax.nlp import parse
+
+    day = datetime(2031, 4, 9, 10)
+    articles = [
+        Article(
+            id="a",
+            text="Ostria, a mountain country of nine million, has been ruled with an iron fist by Viktor Hale since 2012.",
+            source="Lake Post",
+            published=day,
+        ),
+        Article(
+            id="b",
+            text="The government of Viktor Hale, who has ruled the mountain country since 2012, blamed the storm.",
+            source="Maren Times",
+            published=day,
+        ),
+    ]
+    events = build_timeline(articles, parse([a.text for a in articles]))
+    ruled = [e for e in events if e.date.year == 2012]
+    assert len(ruled) == 1 and ruled[0].article_ids == ["a", "b"]

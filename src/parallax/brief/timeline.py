@@ -89,6 +89,11 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 # crossed into Syria overnight" / "militias entered Syria overnight") score
 # above 0.6; different happenings on one day mostly below.
 SAME_EVENT_SIM = 0.6
+# Or when they share this many content words (nouns, names, verbs, no date
+# words or speech verbs): two outlets' "Darakov has ruled the country since
+# 2009" and "Darakov, who has ruled the country of 11 million since 2009"
+# reword one fact beyond what the encoder scores as close.
+SHARED_WORDS = 3
 # Clauses longer than this are cut at a word boundary: a timeline line is a gist.
 MAX_EVENT_CHARS = 220
 # A stated weekday moves an estimated reference day by at most this much.
@@ -443,11 +448,26 @@ def _event_text(anchor: Any, verb: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _content_words(sent: Any, text: str) -> frozenset[str]:
+    """Lemmas of the words that say what happened in an event's text."""
+    written = set(re.findall(r"\w+", text))
+    return frozenset(
+        t.lemma_.lower()
+        for t in sent
+        if t.text in written
+        and t.pos_ in ("NOUN", "PROPN", "VERB")
+        and not t.is_stop
+        and t.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")
+        and t.lemma_.lower() not in REPORT_LEMMAS
+    )
+
+
 def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[TimelineEvent]:
     """Dated events of a story in date order, merged across articles."""
     refs = reference_dates(articles)
     order = [a.id for a in articles]
     raw: list[tuple[When, str, str, bool]] = []
+    words_of: dict[tuple[str, str], frozenset[str]] = {}
     for art, doc in zip(articles, docs, strict=True):
         ref, estimated = refs[art.id]
         quotes = quote_spans(art.text)
@@ -464,6 +484,7 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
             if when is None:
                 continue
             text = _event_text(anchor, verb)
+            words_of[(art.id, text)] = _content_words(anchor.sent, text)
             if len(text.split()) >= 4:
                 said = verb.lemma_.lower() in REPORT_LEMMAS
                 depth = sum(1 for _ in verb.ancestors)
@@ -486,10 +507,14 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
     days = Counter(_span(w) for w, *_ in raw)
     vecs = embed_where([t for _, t, _, _ in raw], [days[_span(w)] > 1 for w, *_ in raw])
     events: list[tuple[list[int], When, TimelineEvent]] = []
+    words = [words_of[(aid, text)] for _, text, aid, _ in raw]
     for i, (when, text, aid, est) in enumerate(raw):
         for members, w, ev in events:
             same_day = _span(w) == _span(when)
-            if same_day and max(float(vecs[i] @ vecs[k]) for k in members) >= SAME_EVENT_SIM:
+            if same_day and (
+                max(float(vecs[i] @ vecs[k]) for k in members) >= SAME_EVENT_SIM
+                or any(len(words[i] & words[k]) >= SHARED_WORDS for k in members)
+            ):
                 members.append(i)
                 ev.article_ids = ordered_ids([*ev.article_ids, aid], order)
                 ev.estimated = ev.estimated and est
@@ -504,6 +529,12 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
                 end=when.end,
             )
             events.append(([i], when, event))
+    for members, _, ev in events:
+        if len(members) > 2:
+            # The wording closest to all the others speaks for the event, not
+            # whichever article came first (one outlet's contested toll).
+            central = max(members, key=lambda k: sum(float(vecs[k] @ vecs[m]) for m in members))
+            ev.text = raw[central][1]
     speaks_for = outlet_keys(articles)
     out = [ev for _, _, ev in events]
     for ev in out:
