@@ -242,3 +242,9 @@ def test_a_feed_item_dated_year_one_is_undated_not_an_error() -> None:
 </entry></feed>"""
     (entry,) = parse_feed(atom).entries
     assert entry.guid == "a1"
+
+
+def test_a_namespace_that_breaks_the_feed_parser_is_not_a_feed() -> None:
+    # Found by bench/fuzz.py: feedparser raised ValueError from its namespace handling.
+    with pytest.raises(FeedError, match="cannot be parsed"):
+        parse_feed(b'<d xmlns="h\xff$\xffa">')
