@@ -11,6 +11,7 @@ from parallax.cluster.index import NEAREST
 from parallax.nlp import EMBEDDING_DIM
 
 DAY = datetime(2026, 10, 14, tzinfo=UTC)
+HOUR = timedelta(hours=1)
 
 
 def vec(seed: int, noise: float = 0.0, base: int | None = None) -> NDArray[np.float32]:
@@ -50,6 +51,36 @@ def test_time_gap_separates_otherwise_similar_articles() -> None:
     first = index.assign(item("a", vec(1, base=100))).story
     later = index.assign(item("b", vec(2, 0.1, base=100), when=DAY + timedelta(days=30))).story
     assert later.id != first.id
+
+
+def test_same_subject_a_day_later_is_the_next_event_not_the_same_story() -> None:
+    # Two outlets report the committee vote on one day; the next day a report on
+    # the same subject is a new event (its own story, for the thread to link),
+    # though on the first day it would have joined.
+    keys = {"house", "pelosi"}
+    vote = "House votes to create Jan. 6 select committee"
+    names = "Pelosi names members of Jan. 6 select committee"
+
+    def week(next_day: timedelta) -> tuple[str, str, str]:
+        index, nine = StoryIndex(), DAY + 9 * HOUR
+        monday = index.assign(item("m1", vec(1, base=100), keys, vote, nine)).story
+        same_day = index.assign(item("m2", vec(2, 0.2, base=100), keys, vote, nine + 5 * HOUR))
+        later = index.assign(item("t1", vec(3, 0.8, base=100), keys, names, nine + next_day))
+        return monday.id, same_day.story.id, later.story.id
+
+    monday, same_day, tuesday = week(timedelta(days=1, hours=12))
+    assert same_day == monday
+    assert tuesday != monday
+    assert len(set(week(8 * HOUR))) == 1
+
+
+def test_a_date_without_a_time_of_day_spans_the_whole_day() -> None:
+    # Pages that give only a date are stored at midnight: a report dated the
+    # next day may be minutes later, so it is no further away than the same day.
+    index = StoryIndex()
+    dated_only = index.assign(item("a", vec(1, base=100), when=DAY)).story
+    assert dated_only.gap(DAY + timedelta(hours=20)) == timedelta(0)
+    assert dated_only.gap(DAY + timedelta(days=1, hours=3)) == timedelta(hours=3)
 
 
 def test_join_overrides_scoring_for_syndicated_copies() -> None:

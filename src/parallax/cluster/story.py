@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,14 +82,25 @@ class HotStory:
         self.words.update(item.words)
         self._weights = None
         if item.when is not None:
-            self.first = min(self.first or item.when, item.when)
-            self.last = max(self.last or item.when, item.when)
+            start, end = span(item.when)
+            self.first = min(self.first or start, start)
+            self.last = max(self.last or end, end)
 
     def gap(self, when: datetime | None) -> timedelta:
         """How far ``when`` lies outside the span of the story's dated articles."""
         if when is None or self.first is None or self.last is None:
             return timedelta(0)
-        return max(self.first - when, when - self.last, timedelta(0))
+        start, end = span(when)
+        return max(self.first - end, start - self.last, timedelta(0))
+
+
+def span(when: datetime) -> tuple[datetime, datetime]:
+    """The time an article's date stands for.  A date given without a time of day
+    (stored as midnight) says only "that day", so it covers the whole day: two
+    reports dated one day apart may be hours apart."""
+    if when.time() == time(0):
+        return when, when + timedelta(days=1)
+    return when, when
 
 
 def from_members(story_id: str, title: str, members: Iterable[Item], born: int = 0) -> HotStory:
