@@ -82,16 +82,15 @@ class HotStory:
         self.words.update(item.words)
         self._weights = None
         if item.when is not None:
-            start, end = span(item.when)
-            self.first = min(self.first or start, start)
-            self.last = max(self.last or end, end)
+            self.first = min(self.first or item.when, item.when)
+            self.last = max(self.last or item.when, item.when)
 
     def gap(self, when: datetime | None) -> timedelta:
         """How far ``when`` lies outside the span of the story's dated articles."""
         if when is None or self.first is None or self.last is None:
             return timedelta(0)
         start, end = span(when)
-        return max(self.first - end, start - self.last, timedelta(0))
+        return max(self.first - end, start - span(self.last)[1], timedelta(0))
 
 
 def span(when: datetime) -> tuple[datetime, datetime]:
