@@ -16,11 +16,12 @@ import parallax.pipeline
 from parallax import nlp
 from parallax.brief import BRIEF_ARTICLES
 from parallax.brief.summary import sentence_texts
+from parallax.cluster.index import THRESHOLD
 from parallax.export import story_document
 from parallax.ingest.files import read_paths
 from parallax.model import Document
 from parallax.pipeline import Pipeline
-from parallax.render import render_briefing
+from parallax.render import render_briefing, render_decision
 from parallax.store import Store
 from tests.conftest import shared_data
 
@@ -240,3 +241,32 @@ def test_the_summary_sentences_are_embedded_beside_the_parse(
     assert len(sentences) > 50
     assert sentences <= beside
     assert not sentences & after
+
+
+def test_each_assignment_keeps_the_scores_that_decided_it(
+    seeded: tuple[Store, dict[str, object]],
+) -> None:
+    store, _ = seeded
+    [story] = store.stories()
+    decisions = [store.assignment(a.id) for a in store.story_articles(story.id)]
+    assert all(d is not None for d in decisions)
+    reasons = sorted(d.decision["reason"] for d in decisions if d is not None)
+    # The first report founds the story; the four others clear the threshold for it.
+    assert reasons == ["joined"] * 4 + ["new"]
+    for d in decisions:
+        assert d is not None and d.story_id == d.current_story_id == story.id
+        if d.decision["reason"] == "joined":
+            best = d.decision["candidates"][0]
+            assert best["story"] == story.id and best["supported"]
+            assert best["score"] >= d.decision["threshold"]
+            assert best["score"] == pytest.approx(
+                0.6 * best["cosine"] + 0.3 * best["terms"] + 0.1 * best["entities"]
+                - d.decision["per_day"] * best["days"],
+                abs=1e-3,
+            )
+    joined = next(d for d in decisions if d is not None and d.decision["reason"] == "joined")
+    console = Console(file=StringIO(), width=120)
+    console.print(render_decision(joined))
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert f"went to story {story.id}" in shown and f"threshold {THRESHOLD:.2f}" in shown
+    assert "joined the best candidate" in shown

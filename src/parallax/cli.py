@@ -363,6 +363,27 @@ def show(
     render_briefing(document, out)
 
 
+@app.command("explain")
+def explain(
+    ctx: typer.Context,
+    article: Annotated[str, typer.Argument(help="Article id ('parallax show STORY' lists them).")],
+) -> None:
+    """Say why an article is in its story: the candidates scored on arrival and each signal."""
+    store = _store(ctx)
+    decided = store.assignment(article)
+    if decided is None:
+        known = store.article(article) is not None
+        raise CLIError(
+            f"article {article!r} was stored before decisions were recorded; re-import it "
+            "into a new database to see one"
+            if known
+            else f"no article {article!r}; 'parallax show STORY' lists a story's article ids"
+        )
+    from parallax.render import render_decision
+
+    out.print(render_decision(decided))
+
+
 # "-word" leaves a word out of a search, so options it does not know are words.
 @app.command("search", context_settings={"ignore_unknown_options": True})
 def search(

@@ -240,6 +240,11 @@ class Pipeline:
                     if earlier_than is not None:
                         writer.reroot_copies(earlier_than, item.article.id)
                     writer.add_nlp(self._nlp_record(item.article.id, enrichment, sig))
+                    writer.add_assignment(
+                        item.article.id,
+                        item.article.story_id or placed.story.id,
+                        placed.explanation(self.index.threshold, self.index.per_day),
+                    )
                     self._save_placement(writer, placed, report)
                     report.new_ids.append(item.article.id)
                     report.imported += 1

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
+from rich.table import Table
+
+from parallax.store import Assignment
 
 
 def render_briefing(story: dict[str, Any], console: Console) -> None:
@@ -135,3 +138,47 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
             f"[{number[a['id']]}] {escape(outlet[a['id']])}, {date}: "
             f"{escape(a.get('title') or '(untitled)')}{escape(copy)}  [dim]{escape(a['id'])}[/]"
         )
+
+
+_REASONS = {
+    "joined": "joined the best candidate: supported, and at or above the threshold",
+    "copy": "a syndicated copy: it followed its original's story",
+    "new": "started a new story: no candidate was both supported and at or above the threshold",
+}
+
+
+def render_decision(decided: Assignment) -> Group:
+    """Why an article is in its story (``parallax explain``): each candidate and signal."""
+    decision = decided.decision
+    threshold = float(decision.get("threshold", 0.0))
+    lines: list[Any] = [
+        f"article {escape(decided.article_id)} went to story {escape(decided.story_id)}"
+        + (f" on {decided.decided:%Y-%m-%d %H:%M} UTC" if decided.decided else ""),
+        escape(_REASONS.get(str(decision.get("reason")), str(decision.get("reason")))),
+    ]
+    if decided.current_story_id and decided.current_story_id != decided.story_id:
+        lines.append(f"a later merge or split moved it to story {escape(decided.current_story_id)}")
+    candidates = decision.get("candidates") or []
+    if not candidates:
+        lines.append("no story was hot enough to be a candidate")
+        return Group(*lines)
+    table = Table(title=f"candidates (threshold {threshold:.2f})", title_justify="left")
+    for column in ("story", "score", "supported", "cosine", "words", "entities", "days apart"):
+        table.add_column(column, justify="left" if column == "story" else "right")
+    for c in candidates:
+        table.add_row(
+            escape(str(c["story"])),
+            f"{c['score']:.3f}" + (" ✓" if c["score"] >= threshold else ""),
+            "yes" if c["supported"] else "no",
+            f"{c['cosine']:.3f}",
+            f"{c['terms']:.3f}",
+            f"{c['entities']:.2f}",
+            f"{c['days']:.2f}",
+        )
+    lines.append(table)
+    lines.append(
+        "score = 0.6 × cosine + 0.3 × words + 0.1 × entities "
+        f"− {float(decision.get('per_day', 0.0)):g} × days apart; supported = half the story's "
+        "members, and its first report, resemble the article"
+    )
+    return Group(*lines)

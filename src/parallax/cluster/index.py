@@ -75,15 +75,27 @@ QUERY_TERMS = 12
 """An article's rarest words and entities looked up in the inverted index."""
 COMMON_POSTING = 64
 """A word found in more hot stories than this names no particular story; skip it."""
+EXPLAINED = 3
+"""Candidates kept with each assignment for ``parallax explain``: the winner and runners-up."""
 RECHECK = 1.5
 """A story is checked for a split again once it has grown by half since the last check."""
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """One candidate story's score for an article, and the signals that made it."""
+
     story: str
     score: float
     supported: bool
+    cosine: float
+    """Lead embedding against the story's centroid."""
+    terms: float
+    """TF-IDF cosine of title and lead against the story's words."""
+    entities: float
+    """Share of the article's actors and places the story also names."""
+    days: float
+    """Days the article lies outside the story's span."""
 
 
 @dataclass(slots=True)
@@ -95,6 +107,31 @@ class Assignment:
     """Ids of stories folded into ``story`` (they become its aliases)."""
     split: HotStory | None = None
     """A story split off ``story``: its members move to it."""
+    matches: list[Match] = field(default_factory=list)
+    """The best scored candidates, best first: what decided the assignment."""
+    reason: str = "new"
+    """"joined" (the best supported candidate at or above the threshold), "copy" (a
+    syndicated copy followed its original) or "new" (no candidate qualified)."""
+
+    def explanation(self, threshold: float, per_day: float) -> dict[str, object]:
+        """The decision as stored for ``parallax explain``."""
+        return {
+            "reason": self.reason,
+            "threshold": threshold,
+            "per_day": per_day,
+            "candidates": [
+                {
+                    "story": m.story,
+                    "score": round(m.score, 4),
+                    "supported": m.supported,
+                    "cosine": round(m.cosine, 4),
+                    "terms": round(m.terms, 4),
+                    "entities": round(m.entities, 4),
+                    "days": round(m.days, 3),
+                }
+                for m in self.matches
+            ],
+        }
 
 
 class StoryIndex:
@@ -177,13 +214,10 @@ class StoryIndex:
             cos = float(story.centroid() @ item.embedding)
             lexical = cosine(weights, self._story_weights(story))
             shared = len(item.keys & story.keys.keys()) / max(1, min(len(item.keys), TOP_KEYS))
-            score = (
-                W_COSINE * cos
-                + W_TERMS * lexical
-                + W_ENTITIES * shared
-                - self.per_day * (gap / timedelta(days=1))
-            )
-            matches.append(Match(story_id, score, self._supported(story, item)))
+            days = gap / timedelta(days=1)
+            score = W_COSINE * cos + W_TERMS * lexical + W_ENTITIES * shared - self.per_day * days
+            supported = self._supported(story, item)
+            matches.append(Match(story_id, score, supported, cos, lexical, shared, days))
         matches.sort(key=lambda m: m.score, reverse=True)
         return matches
 
@@ -215,8 +249,10 @@ class StoryIndex:
         self.frequency.add([*item.words, *(_key(k) for k in item.keys)])
         matches = self.score(item)
         accepted = [m.story for m in matches if m.score >= self.threshold and m.supported]
+        reason = "joined" if accepted else "new"
         if join is not None and join in self._stories:
             accepted = [join, *(s for s in accepted if s != join)]
+            reason = "copy"
         if accepted:
             story = self._stories[accepted[0]]
             story.created = False
@@ -225,7 +261,7 @@ class StoryIndex:
             self._update_row(story.id)
         else:
             story = self._new_story(story_id_for(item.id), [item])
-        done = Assignment(story)
+        done = Assignment(story, matches=matches[:EXPLAINED], reason=reason)
         for other_id in accepted[1:]:
             other = self._stories.get(other_id)
             if other is not None and belong_together(done.story, other):

@@ -2,6 +2,7 @@
 
 from parallax.store.database import (
     ENV_VAR,
+    Assignment,
     Byline,
     DatabaseError,
     Feed,
@@ -16,6 +17,7 @@ from parallax.store.database import (
 
 __all__ = [
     "ENV_VAR",
+    "Assignment",
     "Byline",
     "DatabaseError",
     "Feed",

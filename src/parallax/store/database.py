@@ -154,6 +154,19 @@ BRIEFING_ATTEMPTS = 3
 a story whose text trips a bug would otherwise fail again on every run."""
 
 
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A stored clustering decision (``parallax.cluster.Assignment.explanation``)."""
+
+    article_id: str
+    story_id: str
+    """The story the article went to on arrival."""
+    current_story_id: str | None
+    """Where it is now: a later merge or split may have moved it."""
+    decision: dict[str, Any]
+    decided: datetime | None
+
+
 class DatabaseError(RuntimeError):
     """The database cannot be opened or migrated; the message says what to do."""
 
@@ -502,6 +515,19 @@ class Store:
             count = conn.execute(select(s.brief_failures).where(s.id == story_id)).scalar()
         return int(count or 0)
 
+    def assignment(self, article_id: str) -> Assignment | None:
+        """Why an article went where it did, as decided when it arrived."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.assignments).where(t.assignments.c.article_id == article_id)
+            ).first()
+            current = conn.execute(
+                select(t.articles.c.story_id).where(t.articles.c.id == article_id)
+            ).scalar()
+        if row is None:
+            return None
+        return Assignment(row.article_id, row.story_id, current, row.decision, _aware(row.decided))
+
     def text_of(self, article_id: str) -> str | None:
         with self.engine.connect() as conn:
             return conn.execute(
@@ -652,6 +678,13 @@ class Writer:
                 embedding=record.embedding,
                 minhash=record.minhash,
                 entities=record.entities,
+            )
+        )
+
+    def add_assignment(self, article_id: str, story_id: str, decision: dict[str, Any]) -> None:
+        self.conn.execute(
+            insert(t.assignments).values(
+                article_id=article_id, story_id=story_id, decision=decision, decided=now()
             )
         )
 

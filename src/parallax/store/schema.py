@@ -155,6 +155,16 @@ article_nlp = Table(
     Column("entities", JSON, nullable=False),
 )
 
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("article_id", String(128), ForeignKey("articles.id"), primary_key=True),
+    Column("story_id", String(32), nullable=False),
+    Column("decision", JSON, nullable=False),
+    Column("decided", UTCDateTime, nullable=False),
+)
+"""Why each article went to its story: the candidates scored and each signal (migration 0009)."""
+
 feed_entries = Table(
     "feed_entries",
     metadata,
