@@ -18,11 +18,15 @@ pytestmark = pytest.mark.slow
 
 POST = """Ostrian dictator Viktor Hale sent troops into the Marl valley on Monday, and Mr Hale said the uprising would come to an end.
 
-Mr Hale's soldiers came with tanks, and the Red Lantern Society said 300 families had fled. A 58-year-old shepherd, Anton Vell, said the valley was burning."""
+Mr Hale's soldiers came with tanks, and the Red Lantern Society said 300 families had fled. A 58-year-old shepherd, Anton Vell, said the valley was burning.
+
+Regional governor Ilse Brandauer said schools would stay shut."""
 
 COURIER = """The dictator Viktor Hale ordered tanks into the Marl valley, where furious farmers have blocked the roads for a week.
 
-Mr Hale came to power in 2019. The Red Lantern Society said furious farmers were sheltering in barns."""
+Mr Hale came to power in 2019. The Red Lantern Society said furious farmers were sheltering in barns.
+
+Governor Ilse Brandauer asked for calm."""
 
 BLOG = """President Viktor Hale deployed the army to the Marl valley to restore order after weeks of unrest.
 
@@ -73,3 +77,8 @@ def test_label_variants_group_by_their_head(briefing: Briefing) -> None:
     assert dictator[0].term == "dictator"
     assert [v.lower() for v in dictator[0].variants] == ["ostrian dictator"]
     assert dictator[0].article_ids == ["post-7f3a", "courier-91bc"]
+
+
+def test_one_label_in_two_wordings_is_no_difference(briefing: Briefing) -> None:
+    # "Regional governor" and "Governor" share their head: the outlets agree.
+    assert not [f for f in briefing.framing if f.referent == "Ilse Brandauer"]

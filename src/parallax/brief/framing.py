@@ -166,7 +166,10 @@ def _entity_labels(
     """(entity name, label, is a government label) found around names."""
     out: list[tuple[str, str, bool]] = []
     for ent, name, kind in _names(doc, lookup):
-        if inside(quotes, ent.start_char):
+        if inside(quotes, ent.start_char) or name == name.lower():
+            # A description the model took for a name ("interior ministry")
+            # is no referent: the words before "the water resources
+            # ministry" would pass for a label of the interior ministry.
             continue
         root = ent.root
         if kind != "NORP":
@@ -372,7 +375,7 @@ def extract_framing(
     out: list[Framing] = []
     for ref, terms in by_ref.items():
         if len(terms) >= 2 and len(set().union(*terms.values())) >= 2:
-            out.append(Framing(referent=ref, terms=_terms(terms, order)))
+            _add(out, ref, _terms(terms, order))
     out.extend(_cluster_unowned(unowned, contexts, order))
     out.sort(key=lambda f: -len({i for t in f.terms for i in t.article_ids}))
     return out
@@ -405,8 +408,15 @@ def _cluster_unowned(
                 merged[label] |= ids
         if len(merged) >= 2 and len(set().union(*merged.values())) >= 2:
             name = max(c, key=lambda k: len(contexts[lemmas[k]]))
-            out.append(Framing(referent=lemmas[name][0], terms=_terms(merged, order)))
+            _add(out, lemmas[name][0], _terms(merged, order))
     return out
+
+
+def _add(out: list[Framing], referent: str, terms: list[FramingTerm]) -> None:
+    """A referent is shown when outlets label it differently: "governor" and
+    "regional governor" are one label, so they alone are no difference."""
+    if len(terms) >= 2:
+        out.append(Framing(referent=referent, terms=terms))
 
 
 def _head(label: str) -> str:
