@@ -312,3 +312,32 @@ def test_only_real_speakers_are_listed() -> None:
         "Officials said the spillway had been opened on Monday morning."
     )
     assert [q.speaker for q in quotes] == ["officials"]
+
+
+def test_a_name_that_only_qualifies_the_speakers_is_not_the_speaker() -> None:
+    quotes = _quotes(
+        "Obama administration officials dismissed the report, saying the figures had been "
+        "public for years.\n\n"
+        "The Iranian foreign minister said the talks would resume in Vienna next month."
+    )
+    # a nationality keeps its capital
+    assert {q.speaker for q in quotes} == {
+        "Obama administration officials",
+        "Iranian foreign minister",
+    }
+
+
+def test_findings_and_relative_possessors_are_not_speakers() -> None:
+    quotes = _quotes(
+        "A jury in Dover had found the guard guilty of assault on Tuesday.\n\n"
+        "The union, whose members walked out in March, said the ruling would change nothing."
+    )
+    assert [q.speaker for q in quotes] == ["union"]
+
+
+def test_one_speaker_is_never_two_differing_in_case() -> None:
+    quotes = _quotes(
+        "The Harbour Authority said three cranes were damaged in the storm.",
+        "The harbour authority said the north quay would stay closed until Friday.",
+    )
+    assert {q.speaker for q in quotes} == {"Harbour Authority"}

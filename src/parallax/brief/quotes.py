@@ -58,6 +58,8 @@ _AUTHOR = frozenset({"i", "we", "you", "me", "us"})
 _RELATIVES = frozenset({"who", "which", "that", "whom"})
 _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
 # Nouns that stand for their author: "a statement from his office said".
+# Verbs by which polls, studies and records state something: no one speaks.
+_FINDINGS = frozenset({"show", "find", "indicate"})
 _MESSAGE_NOUNS = frozenset({"statement", "communique", "message", "post", "letter", "release"})
 # "… at night,” said Tomas Brandt. “We had …": the attribution's sentence ended.
 _SENTENCE_END = re.compile(r"[.!?][”’\"]?\s*[“‘\"]?\s*$")
@@ -278,10 +280,17 @@ def _speaker_from_token(
     # prepositional phrase ("Russia, whose intervention on behalf of Mr Assad"),
     # nor a possessor: "the mayor's spokesman" speaks for the mayor, and is who spoke.
     own = _own_tokens(tok)
+    # The name must be the phrase's head, end it ("Actress and activist Rose
+    # McGowan") or stand in apposition to it: in "Biden administration
+    # officials" Biden only qualifies who spoke.
+    last = max(i for i in own if not doc[i].is_punct)
     people = [
         e
         for e in doc.ents
-        if e.label_ == "PERSON" and all(t.i in own for t in e) and not _possessor(e)
+        if e.label_ == "PERSON"
+        and all(t.i in own for t in e)
+        and not _possessor(e)
+        and (e.root.i == tok.i or e.root.dep_ == "appos" or e.end - 1 == last)
     ]
     if people:
         return _name(people[-1], lookup), True
@@ -313,7 +322,9 @@ def _speaker_from_token(
     first = min((t for t in tok.subtree if t.pos_ != "DET" and not t.is_punct), key=lambda t: t.i)
     after = first.nbor(1) if first.i + 1 < len(doc) else first
     title = first.lower_ in TITLES and after.pos_ != "PROPN"  # "Minister", not "Mayor Ruth …"
-    if described.split()[0] == first.text and (first.pos_ != "PROPN" or title):
+    # "Iranian foreign minister" keeps the capital of a nationality or a name
+    proper = first.pos_ == "PROPN" or bool(first.ent_type_)
+    if described.split()[0] == first.text and (not proper or title):
         described = described[:1].lower() + described[1:]
     return described, False
 
@@ -323,6 +334,8 @@ def _vague(tok: Any) -> bool:
     show", "according to preliminary data") or a bare plural ("Locals say",
     "residents said"), which names no one a reader could weigh."""
     if tok.lemma_.lower() in _THINGS:
+        return True
+    if any(t.lower_ == "whose" for t in tok.subtree if t.i < tok.i):  # "whose members said"
         return True
     if tok.tag_ not in ("NNS", "NNPS") or tok.ent_type_ or tok.lemma_.lower() in _OFFICES:
         return False
@@ -571,7 +584,9 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
     for a in found:
         # Beliefs, stances, plans and findings are attributions too, but the
         # briefing quotes what people said.
-        if a.kind != "speech":
+        # "a study found", "a Minnesota jury had found", "polls show": findings, not speech
+        finding = a.cue_head is not None and doc[a.cue_head].lemma_.lower() in _FINDINGS
+        if a.kind != "speech" or finding:
             speakers.append(None)
             continue
         if a.continues is not None:
@@ -698,6 +713,16 @@ def extract_quotes(
     # Who said what lists people and bodies who spoke: an outlet's own
     # reporting ("The Clarion can reveal"), or another outlet's, is no quote.
     sayings = [s for s in sayings if s.speaker and not _is_outlet(s.speaker, outlets)]
+    # One speaker, one spelling: "Syrian Civil Defence" and "Syrian civil
+    # defence" are one, written as the name (the form with more capitals).
+    spelled: dict[str, str] = {}
+    for s in sayings:
+        name = s.speaker or ""
+        best = spelled.setdefault(fold(name), name)
+        if sum(c.isupper() for c in name) > sum(c.isupper() for c in best):
+            spelled[fold(name)] = name
+    for s in sayings:
+        s.speaker = spelled[fold(s.speaker or "")]
 
     quotes: list[tuple[int, int, int, Quote]] = []
     for g in _group(sayings):
