@@ -129,6 +129,36 @@ def basil_cases(data: Path, references: dict[str, str]) -> list[Case]:
     return [Case(t, by_triplet[t], references[t]) for t in chosen]
 
 
+ALLSIDES_REPORT_FROM = "2021-06-01"
+"""AllSides stories dated from this day on are the reporting part, the earlier
+ones the tuning part: the project is measured on later stories than it was
+tuned on, as on the held-back months."""
+
+
+def allsides_cases(data: Path, reporting: bool) -> list[Case]:
+    """AllSides stories (up to three outlets each) against the first item of their
+    human-written roundup: the tuning part (before ``ALLSIDES_REPORT_FROM``) or
+    the reporting part (from it on)."""
+    cases = []
+    for line in (data / "allsides-dev" / "roundups.jsonl").read_text().splitlines():
+        story = json.loads(line)
+        if (story["date"][:10] >= ALLSIDES_REPORT_FROM) != reporting:
+            continue
+        published = datetime.fromisoformat(story["date"])
+        articles = [
+            Article(
+                id=f"{story['id']}-{side}",
+                text="\n\n".join(news["newBody"]),
+                title=news["newsTitle"],
+                source=news["newsSource"],
+                published=published,
+            )
+            for side, news in sorted(story["news"].items())
+        ]
+        cases.append(Case(str(story["id"]), articles, story["roundup"][0]))
+    return cases
+
+
 def seed_case(data: Path, references: dict[str, str]) -> Case:
     """The seed story, read and cleaned by Parallax's ingest and extraction."""
     articles = []

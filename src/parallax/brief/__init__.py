@@ -69,11 +69,13 @@ def build_briefing(articles: Sequence[Article], docs: Sequence[Any]) -> Briefing
     if not articles:
         return Briefing()
     entities = extract_entities(articles, docs)
+    # The summary avoids or attributes the figures outlets dispute.
+    quantities = extract_quantities(articles, docs, entities)
     return Briefing(
-        summary=summarise(articles, docs),
+        summary=summarise(articles, docs, quantities=quantities),
         entities=entities,
         quotes=extract_quotes(articles, docs, entities),
-        quantities=extract_quantities(articles, docs, entities),
+        quantities=quantities,
         timeline=build_timeline(articles, docs),
         framing=extract_framing(articles, docs, entities),
         distinctive_terms=distinctive_terms(articles, docs),
