@@ -341,3 +341,13 @@ def test_one_speaker_is_never_two_differing_in_case() -> None:
         "The harbour authority said the north quay would stay closed until Friday.",
     )
     assert {q.speaker for q in quotes} == {"Harbour Authority"}
+
+
+def test_a_wire_dateline_is_not_part_of_what_was_said() -> None:
+    quotes = _quotes(
+        "VARNHOLM, Ostria, March 12 (Wire Agency) – The Kessel dam gave way late on Monday, "
+        "flooding the lower town, the emergency agency said."
+    )
+    assert [q.text for q in quotes] == [
+        "The Kessel dam gave way late on Monday, flooding the lower town"
+    ]

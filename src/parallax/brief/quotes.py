@@ -23,6 +23,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from parallax.brief._text import (
+    DATELINE,
     LEADING_DET,
     clean_quote,
     fold,
@@ -555,6 +556,8 @@ def _wording(a: Attribution, spans: list[tuple[int, int]], doc: Any) -> str:
     # runs around an inserted "…, he says, …" keep the comma that parted them
     out = ", ".join(" ".join(text[s:e].split()) for s, e in a.content)
     out = re.sub(r"^that\b[\s,]*", "", out, flags=re.I)
+    # wire copy's "QARATASH, Karavia, Oct 14 (Agency) – " opens no statement
+    out = DATELINE.sub("", out, count=1) if DATELINE.match(out) else out
     if out.lower().startswith("to ") and a.cue is not None:  # "vowed to push on"
         out = f"{text[a.cue[0] : a.cue[1]]} {out}"
     return out[:1].upper() + out[1:]
