@@ -101,3 +101,20 @@ def test_groups_say_what_they_count_and_how_many_outlets(groups: list[QuantityGr
     assert {"killed", "injured", "money"} <= kinds
     toll = next(g for g in groups if g.kind == "killed")
     assert toll.outlets == 2  # the Post's 31 and 19, the Times' "dozens"
+
+
+def test_a_count_of_what_the_headline_names_is_a_figure() -> None:
+    from parallax.nlp import parse
+
+    text = "Ostria will send 60 million vaccine doses to poorer countries, the health ministry said. The doses travel 800 kilometres by road."
+    day = datetime(2032, 3, 3, 9)
+
+    def shown(title: str) -> set[str]:
+        art = Article(id="a", text=text, title=title, source="Post", published=day)
+        docs = parse([text])
+        groups = extract_quantities([art], docs, extract_entities([art], docs))
+        return {m.text for g in groups for m in g.mentions}
+
+    assert "60 million vaccine doses" in shown("Ostria to send 60 million vaccine doses abroad")
+    assert not shown("Ostria's health ministry acts")  # doses are not what this one counts
+    assert "800 kilometres" not in shown("Doses travel 800 kilometres")  # a measure stays out

@@ -11,7 +11,11 @@ general news vocabulary, not tied to any story.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
+
+from parallax.model import Article
 
 # Nouns that name people, as a counted noun's lemma.  Compounds ending in a
 # listed word ("dockworker", "firefighter") count too (``is_person``).
@@ -226,3 +230,65 @@ def money_label(owner: Any | None) -> str:
     mods = [c for c in mods if c.ent_type_ not in ("MONEY", "QUANTITY", "CARDINAL")]
     words = [c.lower_ for c in mods[-1:]] + [owner.lower_]
     return "money: " + " ".join(words)
+
+
+# Measures: "a 62-metre dam", "9km downstream", "280 millimetres of rain".
+UNIT_NOUNS = frozenset(
+    {
+        "metre",
+        "meter",
+        "kilometre",
+        "kilometer",
+        "km",
+        "mile",
+        "foot",
+        "feet",
+        "inch",
+        "cm",
+        "mm",
+        "millimetre",
+        "millimeter",
+        "centimetre",
+        "centimeter",
+        "kg",
+        "kilogram",
+        "gram",
+        "tonne",
+        "ton",
+        "litre",
+        "liter",
+        "gallon",
+        "barrel",
+        "hectare",
+        "acre",
+        "degree",
+        "percent",
+        "cent",
+        "%",
+        "year",
+        "month",
+        "week",
+        "day",
+        "hour",
+        "minute",
+        "second",
+        "time",
+        "mph",
+        "kph",
+    }
+)
+
+
+def is_unit(tok: Any) -> bool:
+    return str(tok.lemma_).lower() in UNIT_NOUNS or tok.lower_ in UNIT_NOUNS
+
+
+def headline_words(articles: Sequence[Article]) -> frozenset[str]:
+    """The lower-cased words of the story's headlines, singular and plural."""
+    words: set[str] = set()
+    for art in articles:
+        for w in re.findall(r"[a-z]+", (art.title or "").lower()):
+            words.add(w)
+            if w.endswith("s") and len(w) > 3:
+                words.add(w[:-1])
+    return frozenset(words)

@@ -42,8 +42,10 @@ from parallax.brief.entities import name_lookup, resolve
 from parallax.brief.figure_kinds import (
     CURRENCY_SYMBOLS,
     currency_span,
+    headline_words,
     is_home,
     is_person,
+    is_unit,
     money_label,
     money_noun,
 )
@@ -751,7 +753,11 @@ def _closed(doc: Any, start: int, end: int) -> str:
 
 
 def _mentions(
-    art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity], ref: date | None
+    art: Article,
+    doc: Any,
+    lookup: dict[tuple[str, ...], Entity],
+    ref: date | None,
+    headline: frozenset[str] = frozenset(),
 ) -> list[_Mention]:
     out: list[_Mention] = []
     # A figure inside a speaker's quotation is the speaker's, not a credited
@@ -770,6 +776,10 @@ def _mentions(
             "PROPN",
         ):
             noun = head_tok.head
+            # "60 million vaccine doses": the parser hangs the number on the
+            # first noun of the compound; the counted noun is its head.
+            while noun.dep_ == "compound" and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
+                noun = noun.head
             anchor = noun
         elif toll is None:
             of = next((c for c in head_tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -836,7 +846,9 @@ def _mentions(
             owner = money_noun(head_tok, noun)
             noun_lemma = money_label(owner)
             text = _value(doc, min(start, money[0]), money[1])
-        elif not _counted(noun, noun_lemma, event, verb):
+        elif not (
+            _counted(noun, noun_lemma, event, verb) or _headlined(noun, event, verb, headline)
+        ):
             continue
         prep = None
         if verb is not None:
@@ -901,6 +913,17 @@ def _counted(noun: Any | None, noun_lemma: str | None, event: str | None, verb: 
     if noun is None or noun_lemma == "people":
         return event in EVENT_CLASSES
     return is_person(noun) or is_home(noun)
+
+
+def _headlined(noun: Any | None, event: str | None, verb: Any, headline: frozenset[str]) -> bool:
+    """A count of what the story's headlines name ("60 million vaccine doses"
+    shared, in a story headlined on the doses) is a figure of the story
+    whatever it counts, unless it is a measure or a stative."""
+    if noun is None or event is None or is_unit(noun):
+        return False
+    if verb is not None and verb.lemma_.lower() in STATIVE and event == verb.lemma_.lower():
+        return False
+    return noun.lower_ in headline or noun.lemma_.lower() in headline
 
 
 def _value(doc: Any, start: int, end: int) -> str:
@@ -1071,9 +1094,10 @@ def extract_quantities(
     outlet = {a.id: a.source for a in articles}
     speaks_for = outlet_keys(articles)
     refs = reference_dates(articles)
+    headline = headline_words(articles)
     mentions: list[_Mention] = []
     for art, doc in zip(articles, docs, strict=True):
-        mentions.extend(_mentions(art, doc, lookup, refs[art.id][0]))
+        mentions.extend(_mentions(art, doc, lookup, refs[art.id][0], headline))
     # A syndicated copy repeats its original's figures; listing them again would
     # count one source twice.  Figures the copy words differently still count.
     copy_of = {a.id: a.duplicate_of for a in articles if a.duplicate_of in outlet}
