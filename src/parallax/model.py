@@ -160,8 +160,9 @@ class QuantityGroup:
     """True when the figures differ only because a later report raised them."""
     kind: str = ""
     """What is counted, for grouping on a page: "killed", "injured", "missing",
-    "displaced", "arrested", "crossed", "money", "homes", "votes" or "people"
-    (people taking part: rescuers deployed, workers on strike)."""
+    "displaced", "arrested", "crossed", "money", "homes", "votes", "people"
+    (people taking part: rescuers deployed, workers on strike) or "other" (a
+    count of what the headlines name, "vaccine doses": never a conflict)."""
     outlets: int = 0
     """Independent outlets behind the group (a syndicated copy counts with its
     original): a measure of how central the figure is to the story."""

@@ -118,3 +118,27 @@ def test_a_count_of_what_the_headline_names_is_a_figure() -> None:
     assert "60 million vaccine doses" in shown("Ostria to send 60 million vaccine doses abroad")
     assert not shown("Ostria's health ministry acts")  # doses are not what this one counts
     assert "800 kilometres" not in shown("Doses travel 800 kilometres")  # a measure stays out
+
+
+def test_headline_counts_are_never_called_a_disagreement() -> None:
+    from parallax.nlp import parse
+
+    day = datetime(2032, 3, 3, 9)
+    texts = [
+        "Ostria will send 60 million vaccine doses to poorer countries, the health ministry said.",
+        "Ostria has sent about 4 million vaccine doses to poorer countries, officials said.",
+    ]
+    articles = [
+        Article(
+            id=f"a{i}",
+            text=t,
+            title="Ostria sends vaccine doses",
+            source=f"Outlet {i}",
+            published=day,
+        )
+        for i, t in enumerate(texts)
+    ]
+    docs = parse(texts)
+    groups = extract_quantities(articles, docs, extract_entities(articles, docs))
+    doses = [g for g in groups if "doses" in g.label]
+    assert doses and all(g.kind == "other" and not g.conflict for g in doses)

@@ -281,6 +281,9 @@ class _Mention:
     """The day the credited source gave the figure, when the text states it
     ("the governor, who said on Wednesday that ..."): a figure an article
     recalls from an earlier day is not that article's update."""
+    known: bool = True
+    """False for a count shown only because the headlines name what it counts:
+    its rivals are not known well enough to call a disagreement."""
     money: str | None = None
     """What an amount of money pays for ("money: relief fund"); None for counts."""
 
@@ -841,15 +844,16 @@ def _mentions(
             incident = verb if verb is not None else anchor
             end = noun.i if noun is not None and 0 < noun.i - j <= 12 else j
             text = _value(doc, start, end)
+        kind_known = True
         money = currency_span(doc, i, j, noun)
         if money is not None:
             owner = money_noun(head_tok, noun)
             noun_lemma = money_label(owner)
             text = _value(doc, min(start, money[0]), money[1])
-        elif not (
-            _counted(noun, noun_lemma, event, verb) or _headlined(noun, event, verb, headline)
-        ):
-            continue
+        elif not _counted(noun, noun_lemma, event, verb):
+            if not _headlined(noun, event, verb, headline):
+                continue
+            kind_known = False
         prep = None
         if verb is not None:
             for c in verb.children:
@@ -888,6 +892,7 @@ def _mentions(
                 published=art.published,
                 money=noun_lemma if money is not None else None,
                 said_on=_said_on(tok, ref),
+                known=kind_known,
             )
         )
     return out
@@ -1069,6 +1074,8 @@ def _kind(m: _Mention) -> str:
     """What a group counts, for a reader's grouping of figures (see ``QuantityGroup.kind``)."""
     if m.money:
         return "money"
+    if not m.known:
+        return "other"
     if m.event in EVENT_CLASSES:
         return m.event
     if m.category in VOTE_NOUNS:
@@ -1118,7 +1125,7 @@ def extract_quantities(
         # Without a counted event ("killed", "crossed"), figures that share a
         # noun may measure different things (a city's population, a toll), so
         # disagreeing ones are not called a conflict on the noun alone.
-        counted = ms[0].event is not None
+        counted = ms[0].event is not None and all(m.known for m in ms)
         updates = {id(b) for a in ms for b in ms if counted and _updates(b, a)}
         conflict = counted and any(
             not _consistent([a, b]) and not _updates(a, b) and not _updates(b, a)
