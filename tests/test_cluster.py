@@ -74,6 +74,24 @@ def test_same_subject_a_day_later_is_the_next_event_not_the_same_story() -> None
     assert len(set(week(8 * HOUR))) == 1
 
 
+def test_the_next_event_continues_the_thread_and_an_unrelated_story_starts_one() -> None:
+    keys, nine = {"house", "pelosi"}, DAY + 9 * HOUR
+    index = StoryIndex()
+    vote = index.assign(item("m1", vec(1, base=100), keys, "House votes on Jan. 6 panel", nine))
+    names = index.assign(
+        item("t1", vec(3, 0.8, base=100), keys, "Pelosi names Jan. 6 panel", nine + 36 * HOUR)
+    )
+    storm = index.assign(item("s1", vec(7), {"gulf"}, "Storm closes ports", nine + 36 * HOUR))
+    assert names.story.id != vote.story.id and names.reason == "new"
+    assert names.story.thread == vote.story.thread == vote.story.id
+    assert storm.story.thread == storm.story.id
+    # A week later the subject is no longer news: a new thread, not a revival.
+    later = index.assign(
+        item("w1", vec(4, 0.8, base=100), keys, "Pelosi names Jan. 6 panel", nine + 9 * 24 * HOUR)
+    )
+    assert later.story.thread == later.story.id
+
+
 def test_a_date_without_a_time_of_day_spans_the_whole_day() -> None:
     # Pages that give only a date are stored at midnight: a report dated the
     # next day may be minutes later, so it is no further away than the same day.

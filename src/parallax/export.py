@@ -116,7 +116,16 @@ def story_document(store: Store, story_id: str) -> dict[str, Any] | None:
     row = store.story(story_id)
     if row is None:
         return None
-    return story_json(row, store.story_articles(row.id))
+    document = story_json(row, store.story_articles(row.id))
+    events = store.thread(row.thread_id) if row.thread_id else []
+    document["thread"] = {
+        "id": row.thread_id or row.id,
+        "stories": [
+            {"id": e.id, "title": e.title, "last_published": _plain(e.last_published)}
+            for e in events
+        ],
+    }
+    return document
 
 
 def _plain(value: Any) -> Any:

@@ -152,6 +152,7 @@ class Pipeline:
             index.count_words(terms(title, lead))
         hot = self.store.hot_stories(timedelta(days=self.quiet_days))
         titles = {row.id: row.title for row in hot}
+        threads = {row.id: row.thread_id for row in hot}
         members: dict[str, list[Item]] = {}
         for row in self.store.hot_members(list(titles), LEAD_CHARS):
             keys = {entity_key(text) for text, label in row.entities if label in KEY_LABELS}
@@ -165,7 +166,10 @@ class Pipeline:
                     row.published if row.published and plausible(row.published) else None,
                 )
             )
-        index.load(from_members(sid, titles[sid], items) for sid, items in members.items())
+        index.load(
+            from_members(sid, titles[sid], items, thread=threads[sid])
+            for sid, items in members.items()
+        )
         return index
 
     # --- the run -------------------------------------------------------------
@@ -431,6 +435,7 @@ class Pipeline:
                     keywords=story.top_keys(),
                     first_published=story.first,
                     last_published=story.last,
+                    thread_id=story.thread,
                 )
                 report.stories.add(story.id)
 

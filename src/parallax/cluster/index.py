@@ -76,6 +76,10 @@ QUERY_TERMS = 12
 COMMON_POSTING = 64
 """A word found in more hot stories than this names no particular story; skip it."""
 EXPLAINED = 3
+THREAD_DAYS = 3.0
+THREAD_MARGIN = 0.15
+"""A new story continues the thread of a candidate it would have joined but for the days
+between them, up to this many days apart (the clustering index holds stories hot for three)."""
 """Candidates kept with each assignment for ``parallax explain``: the winner and runners-up."""
 RECHECK = 1.5
 """A story is checked for a split again once it has grown by half since the last check."""
@@ -260,7 +264,7 @@ class StoryIndex:
             self._index_item(story.id, item)
             self._update_row(story.id)
         else:
-            story = self._new_story(story_id_for(item.id), [item])
+            story = self._new_story(story_id_for(item.id), [item], self._thread_of(matches))
         done = Assignment(story, matches=matches[:EXPLAINED], reason=reason)
         for other_id in accepted[1:]:
             other = self._stories.get(other_id)
@@ -303,13 +307,23 @@ class StoryIndex:
         # The part's id derives from its first article, as every story's does;
         # only the story's own founder cannot lend it (that id stays put).
         founder = next(m for m in smaller if story_id_for(m.id) != story.id)
-        done.split = self._new_story(story_id_for(founder.id), smaller)
+        done.split = self._new_story(story_id_for(founder.id), smaller, story.thread)
         done.split.checked = done.split.count
         self._rebuild()
 
-    def _new_story(self, story_id: str, members: list[Item]) -> HotStory:
+    def _thread_of(self, matches: list[Match]) -> str | None:
+        """The thread a new story continues: the best candidate that is the same subject (it
+        clears the bar on content and support) and missed only for the time between them."""
+        for m in matches:
+            if m.supported and 0 < m.days <= THREAD_DAYS and m.score + self.per_day * m.days >= (
+                self.threshold
+            ):
+                return self._stories[m.story].thread
+        return None
+
+    def _new_story(self, story_id: str, members: list[Item], thread: str | None = None) -> HotStory:
         self._born += 1
-        story = from_members(story_id, members[0].title, members, born=self._born)
+        story = from_members(story_id, members[0].title, members, born=self._born, thread=thread)
         story.created = True
         self._insert(story)
         return story

@@ -53,6 +53,9 @@ class HotStory:
     """True when the article just assigned founded the story."""
     born: int = 0
     """Order in which the story entered the index: the older of two merging stories survives."""
+    thread: str = ""
+    """The thread the story is an event of: the id of the thread's first story (its own id
+    when it starts one)."""
     checked: int = 0
     """Member count when the story was last checked for a split."""
     _weights: dict[str, float] | None = None
@@ -102,8 +105,10 @@ def span(when: datetime) -> tuple[datetime, datetime]:
     return when, when
 
 
-def from_members(story_id: str, title: str, members: Iterable[Item], born: int = 0) -> HotStory:
-    story = HotStory(id=story_id, title=title, born=born)
+def from_members(
+    story_id: str, title: str, members: Iterable[Item], born: int = 0, thread: str | None = None
+) -> HotStory:
+    story = HotStory(id=story_id, title=title, born=born, thread=thread or story_id)
     for item in members:
         story.add(item)
     story.checked = story.count

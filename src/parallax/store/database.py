@@ -100,6 +100,7 @@ class StoryRow:
     n_articles: int
     n_sources: int
     briefing: dict[str, Any] | None
+    thread_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -134,6 +135,7 @@ class HotRow:
     n_articles: int
     first_published: datetime | None
     last_published: datetime | None
+    thread_id: str | None
 
 
 @dataclass(slots=True)
@@ -414,6 +416,17 @@ class Store:
                 row = rows[0] if len(rows) == 1 else None
         return StoryRow(**row._mapping) if row else None
 
+    def thread(self, thread_id: str) -> list[StoryRow]:
+        """The stories of a thread, its events, oldest first."""
+        s = t.stories.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                _story_columns()
+                .where(s.thread_id == thread_id)
+                .order_by(func.coalesce(s.first_published, s.created), s.id)
+            ).all()
+        return [StoryRow(**r._mapping) for r in rows]
+
     def story_bylines(self, story_ids: Sequence[str]) -> dict[str, list[Byline]]:
         """Who wrote each story's articles, oldest first, without loading their texts."""
         a = t.articles.c
@@ -457,6 +470,7 @@ class Store:
                     c.n_articles,
                     c.first_published,
                     c.last_published,
+                    c.thread_id,
                 ).where(hot, c.centroid.is_not(None))
             ).all()
         return [HotRow(**r._mapping) for r in rows]
@@ -722,6 +736,7 @@ class Writer:
         keywords: list[str],
         first_published: datetime | None,
         last_published: datetime | None,
+        thread_id: str | None = None,
     ) -> None:
         """Insert or update a story's index fields and mark its briefing stale."""
         counts = self.conn.execute(
@@ -740,6 +755,7 @@ class Writer:
             "keywords": keywords,
             "dirty": True,
             "brief_failures": 0,  # a new report may be what makes the briefing work
+            "thread_id": thread_id or story.id,
         }
         exists = self.conn.execute(
             select(t.stories.c.id).where(t.stories.c.id == story.id)
@@ -768,7 +784,15 @@ class Writer:
 def _story_columns() -> Any:
     s = t.stories.c
     return select(
-        s.id, s.title, s.created, s.updated, s.last_published, s.n_articles, s.n_sources, s.briefing
+        s.id,
+        s.title,
+        s.created,
+        s.updated,
+        s.last_published,
+        s.n_articles,
+        s.n_sources,
+        s.briefing,
+        s.thread_id,
     )
 
 

@@ -93,7 +93,10 @@ stories = Table(
     # Migration 0007: briefings that failed since the story last changed; at
     # ``BRIEFING_ATTEMPTS`` the story is parked (left dirty, not retried).
     Column("brief_failures", Integer, nullable=False, default=0),
+    # Migration 0010: the thread a story is an event of (the id of its first story).
+    Column("thread_id", String(32)),
     Index("ix_stories_updated", "updated"),
+    Index("ix_stories_thread", "thread_id"),
 )
 
 # Migration 0003: when two stories merge, the absorbed story's id stays here,

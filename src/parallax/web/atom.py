@@ -75,6 +75,24 @@ def router(store: Store, accounts: Accounts) -> APIRouter:
             )
         return _response(feed)
 
+    @r.get("/feeds/thread/{thread_id}.atom")
+    def thread_feed(request: Request, thread_id: str) -> Response:
+        # A thread's id is its first story's id; a merged story's alias leads there too.
+        first = store.story(thread_id)
+        events = store.thread(first.thread_id or first.id) if first else []
+        if not events:
+            raise HTTPException(404, "We have no thread at this address.")
+        base = _base(request)
+        feed = _feed(
+            request,
+            f"Thread: {events[0].title} — Parallax",
+            base + view.story_href(events[-1].id),
+            f"urn:parallax:thread:{events[0].thread_id}",
+        )
+        # Newest event first, as a reader of the running subject wants it.
+        _add_stories(feed, base, list(reversed(events)))
+        return _response(feed)
+
     @r.get("/feeds/entity/{key:path}.atom")
     def entity_feed(request: Request, key: str) -> Response:
         return _interest_feed(request, "entity", key)

@@ -152,7 +152,8 @@ def router(store: Store, templates: Templates, viewed: Callable[[Request, str], 
         if row is None:
             return None
         view = briefing.build(row.briefing, store.story_articles(row.id))
-        body = Markup(templates.render("story_body.html", b=view))
+        thread = queries.thread_events(store, row)
+        body = Markup(templates.render("story_body.html", b=view, thread=thread))
         return Briefed(row, view, queries.story_topics(store, [row.id])[row.id], body)
 
     @pages.get("/")

@@ -657,3 +657,23 @@ def _names(entity: Mapping[str, Any]) -> set[str]:
 def _mentions(text: str, forms: set[str]) -> bool:
     flat = entity_key(text)
     return any(re.search(r"\b" + re.escape(f) + r"\b", flat) for f in forms if len(f) > 2)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEvent:
+    id: str
+    title: str
+    when: datetime
+    current: bool
+
+
+def thread_events(store: Store, row: StoryRow) -> list[ThreadEvent]:
+    """The events of a story's thread, oldest first, or nothing when it is the only one."""
+    if row.thread_id is None:
+        return []
+    events = store.thread(row.thread_id)
+    if len(events) < 2:
+        return []
+    return [
+        ThreadEvent(e.id, e.title, e.last_published or e.created, e.id == row.id) for e in events
+    ]
