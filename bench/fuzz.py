@@ -143,7 +143,9 @@ def child(target: str, seconds: int, out: Path) -> None:
     for n, seed in enumerate(SEEDS[target]):
         (corpus / f"seed{n}").write_bytes(seed)
     args = [sys.argv[0], f"-max_total_time={seconds}", "-print_final_stats=1", "-timeout=30"]
-    atheris.Setup([*args, "-rss_limit_mb=3000", str(corpus)], one_input)
+    # libFuzzer's own artifacts (slow inputs) go beside the failures, not into the cwd.
+    args += ["-rss_limit_mb=3000", f"-artifact_prefix={out.resolve()}/"]
+    atheris.Setup([*args, str(corpus)], one_input)
     atheris.Fuzz()
 
 

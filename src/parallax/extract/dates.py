@@ -76,7 +76,9 @@ def parse_date(text: str) -> datetime | None:
     cleaned = _DOTTED_TIME.sub(r"\1:\2", text)
     try:
         value = dateparser.parse(cleaned, fuzzy=True, dayfirst=True, tzinfos=_TZINFOS)
-    except (ValueError, OverflowError):
+    except (ValueError, ArithmeticError):
+        # ArithmeticError: dateutil's Decimal seconds overflow on a long run of
+        # digits (decimal.InvalidOperation, found by bench/fuzz.py), as do big years.
         return None
     return aware(value)
 
