@@ -18,6 +18,12 @@ Data (``--data``, default ``../shared/data``):
   positions (0, 2, ...) are the tuning half, odd positions are held out; the
   seeds are reported on their own (they served in tuning with the even half).
 
+- AllSides (``allsides-dev/roundups.jsonl``): real stories of up to three
+  outlets (left, centre, right), each against the first item of its
+  human-written roundup.  Stories dated before ``ALLSIDES_REPORT_FROM`` are the
+  tuning part, later ones the reporting part (later stories, as in the
+  held-back months).
+
 Method: every article is parsed with spaCy (``parallax.nlp.parse``) and
 summarised by ``parallax.brief.summary.summarise`` exactly as a story's
 briefing is (a BBC article is a one-article story).  Beside it, in the same
@@ -35,6 +41,7 @@ is cut to exactly that many words.  Scores are ``rouge-score`` F1 and recall
 with Porter stemming, averaged over the documents of a set.
 
 Run: .venv/bin/python bench/summary.py [--data ../shared/data] [--limit N] [--tuning]
+[--only-allsides]
 (``--limit`` takes the first N BBC files of each topic and half, for a quick run;
 ``--tuning`` also scores BBC's tuning half, which doubles the run's time.)
 """
@@ -241,12 +248,20 @@ def parallax(case: Case, docs: Sequence[Any], budget: int) -> list[str]:
     return [s.text for s in summarise(case.articles, docs, words=budget, sentences=budget)]
 
 
+def parallax_shown(case: Case, docs: Sequence[Any], budget: int) -> list[str]:
+    # As a story page shows it: at most SUMMARY_SENTENCES sentences.
+    return [s.text for s in summarise(case.articles, docs, words=budget)]
+
+
 System = Callable[[Case, Sequence[Any], int], list[str]]
 SYSTEMS: dict[str, System] = {
     "Lead": lead,
     "LexRank": lexrank,
     "Parallax": parallax,
 }
+# AllSides stories are short excerpts (about 90 words an outlet), so the page's
+# sentence limit binds there: both the summary as shown and an unlimited one.
+ALLSIDES_SYSTEMS: dict[str, System] = {**SYSTEMS, "Parallax 5": parallax_shown}
 
 
 # --- scoring -----------------------------------------------------------------------
@@ -277,9 +292,9 @@ def evaluate(
     }
 
 
-def report(title: str, cases: list[Case]) -> None:
+def report(title: str, cases: list[Case], systems: dict[str, System] = SYSTEMS) -> None:
     start = time.perf_counter()
-    result = evaluate(cases)
+    result = evaluate(cases, systems)
     words = np.mean([n_words(c.reference) for c in cases])
     print(f"\n{title}: {len(cases)} stories, reference {words:.0f} words on average")
     print(f"  {'system':<10}" + "".join(f"{m.upper():>14}" for m in METRICS))
@@ -295,12 +310,21 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--limit", type=int, default=None, help="BBC files per topic and half")
     parser.add_argument("--tuning", action="store_true", help="also score BBC's tuning half")
+    parser.add_argument("--only-allsides", action="store_true", help="score AllSides alone")
     args = parser.parse_args()
     if not args.data.exists():
         raise SystemExit(f"{args.data} is missing: put the shared data folder beside the repo")
+    print("ROUGE (rouge-score, Porter stemming), every system cut to the reference's length")
+    for reporting, part in ((False, "tuning part, before"), (True, "reporting part, from")):
+        report(
+            f"AllSides roundups, {part} {ALLSIDES_REPORT_FROM}",
+            allsides_cases(args.data, reporting),
+            ALLSIDES_SYSTEMS,
+        )
+    if args.only_allsides:
+        return
     references = json.loads(REFERENCES.read_text())
     triplets = basil_cases(args.data, references)
-    print("ROUGE (rouge-score, Porter stemming), every system cut to the reference's length")
     report("Seeds (five outlets, one event)", [seed_case(args.data, references)])
     report("BASIL triplets, tuning half (even positions)", triplets[0::2])
     report("BASIL triplets, held out (odd positions)", triplets[1::2])
