@@ -355,7 +355,10 @@ def test_the_story_page_labels_the_abstract_and_escapes_it(store: Store) -> None
     add_story(store, "fire", "Fire at the port", articles, briefing, datetime.now(UTC))
     with TestClient(create_app(store)) as client:
         html = client.get("/stories/fire").text
-    part = html[html.index('id="h-abstract"') : html.index('id="h-summary"')]
+    # The abstract has a section of its own, after the first screen's extractive summary.
+    start = html.index('id="h-abstract"')
+    part = html[start : html.index("</section>", start)]
+    assert html.index('id="h-summary"') < start
     assert "Machine-written summary" in part and "language model" in part
     # Markup is dropped and the rest escaped, as everywhere on the page.
     assert "<script" not in part and "<b>" not in part
