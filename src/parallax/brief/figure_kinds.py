@@ -17,9 +17,24 @@ from typing import Any
 
 from parallax.model import Article
 
+# Armed people: one class of figures ("fighters crossed into Syria").
+FIGHTER_NOUNS = frozenset(
+    {
+        "fighter",
+        "militiaman",
+        "militia",
+        "militant",
+        "gunman",
+        "combatant",
+        "troop",
+        "soldier",
+        "reinforcement",
+        "paramilitary",
+    }
+)
 # Nouns that name people, as a counted noun's lemma.  Compounds ending in a
 # listed word ("dockworker", "firefighter") count too (``is_person``).
-PERSON_NOUNS = frozenset(
+PERSON_NOUNS = FIGHTER_NOUNS | frozenset(
     {
         "people",
         "person",
@@ -73,16 +88,6 @@ PERSON_NOUNS = frozenset(
         "teacher",
         "family",
         "household",
-        "fighter",
-        "militiaman",
-        "militia",
-        "militant",
-        "gunman",
-        "combatant",
-        "troop",
-        "soldier",
-        "reinforcement",
-        "paramilitary",
         "insurgent",
         "rebel",
         "jihadist",

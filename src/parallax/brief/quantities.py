@@ -41,6 +41,7 @@ from parallax.brief.attribution import subject
 from parallax.brief.entities import name_lookup, resolve
 from parallax.brief.figure_kinds import (
     CURRENCY_SYMBOLS,
+    FIGHTER_NOUNS,
     currency_span,
     headline_words,
     is_home,
@@ -144,20 +145,7 @@ UPPER = (
 # apart from "people": a count of civilians killed is part of a toll, not a
 # rival figure for it.
 NOUN_CLASSES: dict[str, frozenset[str]] = {
-    "fighters": frozenset(
-        {
-            "fighter",
-            "militiaman",
-            "militia",
-            "militant",
-            "gunman",
-            "combatant",
-            "troop",
-            "soldier",
-            "reinforcement",
-            "paramilitary",
-        }
-    ),
+    "fighters": FIGHTER_NOUNS,
     "people": frozenset(
         {"people", "person", "individual", "citizen", "resident", "victim", "villager"}
     ),
