@@ -76,3 +76,28 @@ def test_a_thread_has_an_atom_feed_newest_event_first(client: TestClient) -> Non
             "House votes to create Jan. 6 committee",
         ]
     assert client.get("/feeds/thread/nosuch.atom").status_code == 404
+
+
+def _cards(html: str) -> list[str]:
+    """The story ids of the front page's cards, in order (folded events excluded)."""
+    import re
+
+    return re.findall(r'<h2 id="story-([^"]+)" class="story-card-title">', html)
+
+
+def test_the_front_page_folds_a_threads_events_under_one_card(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    shown = _cards(page.text)
+    # One card for the thread, the newer event (it ranks higher), and the
+    # other event listed under it rather than as a card of its own.
+    assert "sthread2" in shown and "sthread1" not in shown
+    assert "1 more event in this thread" in page.text
+    assert 'href="/stories/sthread1"' in page.text
+    # Other stories keep their cards.
+    assert "s2pending" in shown
+
+
+def test_the_api_lists_every_event_unfolded(client: TestClient) -> None:
+    ids = [s["id"] for s in client.get("/api/stories").json()["stories"]]
+    assert "sthread1" in ids and "sthread2" in ids

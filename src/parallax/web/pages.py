@@ -3,8 +3,8 @@ entity, outlet and topic pages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -58,9 +58,13 @@ class StoryCard:
     outlets: list[briefing.Outlet]
     independent: int
     topics: list[Topic]
+    thread: list[StoryRow] = field(default_factory=list)
+    """Other events of its thread folded under it on a front or topic page."""
 
 
-def cards(store: Store, rows: Sequence[StoryRow]) -> list[StoryCard]:
+def cards(
+    store: Store, rows: Sequence[StoryRow], folded: Mapping[str, list[StoryRow]] | None = None
+) -> list[StoryCard]:
     ids = [r.id for r in rows]
     covers = queries.coverage(store, ids)
     topics = queries.story_topics(store, ids)
@@ -73,6 +77,7 @@ def cards(store: Store, rows: Sequence[StoryRow]) -> list[StoryCard]:
             outlets=briefing.outlets(covers[r.id].outlets),
             independent=covers[r.id].independent,
             topics=topics[r.id],
+            thread=(folded or {}).get(r.id, []),
         )
         for r in rows
     ]
@@ -107,7 +112,9 @@ def filters_from(
 
 def story_page(store: Store, filters: Filters, cursor: str | None) -> queries.StoryPage:
     try:
-        return queries.story_page(store, filters, limit=PAGE_SIZE, cursor=cursor or None)
+        return queries.story_page(
+            store, filters, limit=PAGE_SIZE, cursor=cursor or None, fold_threads=True
+        )
     except BadCursor:
         raise HTTPException(400, "This list has moved on; start again from the top.") from None
 
@@ -142,7 +149,9 @@ def router(store: Store, templates: Templates, viewed: Callable[[Request, str], 
             found = story_page(store, filters, cursor)
             params = filters.params() if path == "/" else {}
             more = href(path, **params, cursor=found.next) if found.next else None
-            html = templates.render("story_list.html", cards=cards(store, found.rows), more=more)
+            html = templates.render(
+                "story_list.html", cards=cards(store, found.rows, found.folded), more=more
+            )
             return Listing(Markup(html), empty=not found.rows)
 
         return lists.get((path, filters, cursor or ""), build)

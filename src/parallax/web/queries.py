@@ -210,6 +210,9 @@ class StoryPage:
     next: str | None
     """Cursor of the next page; None on the last."""
     as_of: datetime
+    folded: dict[str, list[StoryRow]] = field(default_factory=dict)
+    """Under a listed story, the other events of its thread that the ranking
+    would have listed below it, best ranked first (``fold_threads`` only)."""
 
 
 # --- the ranked story listing ----------------------------------------------------
@@ -219,7 +222,32 @@ a = t.articles.c
 newest = func.coalesce(s.last_published, s.updated)
 """A story's newest report: its latest publication date, else its last update."""
 
-Ranked = tuple[list[tuple[float, str]], bool]
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    order: list[tuple[float, str]]
+    """(-log score, id) pairs, best first."""
+    full: bool
+    """Whether the pool was full, so that older stories follow it."""
+    threads: dict[str, str]
+    """The thread of each pooled story that has one."""
+
+    def folded(self) -> tuple[list[tuple[float, str]], dict[str, list[str]]]:
+        """The order with each thread reduced to its best-ranked event, and the
+        events folded under each: a running subject takes one place on the front
+        page rather than one per day."""
+        heads: dict[str, str] = {}
+        order: list[tuple[float, str]] = []
+        under: dict[str, list[str]] = {}
+        for entry in self.order:
+            thread = self.threads.get(entry[1])
+            head = heads.get(thread) if thread is not None else None
+            if head is None:
+                order.append(entry)
+                if thread is not None:
+                    heads[thread] = entry[1]
+            else:
+                under.setdefault(head, []).append(entry[1])
+        return order, under
 
 
 @dataclass(slots=True)
@@ -254,13 +282,21 @@ def as_of_now(now: datetime | None = None) -> datetime:
 
 
 def story_page(
-    store: Store, filters: Filters, *, limit: int, cursor: str | None = None
+    store: Store,
+    filters: Filters,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    fold_threads: bool = False,
 ) -> StoryPage:
-    """One page of stories in front-page order (see ``ranking``), after ``cursor``."""
+    """One page of stories in front-page order (see ``ranking``), after ``cursor``;
+    with ``fold_threads``, a thread's events in the ranked pool are folded under
+    the best ranked of them."""
     place = Place.decode(cursor) if cursor else None
     as_of = place.as_of if place else as_of_now()
     where = _conditions(store, filters)
-    ranked, pool_full = memos(store).pools.get((filters, as_of), lambda: _rank(store, where, as_of))
+    pool = memos(store).pools.get((filters, as_of), lambda: _rank(store, where, as_of))
+    ranked, under = pool.folded() if fold_threads else (pool.order, {})
 
     picked: list[Place] = []
     if place is None or place.kind == "r":
@@ -268,7 +304,7 @@ def story_page(
         if place is not None:
             start = bisect.bisect_right(ranked, (-float(place.key), place.id))
         picked = [Place(as_of, "r", -neg, sid) for neg, sid in ranked[start : start + limit + 1]]
-    if len(picked) <= limit and pool_full:
+    if len(picked) <= limit and pool.full:
         if place is not None and place.kind == "a":
             after: tuple[datetime, str] | None = (datetime.fromisoformat(str(place.key)), place.id)
         else:
@@ -278,7 +314,11 @@ def story_page(
     more = len(picked) > limit
     picked = picked[:limit]
     rows = stories_by_id(store, [p.id for p in picked])
-    return StoryPage(rows, picked[-1].encode() if more and picked else None, as_of)
+    folded_ids = {r.id: under[r.id] for r in rows if r.id in under}
+    others = stories_by_id(store, [i for ids in folded_ids.values() for i in ids])
+    by_id = {o.id: o for o in others}
+    folded = {head: [by_id[i] for i in ids if i in by_id] for head, ids in folded_ids.items()}
+    return StoryPage(rows, picked[-1].encode() if more and picked else None, as_of, folded)
 
 
 def _conditions(store: Store, filters: Filters) -> list[ColumnElement[bool]]:
@@ -298,13 +338,11 @@ def _conditions(store: Store, filters: Filters) -> list[ColumnElement[bool]]:
     return where
 
 
-def _rank(
-    store: Store, where: list[ColumnElement[bool]], as_of: datetime
-) -> tuple[list[tuple[float, str]], bool]:
-    """The pool as (-log score, id) pairs, best first, and whether it was full."""
+def _rank(store: Store, where: list[ColumnElement[bool]], as_of: datetime) -> Ranked:
+    """The pool in ranking order, whether it was full, and its stories' threads."""
     with store.engine.connect() as conn:
         pool = conn.execute(
-            select(s.id, newest.label("activity"))
+            select(s.id, s.thread_id, newest.label("activity"))
             .where(*where)
             .order_by(newest.desc(), s.id)
             .limit(POOL)
@@ -317,7 +355,8 @@ def _rank(
         )
         for p in pool
     )
-    return ranked, len(pool) == POOL
+    threads = {p.id: p.thread_id for p in pool if p.thread_id is not None}
+    return Ranked(ranked, len(pool) == POOL, threads)
 
 
 def _reports(conn: Any, story_ids: Sequence[str]) -> dict[str, list[ranking.Report]]:
@@ -386,6 +425,7 @@ def stories_by_id(store: Store, story_ids: Sequence[str]) -> list[StoryRow]:
                 s.n_articles,
                 s.n_sources,
                 s.briefing,
+                s.thread_id,
             ).where(s.id.in_(list(story_ids)))
         ).all()
     by_id = {r.id: StoryRow(**r._mapping) for r in rows}
