@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import importlib
+import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
+from types import FrameType, ModuleType
 
 import pytest
 
+from parallax.nlp import model_cache
 from parallax.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+# The quality floors parse and embed the same articles on every run: keep what
+# the models computed (keyed by their versions and each text) beside pytest's
+# own cache, ignored by git.  The first run fills it, and the CLI processes the
+# tests start share it.  Set PARALLAX_MODEL_CACHE to put it elsewhere.
+os.environ.setdefault(model_cache.ENV, str(ROOT / ".pytest_cache" / "parallax-models"))
 
 
 def shared_data(*parts: str) -> Path:
@@ -104,3 +114,51 @@ def http_server() -> Iterator[LocalServer]:
     server = LocalServer()
     yield server
     server.close()
+
+
+@dataclass
+class Ran:
+    """What a command printed and returned, named as ``subprocess.run`` names them."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, timeout: int = 300
+) -> Ran:
+    """``parallax ARGS`` through the installed command's own entry point
+    (``cli.main``, which turns failures into exit codes and error lines), inside
+    this process: the same code a user runs, without a new interpreter and a
+    fresh load of the models for each command.  Tests of what only a separate
+    process shows (the entry point, a pipe, a terminal, a server) start one.
+
+    ``timeout`` ends a command that starts serving by mistake: the alarm's error
+    then fails the test instead of leaving it waiting."""
+    from typer.testing import CliRunner
+
+    from parallax import cli
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"parallax {' '.join(args)} still running after {timeout} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(timeout)
+    argv, code = sys.argv, 0
+    try:
+        with CliRunner().isolation(input=stdin, env=env) as (stdout, stderr, _):
+            sys.argv = ["parallax", *args]
+            try:
+                cli.main()
+            except SystemExit as exit:
+                code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                printed, errors = stdout.getvalue().decode(), stderr.getvalue().decode()
+    finally:
+        sys.argv = argv
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    return Ran(code, printed, errors)

@@ -1,4 +1,6 @@
-"""The CLI contract, run as a user runs it: a separate process."""
+"""The CLI contract.  Most commands run in-process through the entry point a
+user's command calls (``run_cli``); a separate process, as a user runs it,
+checks the entry point itself, a pipe, a terminal and the servers."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, Ran, run_cli
 
 COMMANDS = [
     "import",
@@ -30,7 +32,12 @@ COMMANDS = [
 ]
 
 
-def parallax(
+def parallax(*args: str, db: Path | None = None, stdin: str | None = None) -> Ran:
+    prefix = ["--db", str(db)] if db else []
+    return run_cli(*prefix, *args, stdin=stdin)
+
+
+def parallax_process(
     *args: str, db: Path | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     prefix = ["--db", str(db)] if db else []
@@ -74,7 +81,7 @@ def test_bad_input_is_one_error_line(tmp_path: Path, args: list[str], message: s
 
 
 def test_version_and_short_help() -> None:
-    version = parallax("--version")
+    version = parallax_process("--version")
     assert version.returncode == 0 and version.stdout.startswith("parallax ")
     for args in (["-h"], ["search", "-h"], ["user", "-h"]):
         result = parallax(*args)
@@ -141,7 +148,8 @@ def test_jsonl_from_stdin_then_export_keeps_ids_and_follows_the_schema(tmp_path:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("imported 2")
     assert "failed 2" in result.stdout
-    exported = parallax(
+    # The export as a user runs it: its own process, reading what the import wrote.
+    exported = parallax_process(
         "export", "stories", "--format", "json", "-o", str(tmp_path / "s.json"), db=db
     )
     assert exported.returncode == 0, exported.stderr

