@@ -1,4 +1,5 @@
-"""The feed commands as a user runs them: a separate process, a real server on 127.0.0.1."""
+"""The feed commands against a real server on 127.0.0.1: in-process through the
+command's entry point, and once as a user runs them, in a separate process."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from pathlib import Path
 import pytest
 
 from parallax.ingest.opml import read_opml
-from tests.conftest import LocalServer
+from tests.conftest import LocalServer, Ran, run_cli
 
 
-def parallax(
+def parallax(db: Path, *args: str, env: dict[str, str] | None = None) -> Ran:
+    return run_cli("--db", str(db), *args, env=env)
+
+
+def parallax_process(
     db: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -111,9 +116,10 @@ def test_bad_opml_is_one_error_line(tmp_path: Path, content: bytes, message: str
 
 
 def test_a_bad_fetch_setting_is_one_error_line(tmp_path: Path) -> None:
+    # The feed commands' contract as a user runs them: separate processes.
     db = tmp_path / "p.db"
-    parallax(db, "add-feed", "https://n.test/rss")
-    result = parallax(db, "fetch", env={"PARALLAX_FETCH_MAX_BYTES": "lots"})
+    assert parallax_process(db, "add-feed", "https://n.test/rss").returncode == 0
+    result = parallax_process(db, "fetch", env={"PARALLAX_FETCH_MAX_BYTES": "lots"})
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "error: $PARALLAX_FETCH_MAX_BYTES must be a whole number, not 'lots'"

@@ -31,6 +31,7 @@ from parallax.store.accounts import AccountError, Accounts, Interest, User
 from parallax.web import create_app
 from parallax.web.auth import CSRF_COOKIE, LOGIN_COOKIE, safe_next
 from parallax.web.throttle import FIRST_DELAY, FREE_TRIES, Throttle
+from tests.conftest import run_cli
 
 ALICE_PASSWORD = "alice-correct-horse"
 BOB_PASSWORD = "bob-battery-staple"
@@ -570,7 +571,7 @@ def test_cli_contract(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_to_serve_beyond_localhost_without_authentication(tmp_path: Path) -> None:
-    r = parallax(tmp_path / "x.db", "serve", "--host", "0.0.0.0", "--port", "9")
+    r = run_cli("--db", str(tmp_path / "x.db"), "serve", "--host", "0.0.0.0", "--port", "9")
     assert r.returncode != 0
     assert "refusing to serve on 0.0.0.0 without authentication" in r.stderr
 
@@ -673,12 +674,11 @@ def test_a_local_client_cannot_choose_its_address_with_x_forwarded_for(tmp_path:
 
 
 def test_a_bad_trusted_proxy_setting_is_a_readable_error(tmp_path: Path) -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "parallax", "--db", str(tmp_path / "x.db"), "serve"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PARALLAX_TRUSTED_PROXIES": "10.0.0.1, my-proxy"},
+    r = run_cli(
+        "--db",
+        str(tmp_path / "x.db"),
+        "serve",
+        env={"PARALLAX_TRUSTED_PROXIES": "10.0.0.1, my-proxy"},
     )
     assert r.returncode != 0
     assert "$PARALLAX_TRUSTED_PROXIES must list proxy addresses or networks" in r.stderr
