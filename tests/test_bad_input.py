@@ -142,7 +142,7 @@ def test_a_record_the_database_refuses_costs_only_itself(
     def refusing_add(self, article, content_hash, feed_id=None):  # type: ignore[no-untyped-def]
         if article.id == "r1":
             raise OverflowError("date value out of range")
-        real_add(self, article, content_hash, feed_id)
+        return real_add(self, article, content_hash, feed_id)
 
     monkeypatch.setattr(Writer, "add_article", refusing_add)
     path = write_jsonl(tmp_path / "batch.jsonl", [record(n) for n in range(4)])

@@ -15,6 +15,7 @@ import os
 import re
 import statistics
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from itertools import islice
 from typing import Any
 
 import numpy as np
+from sqlalchemy.exc import OperationalError
 
 from parallax import nlp
 from parallax.brief import briefing_articles, build_briefing
@@ -59,6 +61,16 @@ AHEAD = timedelta(days=1)
 a feed's bad clock) and is estimated like a missing one.  Kept, it would be the newest news:
 the clustering index measures quiet from it, and every other story would go quiet at once.
 A day covers every time zone's idea of today."""
+
+
+WRITE_ATTEMPTS = 3
+"""Times a batch is written when another writer is in the way (``Pipeline._write_waiting``)."""
+
+
+class StoredMeanwhile(RuntimeError):
+    """Another process stored this article after the write transaction checked for it
+    (possible where writers do not lock the database, as on PostgreSQL).  The batch
+    is rolled back and written again; the check then sees it."""
 
 
 @dataclass(slots=True)
@@ -213,7 +225,7 @@ class Pipeline:
         )
         work = list(zip(pending, enriched, strict=True))
         try:
-            self._write(work, report)
+            self._write_waiting(work, report)
         except MemoryError:
             raise
         except Exception:
@@ -232,15 +244,40 @@ class Pipeline:
         self.index.evict_quiet(timedelta(days=self.quiet_days))
         self.duplicates.forget_older(timedelta(days=DEDUP_DAYS))
 
+    def _write_waiting(self, work: list[tuple[_Pending, Enrichment]], report: Report) -> None:
+        """``_write``, tried again when another writer was in the way: when it stored one
+        of these articles first, or kept the database locked past its busy timeout.
+        Neither is a fault of these records, which would otherwise be written one by one
+        and recorded as lost."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return self._write(work, report)
+            except (OperationalError, StoredMeanwhile) as exc:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                log.warning("writing the batch again (%d): %s", attempt, exc)
+                if isinstance(exc, OperationalError):
+                    time.sleep(attempt)
+
     def _write(self, work: list[tuple[_Pending, Enrichment]], report: Report) -> None:
         """Place and store articles in one transaction; the report counts them once it commits."""
-        before = (set(report.stories), len(report.new_ids), report.imported, report.syndicated)
+        before = (
+            set(report.stories),
+            len(report.new_ids),
+            report.imported,
+            report.syndicated,
+            report.duplicates,
+        )
         try:
             with self.store.writer() as writer:
                 for item, enrichment in work:
+                    if self._stored_meanwhile(item):
+                        report.duplicates += 1
+                        continue
                     placed, sig = self._place(item.article, enrichment)
                     earlier_than = self._published_first(writer, item.article)
-                    writer.add_article(item.article, item.content_hash, item.feed_id)
+                    if not writer.add_article(item.article, item.content_hash, item.feed_id):
+                        raise StoredMeanwhile(item.article.id)
                     if earlier_than is not None:
                         writer.reroot_copies(earlier_than, item.article.id)
                     writer.add_nlp(self._nlp_record(item.article.id, enrichment, sig))
@@ -257,9 +294,16 @@ class Pipeline:
             # The in-memory indexes now hold articles the database does not:
             # rebuild them from what was actually committed, and count only that.
             report.stories, report.imported, report.syndicated = before[0], before[2], before[3]
+            report.duplicates = before[4]
             del report.new_ids[before[1] :]
             self._load_indexes()
             raise
+
+    def _stored_meanwhile(self, item: _Pending) -> bool:
+        """Stored by another importer since this one read it: checked inside the
+        write transaction, which on SQLite holds the database's write lock."""
+        article = item.article
+        return self._taken(article.id, article.url, item.content_hash, article.source, [])
 
     def _unwritable(self, item: _Pending, report: Report) -> None:
         log.exception("storing %s failed", item.origin)

@@ -24,6 +24,7 @@ from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
+    Table,
     and_,
     bindparam,
     create_engine,
@@ -35,6 +36,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from parallax.model import Article, Story
@@ -227,6 +229,13 @@ class Store:
     @contextmanager
     def writer(self) -> Iterator[Writer]:
         with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                # Take the write lock now, waiting up to the busy timeout, not at the
+                # first write.  What the writer reads to decide (is this article stored
+                # yet?) then stays true until it commits; and a deferred transaction
+                # that reads, then writes after another process committed, fails at
+                # once (SQLITE_BUSY_SNAPSHOT) instead of waiting.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield Writer(conn)
 
     # --- articles ------------------------------------------------------------
@@ -645,9 +654,14 @@ class Writer:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def add_article(self, article: Article, content_hash: str, feed_id: int | None = None) -> None:
-        self.conn.execute(
-            insert(t.articles).values(
+    def add_article(self, article: Article, content_hash: str, feed_id: int | None = None) -> bool:
+        """Store an article; False, storing nothing, when one with its id is stored already.
+
+        Another importer may have stored it since it was read: that is a duplicate,
+        not an error (on PostgreSQL, whose writers do not lock the database, the
+        caller's check before writing cannot rule it out)."""
+        result = self.conn.execute(
+            _insert_new(self.conn, t.articles, "id").values(
                 id=article.id,
                 url=article.url,
                 source=article.source,
@@ -667,6 +681,7 @@ class Writer:
                 added=article.added or now(),
             )
         )
+        return bool(result.rowcount)
 
     def published(self, article_id: str) -> datetime | None:
         """An article's publication time, seeing this transaction's own writes."""
@@ -779,6 +794,13 @@ class Writer:
                     feed_id=feed_id, guid=guid, article_id=article_id, seen=now()
                 )
             )
+
+
+def _insert_new(conn: Connection, table: Table, key: str) -> Any:
+    """An INSERT that skips a row whose ``key`` is taken (ON CONFLICT DO NOTHING,
+    which SQLite and PostgreSQL spell alike)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=[key])
 
 
 def _story_columns() -> Any:
