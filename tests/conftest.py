@@ -5,14 +5,18 @@ from __future__ import annotations
 import importlib
 import os
 import signal
+import socket
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType, ModuleType
 
+import httpx
 import pytest
 
 from parallax.nlp import model_cache
@@ -162,3 +166,60 @@ def run_cli(
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     return Ran(code, printed, errors)
+
+
+class Demo:
+    """``parallax demo`` as a reader runs it: the sample newswire polled into a
+    fresh database and served, in a subprocess of its own."""
+
+    def __init__(self, db: Path) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "parallax", "demo", "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PARALLAX_DB": str(db)},
+        )
+        self.base = f"http://127.0.0.1:{port}"
+        assert self.process.stdout is not None
+        # The first run loads the language models: allow for a slow machine.
+        deadline = time.monotonic() + 300
+        seen = []
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            if "Parallax reader:" in line:
+                break
+        else:
+            self.close()
+            raise RuntimeError("the demo did not start:\n" + "".join(seen))
+        self.output = "".join(seen)  # what it printed up to the reader's address
+        for _ in range(100):
+            try:
+                stories = httpx.get(self.base + "/api/stories", timeout=5).json()
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        items = stories["stories"] if isinstance(stories, dict) else stories
+        self.main_story = max(items, key=lambda s: s["n_sources"])["id"]
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """One ``parallax demo`` for the session: polling the newswire and building
+    its stories is a minute or more, and the tests that read it only read."""
+    served = Demo(tmp_path_factory.mktemp("demo") / "demo.db")
+    yield served
+    served.close()

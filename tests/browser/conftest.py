@@ -9,11 +9,8 @@ when it can).  Without it these tests skip and say why.  Screenshots go to
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,13 +18,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
 
 from parallax.store import Store
 from parallax.web import create_app
 
+from ..conftest import Demo
 from ..web.conftest import DAY, add_story, build_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,55 +98,7 @@ def shoot(page: Any, name: str) -> Path:
     return path
 
 
-class Demo:
-    """``parallax demo`` as a reader runs it: the sample newswire polled into a
-    fresh database and served, in a subprocess of its own."""
-
-    def __init__(self, db: Path) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "parallax", "demo", "--port", str(port)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "PARALLAX_DB": str(db)},
-        )
-        self.base = f"http://127.0.0.1:{port}"
-        assert self.process.stdout is not None
-        # The first run loads the language models: allow for a slow machine.
-        deadline = time.monotonic() + 300
-        seen = []
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            seen.append(line)
-            if "Parallax reader:" in line:
-                break
-        else:
-            self.close()
-            raise RuntimeError("the demo did not start:\n" + "".join(seen))
-        for _ in range(100):
-            try:
-                stories = httpx.get(self.base + "/api/stories", timeout=5).json()
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        items = stories["stories"] if isinstance(stories, dict) else stories
-        self.main_story = max(items, key=lambda s: s["n_sources"])["id"]
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
-
-
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Demo]:
-    served = Demo(tmp_path_factory.mktemp("demo") / "demo.db")
-    yield served
-    served.close()
+def demo(browser: Any, demo_server: Demo) -> Demo:
+    """The one ``parallax demo`` of the session, once the browser is known to run."""
+    return demo_server
