@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: demo test lint typecheck bench clean apt-tools
+.PHONY: demo test lint typecheck bench clean apt-tools apt-postgres
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,7 +32,18 @@ apt-tools:
 	  else echo "not installed:$$missing (apt-get install$$missing); the tests that need it will skip"; fi; \
 	fi
 
-test: $(STAMP) apt-tools
+# The store, web and CLI tests also run on a throwaway PostgreSQL cluster that
+# tests/pg.py starts from Debian's server binaries: install them when missing and
+# apt can (root); else the PostgreSQL runs skip with a message.
+apt-postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
+	      || echo "could not install postgresql; the PostgreSQL test runs will skip"; \
+	  else echo "not installed: postgresql (apt-get install postgresql); the PostgreSQL test runs will skip"; fi; \
+	fi
+
+test: $(STAMP) apt-tools apt-postgres
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest

@@ -22,6 +22,8 @@ import pytest
 from parallax.nlp import model_cache
 from parallax.store import Store
 
+pytest_plugins = ["tests.pg"]  # the PostgreSQL server and the per-backend ``db_url``
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
@@ -53,8 +55,8 @@ def bench_module(name: str, *data: str) -> ModuleType:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(str(tmp_path / "parallax.db"))
+def store(db_url: str) -> Iterator[Store]:
+    opened = Store.open(db_url)
     yield opened
     opened.close()
 

@@ -1,14 +1,14 @@
 """The storage interface, over SQLAlchemy Core.
 
 SQLite is the default; the same queries run on PostgreSQL.  Only full-text
-search differs by dialect (FTS5 here).  Every write that must stay consistent
-with another (an article and its story) goes through one ``Writer``
-transaction, so a process killed mid-run leaves either both or neither.
+search differs by dialect (``search.SearchIndex``: FTS5 or tsvector).  Every
+write that must stay consistent with another (an article and its story) goes
+through one ``Writer`` transaction, so a process killed mid-run leaves either
+both or neither.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,14 +26,12 @@ from sqlalchemy import (
     Engine,
     Table,
     and_,
-    bindparam,
     create_engine,
     event,
     func,
     insert,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -43,6 +41,7 @@ from parallax.model import Article, Story
 from parallax.store import schema as t
 from parallax.store.query import Query, Term, spelled
 from parallax.store.query import parse as parse_query
+from parallax.store.search import SearchIndex, index_for
 
 ENV_VAR = "PARALLAX_DB"
 
@@ -178,6 +177,7 @@ class DatabaseError(RuntimeError):
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.index: SearchIndex = index_for(engine.dialect.name)
 
     # --- opening -------------------------------------------------------------
 
@@ -203,7 +203,12 @@ class Store:
             # requests under load opened a new connection and set its pragmas
             # again; SQLite file connections are cheap to keep.
             pool = {"pool_size": 40, "max_overflow": 10}
-        engine = create_engine(url, future=True, **pool)
+        connect: dict[str, Any] = {}
+        if parsed.get_backend_name() == "postgresql":
+            # Times are stored as naive UTC (``schema.UTCDateTime``); a session in
+            # UTC keeps any comparison with an aware value on the same clock.
+            connect = {"options": "-c timezone=UTC"}
+        engine = create_engine(url, future=True, connect_args=connect, **pool)
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
@@ -319,32 +324,16 @@ class Store:
         optionally only one outlet's articles, or those published in [since, until).
         ``query`` follows the reader's syntax (``parallax.store.query``)."""
         with self.engine.connect() as conn:
-            match = self._match(conn, query)
-            if not match:
-                return []
-            where = ["articles_fts MATCH :q"]
-            params: dict[str, Any] = {"q": match, "n": limit, "skip": offset}
-            for clause, name, value in (
-                ("a.source = :source", "source", source),
-                ("a.published >= :since", "since", since),
-                ("a.published < :until", "until", until),
-            ):
-                if value is not None:
-                    where.append(clause)
-                    params[name] = value
-            # Columns by name: a column added by a migration (wire) sits last in an
-            # upgraded table, so ``a.*`` would not line up with the table's order.
-            columns = ", ".join(f"a.{c.name}" for c in t.articles.c)
-            statement = text(
-                f"SELECT {columns} FROM articles_fts "
-                "JOIN articles a ON a.rowid = articles_fts.rowid "
-                f"WHERE {' AND '.join(where)} ORDER BY bm25(articles_fts) LIMIT :n OFFSET :skip"
+            rows = self.index.articles(
+                conn,
+                self._parsed(conn, query),
+                limit=limit,
+                offset=offset,
+                source=source,
+                since=since,
+                until=until,
             )
-            dates = [bindparam(n, type_=t.UTCDateTime) for n in ("since", "until") if n in params]
-            if dates:
-                statement = statement.bindparams(*dates)
-            rows = conn.execute(statement.columns(*t.articles.c), params).all()
-        return [_article(r._mapping) for r in rows]
+        return [_article(r) for r in rows]
 
     def search_words(self, query: str) -> list[str]:
         """The words a search for ``query`` looks for, other spellings included:
@@ -355,12 +344,7 @@ class Store:
     def search_story_ids(self, query: str, limit: int = 1000) -> list[str]:
         """Stories of the articles matching ``query``, most recently added first."""
         with self.engine.connect() as conn:
-            match = self._match(conn, query)
-            return _story_ids(conn, match, limit) if match else []
-
-    def _match(self, conn: Connection, query: str) -> str:
-        """The FTS5 expression for the reader's ``query``; empty when it has no word."""
-        return self._parsed(conn, query).fts5()
+            return self.index.story_ids(conn, self._parsed(conn, query), limit)
 
     def _parsed(self, conn: Connection, query: str) -> Query:
         """The reader's ``query``, each term widened to the other spellings that
@@ -373,20 +357,13 @@ class Store:
         """Names that a story's entities merged with ``term`` ("Qaratash" for
         "Karatash"), from the briefings of the newest stories whose articles
         contain it: an alias exists only where some article spelled it."""
-        ids = _story_ids(conn, term.fts5(), scan)
+        ids = self.index.story_ids(conn, Query(groups=[[term]]), scan)
         if not ids:
             return []
-        # Only the entities, unpacked by SQLite: a briefing is far larger than its names.
-        rows = conn.execute(
-            text(
-                "SELECT e.value FROM stories s, json_each(s.briefing, '$.entities') e "
-                "WHERE s.id IN :ids"
-            ).bindparams(bindparam("ids", expanding=True)),
-            {"ids": ids},
-        ).scalars()
+        entities = self.index.entities(conn, ids)
         found: dict[str, None] = {}
-        for row in rows:
-            for names in _entity_names(row):
+        for entity in entities:
+            for names in _entity_names(entity):
                 if any(spelled(n).key == term.key for n in names):
                     # An alternative no more specific than the term ("Mansur" for
                     # "Leyla Mansur") would find other people: leave it out.
@@ -818,30 +795,11 @@ def _story_columns() -> Any:
     )
 
 
-def _story_ids(conn: Connection, match: str, limit: int) -> list[str]:
-    """Stories of the articles matching an FTS5 expression, most recently added first."""
-    rows = conn.execute(
-        text(
-            "SELECT a.story_id FROM articles_fts "
-            "JOIN articles a ON a.rowid = articles_fts.rowid "
-            "WHERE articles_fts MATCH :q AND a.story_id IS NOT NULL "
-            "ORDER BY articles_fts.rowid DESC LIMIT :n"
-        ),
-        {"q": match, "n": limit},
-    ).scalars()
-    return list(dict.fromkeys(rows))
-
-
-def _entity_names(raw: Any) -> Iterator[list[str]]:
-    """An entity's name with its aliases, from its JSON; a malformed one has none."""
-    try:
-        entity = json.loads(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return
-    if isinstance(entity, dict):
-        aliases = entity.get("aliases")
-        names = [entity.get("name"), *(aliases if isinstance(aliases, list) else [])]
-        yield [n for n in names if isinstance(n, str) and n.strip()]
+def _entity_names(entity: dict[str, Any]) -> Iterator[list[str]]:
+    """An entity's name with its aliases; a malformed one has none."""
+    aliases = entity.get("aliases")
+    names = [entity.get("name"), *(aliases if isinstance(aliases, list) else [])]
+    yield [n for n in names if isinstance(n, str) and n.strip()]
 
 
 def _article(row: Any) -> Article:

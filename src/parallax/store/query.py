@@ -1,10 +1,18 @@
-"""What a reader types in the search box, parsed into terms and rendered for FTS5.
+"""What a reader types in the search box, parsed into terms and rendered for
+SQLite's FTS5 or PostgreSQL's ``tsquery``.
 
 The reader's syntax is small: words (all must match), ``"a phrase"``,
 ``word*`` for a prefix, ``OR`` between two terms, and ``-word`` (or ``NOT
 word``) to leave a word out.  Everything else is text: the parser builds the
-FTS5 expression itself, quoting every term, so no input (quotes, brackets,
-``NEAR``, a lone ``*``, control characters) can reach FTS5 as syntax.
+FTS5 expression (or the tsquery) itself, quoting every term, so no input
+(quotes, brackets, ``NEAR``, a lone ``*``, ``&``, ``!``, control characters)
+can reach either engine as syntax.
+
+Both render the same meaning: every group must match, a group matches when one
+of its terms does, a phrase's words stand next to each other, a prefix matches
+the start of a stemmed word, and an excluded term leaves out the articles that
+have it.  Where the engines still differ (ranking, and PostgreSQL's parser
+reading a word that FTS5 would split) is said in ``parallax.store.search``.
 """
 
 from __future__ import annotations
@@ -37,6 +45,15 @@ class Term:
 
     def fts5(self) -> str:
         return '"' + " ".join(self.tokens) + '"' + ("*" if self.prefix else "")
+
+    def tsquery(self) -> str:
+        """The term for ``to_tsquery``: its words side by side (``<->``), the last one
+        a prefix (``:*``) when the term is.  Tokens are letters and digits only, so
+        quoting them is enough to keep them from being read as operators."""
+        words = [f"'{token}'" for token in self.tokens]
+        if self.prefix:
+            words[-1] += ":*"
+        return "(" + " <-> ".join(words) + ")"
 
 
 @dataclass(slots=True)
@@ -71,6 +88,15 @@ class Query:
         if not self.excluded:
             return wanted
         return f"({wanted}) NOT (" + " OR ".join(t.fts5() for t in self.excluded) + ")"
+
+    def tsquery(self) -> str:
+        """The same query for PostgreSQL's ``to_tsquery``; empty when ``fts5`` is."""
+        if not self.groups:  # as in FTS5: exclusion alone finds nothing
+            return ""
+        wanted = " & ".join("(" + " | ".join(t.tsquery() for t in g) + ")" for g in self.groups)
+        if not self.excluded:
+            return wanted
+        return f"({wanted}) & !(" + " | ".join(t.tsquery() for t in self.excluded) + ")"
 
 
 def fold(token: str) -> str:
