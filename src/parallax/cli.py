@@ -14,9 +14,8 @@ import shlex
 import socket
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -33,17 +32,25 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+import parallax
 from parallax import __version__
-from parallax.export import independent_sources, story_document
-from parallax.ingest import IngestError
-from parallax.ingest.fetch import Fetcher, FetchError, FetchSettings
+from parallax.engine import BadFeedAddress, Engine
+from parallax.export import independent_sources
+from parallax.ingest.fetch import FetchError
 from parallax.ingest.files import parse_date, read_paths
-from parallax.model import Document
-from parallax.store import ENV_VAR, DatabaseError, Feed, Store
+from parallax.settings import (
+    ALLOW_ENV,
+    DB_ENV,
+    TOKEN_ENV,
+    Settings,
+    SettingsError,
+    debug_from,
+)
+from parallax.store import DatabaseError, Feed, Parked, Store
 from parallax.store.accounts import AccountError, Accounts, User
 
 if TYPE_CHECKING:
-    from parallax.pipeline import Pipeline
+    from parallax.poller import PollReport  # the pipeline behind it takes seconds to import
 
 app = typer.Typer(
     name="parallax",
@@ -59,8 +66,6 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-ALLOW_ENV = "PARALLAX_ALLOW"
-TOKEN_ENV = "PARALLAX_TOKEN"
 
 
 class CLIError(Exception):
@@ -82,7 +87,7 @@ def _root(
         typer.Option(
             "--db",
             metavar="PATH",
-            help=f"Database file or URL (default: ${ENV_VAR}, else the user data folder).",
+            help=f"Database file or URL (default: ${DB_ENV}, else the user data folder).",
         ),
     ] = None,
     version: Annotated[
@@ -95,38 +100,28 @@ def _root(
     ctx.obj = {"db": db}
 
 
+def _settings(ctx: typer.Context) -> Settings:
+    settings: Settings | None = ctx.obj.get("settings")
+    if settings is None:
+        settings = Settings.from_env()  # a bad one is an error line (see main)
+        ctx.obj["settings"] = settings
+    return settings
+
+
+def _engine(ctx: typer.Context, allow: list[str] | None = None, **fetch: Any) -> Engine:
+    """The engine on --db (or $PARALLAX_DB), with this command's extra hosts and
+    fetch limits; opened once per command, closed when it ends."""
+    engine: Engine | None = ctx.obj.get("engine")
+    if engine is None:
+        settings = _settings(ctx).fetching(tuple(allow or ()), **fetch)
+        engine = parallax.open(ctx.obj.get("db"), settings)
+        ctx.obj["engine"] = engine
+        ctx.call_on_close(engine.close)
+    return engine
+
+
 def _store(ctx: typer.Context) -> Store:
-    store: Store | None = ctx.obj.get("store")
-    if store is None:
-        store = Store.open(ctx.obj.get("db"))
-        ctx.obj["store"] = store
-        ctx.call_on_close(store.close)
-    return store
-
-
-def _fetcher(allow: list[str] | None, **given: Any) -> Fetcher:
-    """The fetcher, with limits from $PARALLAX_FETCH_* and the allow-list from both places."""
-    entries = list(allow or [])
-    entries += [a.strip() for a in os.environ.get(ALLOW_ENV, "").split(",") if a.strip()]
-    try:
-        settings = FetchSettings.from_env(allow=tuple(entries), **given)
-    except ValueError as exc:
-        raise CLIError(str(exc)) from exc
-    return Fetcher(settings)
-
-
-def _pipeline(store: Store) -> Pipeline:
-    """The pipeline, with the optional summary endpoint from $PARALLAX_LLM_*."""
-    # Imported here: the models behind the pipeline take seconds to load.
-    from parallax.brief.abstractive import LLMSettings
-    from parallax.pipeline import Pipeline, quiet_days_from_env
-
-    try:
-        llm = LLMSettings.from_env()
-        quiet_days = quiet_days_from_env()
-    except ValueError as exc:
-        raise CLIError(str(exc)) from exc
-    return Pipeline(store, llm=llm, quiet_days=quiet_days)
+    return _engine(ctx).store
 
 
 @contextmanager
@@ -164,15 +159,18 @@ class _Step:
 
 
 @contextmanager
-def _stage(label: str, total: int | None) -> Iterator[_Step]:
+def _stage(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """One step of ``Engine.import_documents`` on the terminal (see ``engine.Stage``)."""
     if not err.is_terminal:
-        yield _Step(None, None)
+        yield lambda n: None
         return
     columns: list[Any] = [SpinnerColumn(finished_text="✓"), TextColumn(label)]
     if total is not None:
         columns += [BarColumn(), MofNCompleteColumn()]
     with Progress(*columns, TimeElapsedColumn(), console=err) as bar:
-        yield _Step(bar, bar.add_task(label, total=total))
+        step = _Step(bar, bar.add_task(label, total=total))
+        yield step.advance
+        step.done()
 
 
 # --- import / export -----------------------------------------------------------
@@ -215,68 +213,18 @@ def import_(
     urls = [p for p in paths if p.startswith(("http://", "https://"))]
     files = [p for p in paths if p not in urls]
     items = list(read_paths(files, source=source, published=when, stdin=sys.stdin))
-    if urls:
-        items += _read_urls(urls, allow)
-    if not items:
+    if not items and not urls:
         raise CLIError("nothing to import: no .txt, .html, .htm, .json or .jsonl files found")
-    store = _store(ctx)
-    items = _checked(items)
-    if not any(isinstance(item, Document) for item in items):
-        # Nothing to import: say so now, not after the models have loaded.
-        for problem in items:
-            assert isinstance(problem, IngestError)
-            store.record_error(problem.origin, problem.message)
-            err.print(f"failed: {problem}", markup=False)
-        out.print(f"imported 0, duplicates 0, failed {len(items)}, stories touched 0")
-        raise typer.Exit(1)
-    with _stage("loading the models", None) as step:
-        pipeline = _pipeline(store)
-        step.done()
-    with _stage("importing articles", len(items)) as step:
-        report = pipeline.run(items, progress=step.advance, brief=False)
-        step.done()
-    stories = sorted(report.stories)
-    with _stage("writing briefings", len(stories)) as step:
-        for story_id in stories:
-            pipeline.refresh([story_id])
-            step.advance(1)
+    engine = _engine(ctx, allow)
+    if urls:
+        with _progress("fetching", len(urls)) as advance:
+            items += engine.read_pages(urls, on_page=advance)
+    report = engine.import_documents(items, stage=_stage)
     for problem in report.errors:
         err.print(f"failed: {problem}", markup=False)
     out.print(report.line(), markup=False)
     if report.failed and not report.imported and not report.duplicates:
         raise typer.Exit(1)
-
-
-def _checked(items: list[Document | IngestError]) -> list[Document | IngestError]:
-    """``items`` with the documents that hold no article turned into errors, up to
-    the first that does: a bad file fails in a second, before the models load
-    (they take several), and a good import extracts only one document twice."""
-    from parallax.extract import ExtractionError, extract
-
-    checked = list(items)
-    for i, item in enumerate(checked):
-        if isinstance(item, IngestError):
-            continue
-        try:
-            extract(item)
-        except ExtractionError as exc:
-            checked[i] = IngestError(item.origin or item.url or "document", str(exc))
-        else:
-            break
-    return checked
-
-
-def _read_urls(urls: list[str], allow: list[str] | None) -> list[Document | IngestError]:
-    """Article pages by URL, through the same safe, polite fetcher as feeds."""
-    from parallax.ingest.pages import PageReader
-
-    with _fetcher(allow) as fetcher, _progress("fetching", len(urls)) as advance:
-        reader = PageReader(fetcher)
-        items = []
-        for url in urls:
-            items.append(reader.document(url))
-            advance(1)
-    return items
 
 
 @app.command("export")
@@ -295,12 +243,13 @@ def export(
         raise CLIError(f"cannot export {what!r}; the only export is 'stories'")
     if format not in ("jsonl", "json"):
         raise CLIError(f"--format must be jsonl or json, not {format!r}")
-    store = _store(ctx)
+    engine = _engine(ctx)
     documents = []
     offset = 0
-    while page := store.stories(limit=200, offset=offset):
+    while page := engine.stories(limit=200, offset=offset):
         offset += len(page)
-        documents += [d for d in (story_document(store, s.id) for s in page) if d]
+        found = (engine.story(row.id) for row in page)
+        documents += [detail.document() for detail in found if detail]
     if format == "json":
         text = json.dumps(documents, ensure_ascii=False, indent=2) + "\n"
     else:
@@ -324,15 +273,15 @@ def stories(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
 ) -> None:
     """List stories: title, articles, independent sources, last update."""
-    store = _store(ctx)
-    rows = store.stories(limit=limit)
+    engine = _engine(ctx)
+    rows = engine.stories(limit=limit)
     if not rows:
         out.print("no stories yet; add some with 'parallax import' or 'parallax add-feed'")
         return
     from rich.table import Table
 
     # Counted as 'show', the reader and the API count them: wire copies once.
-    bylines = store.story_bylines([row.id for row in rows])
+    bylines = engine.store.story_bylines([row.id for row in rows])
     table = Table(box=None, pad_edge=False, show_edge=False)
     for column in ("story", "title", "articles", "sources", "updated"):
         table.add_column(column, overflow="fold")
@@ -357,10 +306,10 @@ def show(
     """Print a story's briefing: conflicts first, every claim with its outlets."""
     from parallax.render import render_briefing
 
-    document = story_document(_store(ctx), story)
-    if document is None:
+    detail = _engine(ctx).story(story)
+    if detail is None:
         raise CLIError(f"no story {story!r}; 'parallax stories' lists them")
-    render_briefing(document, out)
+    render_briefing(detail.document(), out)
 
 
 @app.command("explain")
@@ -369,10 +318,10 @@ def explain(
     article: Annotated[str, typer.Argument(help="Article id ('parallax show STORY' lists them).")],
 ) -> None:
     """Say why an article is in its story: the candidates scored on arrival and each signal."""
-    store = _store(ctx)
-    decided = store.assignment(article)
+    engine = _engine(ctx)
+    decided = engine.explain(article)
     if decided is None:
-        known = store.article(article) is not None
+        known = engine.article(article) is not None
         raise CLIError(
             f"article {article!r} was stored before decisions were recorded; re-import it "
             "into a new database to see one"
@@ -400,7 +349,7 @@ def search(
     limit: Annotated[int, typer.Option(help="How many results.")] = 20,
 ) -> None:
     """Full-text search over articles."""
-    results = _store(ctx).search(" ".join(query), limit=limit)
+    results = _engine(ctx).search(" ".join(query), limit=limit)
     if not results:
         out.print("no matches")
     for article in results:
@@ -422,15 +371,16 @@ def add_feed(
     ],
 ) -> None:
     """Subscribe to a feed (polled by 'fetch' and 'run'); re-activates a retired one."""
-    if not url.startswith(("http://", "https://")):
-        raise CLIError(f"{url!r} is not an http(s) URL")
-    store = _store(ctx)
-    feed, created = store.add_feed(url)
-    if not created and feed.retired:
-        store.update_feed(feed.id, retired=None, error_count=0, last_error=None, next_poll=None)
-        out.print(f"re-activated retired feed {feed.id}: {url}", markup=False)
-        return
-    out.print(f"{'added' if created else 'already subscribed to'} feed {feed.id}: {url}")
+    try:
+        done = _engine(ctx).add_feed(url)
+    except BadFeedAddress as exc:
+        raise CLIError(str(exc)) from exc
+    said = {
+        "added": "added",
+        "exists": "already subscribed to",
+        "reactivated": "re-activated retired",
+    }[done.outcome]
+    out.print(f"{said} feed {done.feed.id}: {done.feed.url}", markup=False)
 
 
 @app.command("remove-feed")
@@ -438,15 +388,17 @@ def remove_feed(
     ctx: typer.Context, url: Annotated[str, typer.Argument(help="The feed's URL.")]
 ) -> None:
     """Unsubscribe from a feed; its articles stay."""
-    if not _store(ctx).remove_feed(url):
+    if not _engine(ctx).remove_feed(url):
         raise CLIError(f"no feed {url!r}; 'parallax feeds' lists them")
-    out.print(f"removed {url}")
+    out.print(f"removed {url}", markup=False)
 
 
 @app.command("feeds")
 def feeds(ctx: typer.Context) -> None:
-    """List feeds with their state: health, last success and error, items, next poll."""
-    rows = _store(ctx).feeds()
+    """List feeds with their state (health, last success and error, items, next poll),
+    then the stories whose briefing is parked after failing again and again."""
+    engine = _engine(ctx)
+    rows = engine.feeds()
     if not rows:
         out.print("no feeds; add one with 'parallax add-feed URL'")
     for feed in rows:
@@ -456,6 +408,20 @@ def feeds(ctx: typer.Context) -> None:
             out.print(f"     {feed.title or ''}{kind}".rstrip(), markup=False)
         for line in _feed_state(feed):
             out.print(f"     {line}", markup=False)
+    parked = engine.parked_briefings()
+    if parked:
+        out.print(
+            f"\n{len(parked)} briefing{'s' if len(parked) > 1 else ''} parked after failing "
+            "(tried again when a new report joins the story):",
+            markup=False,
+        )
+    for story in parked:
+        out.print(_parked_line(story), markup=False)
+
+
+def _parked_line(story: Parked) -> str:
+    error = story.error or "no error recorded"
+    return f"  story {story.story_id}  {story.title}\n     {story.failures} failures; {error}"
 
 
 def _feed_state(feed: Feed) -> list[str]:
@@ -494,25 +460,25 @@ def import_opml(
     path: Annotated[Path, typer.Argument(metavar="FILE", help="An OPML file of subscriptions.")],
 ) -> None:
     """Subscribe to every feed in an OPML file (from another feed reader)."""
-    from parallax.ingest.opml import OpmlError, read_opml
+    from parallax.ingest.opml import OpmlError
 
     try:
-        outlines = read_opml(path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         raise CLIError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        done = _engine(ctx).import_opml(data)
     except OpmlError as exc:
         raise CLIError(f"{path}: {exc}") from exc
-    store = _store(ctx)
-    added = known = 0
-    for outline in outlines:
-        if not outline.url.startswith(("http://", "https://")):
-            err.print(f"failed: {outline.url}: not an http(s) URL", markup=False)
-            continue
-        _, created = store.add_feed(outline.url, outline.title)
-        added += created
-        known += not created
-    out.print(f"added {added} feeds, {known} already subscribed, from {len(outlines)} in {path}")
-    if outlines and not added and not known:
+    for url in done.skipped:
+        err.print(f"failed: {url}: not an http(s) URL", markup=False)
+    again = f", {done.reactivated} retired ones re-activated" if done.reactivated else ""
+    out.print(
+        f"added {done.added} feeds{again}, {done.known} already subscribed, "
+        f"from {done.listed} in {path}",
+        markup=False,
+    )
+    if done.listed and not (done.added or done.reactivated or done.known):
         raise typer.Exit(1)
 
 
@@ -524,17 +490,14 @@ def export_opml(
     ] = None,
 ) -> None:
     """Write the feed list as OPML, for another feed reader or a backup."""
-    from parallax.ingest.opml import Outline, write_opml
-    from parallax.store import now
-
-    rows = _store(ctx).feeds()
-    text = write_opml([Outline(f.url, f.title) for f in rows], created=now())
+    engine = _engine(ctx)
+    text = engine.export_opml()
     if output:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise CLIError(f"cannot write {output}: {exc.strerror}") from exc
-        err.print(f"wrote {len(rows)} feeds to {output}", markup=False)
+        err.print(f"wrote {len(engine.feeds())} feeds to {output}", markup=False)
     else:
         sys.stdout.write(text)
 
@@ -552,24 +515,29 @@ AllowOption = Annotated[
 @app.command("fetch")
 def fetch(ctx: typer.Context, allow: AllowOption = None) -> None:
     """Poll every feed once (retired ones excepted) and bring stories up to date."""
-    store = _store(ctx)
-    if not store.feeds():
+    engine = _engine(ctx, allow)
+    if not engine.feeds():
         raise CLIError("no feeds to fetch; add one with 'parallax add-feed URL'")
-    report = _poll(store, allow, due_only=False)
+    report = _poll(engine)
     for problem in report.failed_feeds:
         err.print(f"failed: {problem}", markup=False)
     out.print(report.line(), markup=False)
 
 
-def _poll(store: Store, allow: list[str] | None, due_only: bool, **fetch: Any) -> Any:
-    fetching = _fetcher(allow, **fetch)  # a bad setting fails before the models load
+def _poll(engine: Engine) -> PollReport:
+    """Every active feed once, with a bar on a terminal."""
+    active = sum(1 for f in engine.feeds() if not f.retired)
+    with _progress("polling", active) as advance:
+        return engine.poll(on_feed=lambda _: advance(1))
 
-    from parallax.poller import Poller
 
-    active = sum(1 for f in store.feeds() if not f.retired)
-    with fetching as fetcher, _progress("polling", active) as advance:
-        poller = Poller(store, _pipeline(store), fetcher)
-        return poller.poll_all(due_only=due_only, on_feed=lambda _: advance(1))
+def _print_round(report: PollReport | Exception) -> None:
+    """One line per polling round of 'run' that did something, or failed."""
+    stamp = time.strftime("%H:%M:%S")
+    if isinstance(report, Exception):
+        err.print(f"[{stamp}] polling failed: {report}", markup=False)
+    elif report.feeds:
+        err.print(f"[{stamp}] {report.line()}", markup=False)
 
 
 # --- serving -------------------------------------------------------------------
@@ -630,7 +598,7 @@ def _free_port(host: str, family: socket.AddressFamily) -> int:
 
 
 def _serve(
-    store: Store,
+    ctx: typer.Context,
     host: str,
     port: int,
     token: str | None,
@@ -641,11 +609,11 @@ def _serve(
 
     from parallax.web import create_app, serving
 
-    try:
-        proxies = serving.proxy_options()  # forwarding headers trusted only from named proxies
-    except ValueError as exc:
-        raise CLIError(str(exc)) from exc
-    token = token or os.environ.get(TOKEN_ENV) or None
+    settings = _settings(ctx)
+    store = _store(ctx)
+    # Forwarding headers are trusted only from the proxies the settings name.
+    proxies = serving.proxy_options(settings.trusted_proxies)
+    token = token or settings.token
     local = host in LOCAL_HOSTS
     has_accounts = Accounts(store).has_accounts()
     if not local and not token and not has_accounts:
@@ -673,6 +641,7 @@ def _serve(
             allow_open=local,
             open_hosts=LOCAL_HOSTS,
             secure_cookies=secure_cookies,
+            trusted_proxies=settings.trusted_proxies,
         )
         return
     application = create_app(
@@ -711,7 +680,7 @@ def serve(
     ] = 1,
 ) -> None:
     """Start the web reader and JSON API."""
-    _serve(_store(ctx), host, port, token, secure_cookies, workers)
+    _serve(ctx, host, port, token, secure_cookies, workers)
 
 
 @app.command("run")
@@ -729,31 +698,8 @@ def run(
 ) -> None:
     """Poll feeds on a schedule and serve the reader."""
     _check_port(host, port)  # before the poller starts
-    store = _store(ctx)
-    _start_polling(store, allow, every)
-    _serve(store, host, port, token, secure_cookies)
-
-
-def _start_polling(store: Store, allow: list[str] | None, every: int, **fetch: Any) -> None:
-    fetching = _fetcher(allow, **fetch)  # here, so a bad setting is an error line, not a thread's
-
-    def loop() -> None:
-        from parallax.poller import Poller
-
-        with fetching as fetcher:
-            poller = Poller(store, _pipeline(store), fetcher)
-            while True:
-                stamp = time.strftime("%H:%M:%S")
-                try:
-                    report = poller.poll_all(due_only=True)
-                except Exception as exc:  # keep polling: the next round may succeed
-                    err.print(f"[{stamp}] polling failed: {exc}", markup=False)
-                else:
-                    if report.feeds:
-                        err.print(f"[{stamp}] {report.line()}", markup=False)
-                time.sleep(every)
-
-    threading.Thread(target=loop, name="poller", daemon=True).start()
+    _engine(ctx, allow).start_polling(every, _print_round)
+    _serve(ctx, host, port, token, secure_cookies)
 
 
 @app.command("demo")
@@ -766,23 +712,22 @@ def demo(
     from parallax.demo.server import Newswire
 
     _check_port(host, port)  # before a minute of polling, not after
-    if ctx.obj.get("db") is None and not os.environ.get(ENV_VAR):
+    if ctx.obj.get("db") is None and _settings(ctx).db is None:
         # A fresh database each time, so the demo never mixes with real data.
         ctx.obj["db"] = str(Path(tempfile.mkdtemp(prefix="parallax-demo-")) / "demo.db")
-    store = _store(ctx)
-    reopen = _reopen_hint(store)
+    # The newswire is our own server on this machine: no need to pace ourselves.
+    engine = _engine(ctx, ["127.0.0.1"], host_delay=0.0)
+    reopen = _reopen_hint(engine.store)
     out.print(f"the demo's database: {reopen}", markup=False)
     wire = Newswire.start(host="127.0.0.1", port=0)
     ctx.call_on_close(wire.close)
     out.print(f"sample newswire at {wire.base_url}/ with {len(wire.feed_urls)} outlet feeds")
     for url in wire.feed_urls:
-        store.add_feed(url)
+        engine.add_feed(url)
     out.print("polling the feeds and building stories (the first run loads the models)...")
-    # The newswire is our own server on this machine: no need to pace ourselves.
-    report = _poll(store, ["127.0.0.1"], due_only=False, host_delay=0.0)
-    out.print(report.line(), markup=False)
-    _start_polling(store, ["127.0.0.1"], every=60, host_delay=0.0)
-    _serve(store, host, port, None)
+    out.print(_poll(engine).line(), markup=False)
+    engine.start_polling(60, _print_round)
+    _serve(ctx, host, port, None)
     out.print(f"the demo's stories stay in its database: {reopen}", markup=False)
 
 
@@ -957,13 +902,13 @@ def main() -> None:
     except ClickException as exc:
         err.print(f"error: {cast(Any, exc).format_message()}", markup=False)
         sys.exit(cast(Any, exc).exit_code)
-    except (CLIError, DatabaseError, FetchError) as exc:
+    except (CLIError, DatabaseError, FetchError, SettingsError) as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # the last line of defence: one line, not a traceback
-        if os.environ.get("PARALLAX_DEBUG"):
+        if debug_from(os.environ):
             raise
         err.print(
             f"error: unexpected {type(exc).__name__}: {exc} "

@@ -116,8 +116,13 @@ def story_document(store: Store, story_id: str) -> dict[str, Any] | None:
     row = store.story(story_id)
     if row is None:
         return None
-    document = story_json(row, store.story_articles(row.id))
     events = store.thread(row.thread_id) if row.thread_id else []
+    return full_document(row, store.story_articles(row.id), events)
+
+
+def full_document(row: StoryRow, articles: list[Article], events: list[StoryRow]) -> dict[str, Any]:
+    """The story's document with its articles and the events of its thread."""
+    document = story_json(row, articles)
     document["thread"] = {
         "id": row.thread_id or row.id,
         "stories": [

@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -39,6 +39,7 @@ from parallax.extract.dates import EARLIEST_YEAR, LATEST_YEAR, aware, plausible
 from parallax.ingest import IngestError, unicode_text
 from parallax.memory import release_free_memory
 from parallax.model import Article, Document, Story
+from parallax.report import Report
 from parallax.store import Store, StoredNLP, Writer, now
 from parallax.store.database import BRIEFING_ATTEMPTS
 from parallax.wire import carried_wire
@@ -71,26 +72,6 @@ class StoredMeanwhile(RuntimeError):
     """Another process stored this article after the write transaction checked for it
     (possible where writers do not lock the database, as on PostgreSQL).  The batch
     is rolled back and written again; the check then sees it."""
-
-
-@dataclass(slots=True)
-class Report:
-    """What a run did, for the one-line summary the CLI prints."""
-
-    imported: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    syndicated: int = 0
-    stories: set[str] = field(default_factory=set)
-    errors: list[IngestError] = field(default_factory=list)
-    new_ids: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        copies = f" ({self.syndicated} syndicated copies)" if self.syndicated else ""
-        return (
-            f"imported {self.imported}{copies}, duplicates {self.duplicates}, "
-            f"failed {self.failed}, stories touched {len(self.stories)}"
-        )
 
 
 @dataclass(slots=True)

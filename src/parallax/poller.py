@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from parallax.ingest.feeds import Entry, FeedError, ParsedFeed, parse_feed
 from parallax.ingest.fetch import Fetcher, FetchError, Response, retry_after_seconds
 from parallax.ingest.pages import PageReader, page_document
 from parallax.model import Document
-from parallax.pipeline import Pipeline, Report
+from parallax.pipeline import Pipeline
+from parallax.report import Report
 from parallax.store import Feed, Store, now
 
 log = logging.getLogger(__name__)
@@ -301,6 +303,45 @@ class Poller:
     def _jittered(self, delay: timedelta) -> timedelta:
         j = self.settings.jitter
         return delay * self.rng.uniform(1 - j, 1 + j)
+
+
+class PollingLoop:
+    """Polls due feeds every ``every`` seconds on a background thread, until stopped.
+
+    A round that fails is handed to ``on_round`` like a report, and the loop goes
+    on: the next round may succeed, and a server must not stop polling for good
+    because a database was busy once."""
+
+    def __init__(
+        self,
+        poll: Callable[[], PollReport],
+        every: float,
+        on_round: Callable[[PollReport | Exception], None],
+    ) -> None:
+        self._poll, self._every, self._on_round = poll, every, on_round
+        self._stop = threading.Event()
+        # A daemon: a server stopped with Ctrl+C does not wait for a round to end.
+        self._thread = threading.Thread(target=self._run, name="poller", daemon=True)
+
+    def start(self) -> PollingLoop:
+        self._thread.start()
+        return self
+
+    def stop(self, wait: float = 5.0) -> None:
+        """Ask the loop to end after the current round; wait up to ``wait`` seconds."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(wait)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report: PollReport | Exception = self._poll()
+            except Exception as exc:
+                log.exception("polling failed")
+                report = exc
+            self._on_round(report)
+            self._stop.wait(self._every)
 
 
 def _transient(exc: FetchError) -> bool:

@@ -122,7 +122,7 @@ def test_a_bad_fetch_setting_is_one_error_line(tmp_path: Path) -> None:
     result = parallax_process(db, "fetch", env={"PARALLAX_FETCH_MAX_BYTES": "lots"})
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        "error: $PARALLAX_FETCH_MAX_BYTES must be a whole number, not 'lots'"
+        "error: $PARALLAX_FETCH_MAX_BYTES is 'lots'; expected a whole number, 0 or more"
     )
 
 

@@ -681,7 +681,7 @@ def test_a_bad_trusted_proxy_setting_is_a_readable_error(tmp_path: Path) -> None
         env={"PARALLAX_TRUSTED_PROXIES": "10.0.0.1, my-proxy"},
     )
     assert r.returncode != 0
-    assert "$PARALLAX_TRUSTED_PROXIES must list proxy addresses or networks" in r.stderr
+    assert "$PARALLAX_TRUSTED_PROXIES is 'my-proxy'; expected proxy addresses" in r.stderr
 
 
 # --- shared feeds -------------------------------------------------------------------------

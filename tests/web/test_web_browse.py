@@ -161,6 +161,7 @@ def test_feeds_api_adds_and_removes(client: TestClient, web_store: Store) -> Non
         "id": r.json()["id"],
         "url": "https://api.example/feed",
         "created": False,
+        "outcome": "exists",
     }
     assert client.post("/api/feeds", json={"url": "ftp://x"}).status_code == 422
     # A plain-text post (what a hostile page can send without a preflight) is refused.

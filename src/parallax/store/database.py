@@ -170,6 +170,18 @@ class Assignment:
     decided: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class Parked:
+    """A story whose briefing failed ``BRIEFING_ATTEMPTS`` times, and is not retried
+    until a new report joins it."""
+
+    story_id: str
+    title: str
+    failures: int
+    error: str | None
+    """The last failure's message, as recorded in the error log."""
+
+
 class DatabaseError(RuntimeError):
     """The database cannot be opened or migrated; the message says what to do."""
 
@@ -514,6 +526,24 @@ class Store:
             )
             count = conn.execute(select(s.brief_failures).where(s.id == story_id)).scalar()
         return int(count or 0)
+
+    def parked_stories(self) -> list[Parked]:
+        """Stories whose briefing is parked, with the last error each one met."""
+        s, e = t.stories.c, t.errors.c
+        last_error = (
+            select(e.message)
+            .where(e.origin == "story " + s.id)
+            .order_by(e.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(s.id, s.title, s.brief_failures, last_error.label("error"))
+                .where(s.dirty, s.brief_failures >= BRIEFING_ATTEMPTS)
+                .order_by(s.id)
+            ).all()
+        return [Parked(r.id, r.title, int(r.brief_failures), r.error) for r in rows]
 
     def assignment(self, article_id: str) -> Assignment | None:
         """Why an article went where it did, as decided when it arrived."""

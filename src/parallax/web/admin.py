@@ -9,8 +9,7 @@ round (``parallax run`` or ``parallax fetch``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import (
     APIRouter,
@@ -25,11 +24,11 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from parallax.ingest.opml import OpmlError, Outline, read_opml, write_opml
-from parallax.store import Feed, Store
+from parallax.engine import BadFeedAddress, Engine, FeedAdded
+from parallax.ingest.opml import OpmlError
+from parallax.store import Feed
 from parallax.web.auth import Viewer, require_csrf, viewer_of
 from parallax.web.templates import Templates
-from parallax.web.view import safe_url
 
 OPML_LIMIT = 2_000_000
 """Bytes: an OPML file of tens of thousands of feeds is far smaller."""
@@ -37,6 +36,10 @@ OPML_LIMIT = 2_000_000
 NOTICES = {
     "added": "Feed added. It will be fetched on the next polling round.",
     "exists": "That feed was already on the list.",
+    "reactivated": (
+        "That feed had been retired (it said it was gone); it is active again "
+        "and will be fetched on the next polling round."
+    ),
     "removed": "Feed removed. Its articles stay.",
     "missing": "That feed was not on the list.",
     "bad-url": "A feed address must be a full http:// or https:// address.",
@@ -55,20 +58,19 @@ class NewFeed(BaseModel):
     title: str | None = Field(default=None, max_length=500)
 
 
-class FeedAdded(BaseModel):
+class FeedResult(BaseModel):
     id: int
     url: str
     created: bool = Field(description="false when the feed was already on the list")
+    outcome: Literal["added", "exists", "reactivated"] = Field(
+        description="`reactivated` when the feed had been retired (HTTP 410) and is "
+        "polled again from the next round"
+    )
 
 
-def add(store: Store, url: str, title: str | None, viewer: Viewer) -> tuple[int, bool] | None:
-    """The feed's id and whether it is new; None when the address is not http(s)."""
-    clean = safe_url(url)
-    if clean is None:
-        return None
-    adder = viewer.user.id if viewer.mode == "accounts" and viewer.user else None
-    feed, created = store.add_feed(clean, (title or "").strip() or None, added_by=adder)
-    return feed.id, created
+def adder(viewer: Viewer) -> int | None:
+    """The account to record as the feed's adder; None without accounts."""
+    return viewer.user.id if viewer.mode == "accounts" and viewer.user else None
 
 
 def may_remove(viewer: Viewer, feed: Feed) -> bool:
@@ -88,17 +90,17 @@ def may_remove(viewer: Viewer, feed: Feed) -> bool:
     return first is not None and first.id == user.id
 
 
-def _remove(store: Store, request: Request, url: str) -> bool:
+def _remove(engine: Engine, request: Request, url: str) -> bool:
     """Remove the feed if there is one; HTTP 403 when this reader may not."""
-    feed = next((f for f in store.feeds() if f.url == url), None)
+    feed = engine.feed(url)
     if feed is None:
         return False
     if not may_remove(viewer_of(request), feed):
         raise HTTPException(403, NOT_YOURS)
-    return store.remove_feed(url)
+    return engine.remove_feed(url)
 
 
-def router(store: Store, templates: Templates) -> APIRouter:
+def router(engine: Engine, templates: Templates) -> APIRouter:
     r = APIRouter()
 
     def back(notice: str, **counts: int) -> RedirectResponse:
@@ -107,23 +109,30 @@ def router(store: Store, templates: Templates) -> APIRouter:
 
     @r.get("/feeds", include_in_schema=False, response_class=HTMLResponse)
     def feeds(
+        request: Request,
         notice: Annotated[str | None, Query(max_length=20)] = None,
         added: Annotated[int, Query(ge=0)] = 0,
         known: Annotated[int, Query(ge=0)] = 0,
         skipped: Annotated[int, Query(ge=0)] = 0,
+        reactivated: Annotated[int, Query(ge=0)] = 0,
     ) -> Any:
         message = NOTICES.get(notice or "")
         if notice == "imported":
+            again = f"{reactivated} retired ones re-activated, " if reactivated else ""
             message = (
-                f"OPML imported: {added} new feed{'' if added == 1 else 's'}, "
+                f"OPML imported: {added} new feed{'' if added == 1 else 's'}, {again}"
                 f"{known} already on the list, {skipped} skipped (not http or https)."
             )
+        viewer = viewer_of(request)
+        feeds = engine.feeds()
         return HTMLResponse(
             templates.render(
                 "feeds.html",
                 section="feeds",
-                feeds=store.feeds(),
-                errors=store.recent_errors(),
+                feeds=feeds,
+                # Only the buttons this reader may use: the server refuses the others.
+                removable={f.id for f in feeds if may_remove(viewer, f)},
+                errors=engine.store.recent_errors(),
                 notice=message,
                 failed=notice in ("bad-url", "bad-opml", "missing"),
             )
@@ -135,14 +144,15 @@ def router(store: Store, templates: Templates) -> APIRouter:
         url: Annotated[str, Form(max_length=2000)],
         title: Annotated[str, Form(max_length=500)] = "",
     ) -> Any:
-        found = add(store, url, title, viewer_of(request))
-        if found is None:
+        try:
+            done = engine.add_feed(url, title, added_by=adder(viewer_of(request)))
+        except BadFeedAddress:
             return back("bad-url")
-        return back("added" if found[1] else "exists")
+        return back(done.outcome)
 
     @r.post("/feeds/remove", include_in_schema=False, dependencies=[Depends(require_csrf)])
     def remove_feed(request: Request, url: Annotated[str, Form(max_length=2000)]) -> Any:
-        return back("removed" if _remove(store, request, url) else "missing")
+        return back("removed" if _remove(engine, request, url) else "missing")
 
     @r.post("/feeds/opml", include_in_schema=False, dependencies=[Depends(require_csrf)])
     async def import_opml(request: Request, opml: Annotated[UploadFile, File()]) -> Any:
@@ -150,15 +160,16 @@ def router(store: Store, templates: Templates) -> APIRouter:
         if len(data) > OPML_LIMIT:
             return back("bad-opml")
         try:
-            outlines = read_opml(data)
+            done = engine.import_opml(data, added_by=adder(viewer_of(request)))
         except OpmlError:
             return back("bad-opml")
-        counts = {"added": 0, "known": 0, "skipped": 0}
-        for outline in outlines:
-            found = add(store, outline.url, outline.title, viewer_of(request))
-            key = "skipped" if found is None else ("added" if found[1] else "known")
-            counts[key] += 1
-        return back("imported", **counts)
+        return back(
+            "imported",
+            added=done.added,
+            reactivated=done.reactivated,
+            known=done.known,
+            skipped=len(done.skipped),
+        )
 
     @r.get(
         "/feeds.opml",
@@ -168,22 +179,22 @@ def router(store: Store, templates: Templates) -> APIRouter:
         tags=["api"],
     )
     def export_opml() -> Response:
-        body = write_opml([Outline(f.url, f.title) for f in store.feeds()], datetime.now(UTC))
         return Response(
-            body,
+            engine.export_opml(),
             media_type="text/x-opml; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="parallax-feeds.opml"'},
         )
 
     @r.post("/api/feeds", summary="Add a feed", status_code=201, tags=["api"])
-    def api_add(request: Request, feed: NewFeed) -> FeedAdded:
+    def api_add(request: Request, feed: NewFeed) -> FeedResult:
         # FastAPI reads the body only as application/json, which a cross-site
         # page cannot send without a CORS preflight (never granted here): no
         # CSRF token is needed.
-        found = add(store, feed.url, feed.title, viewer_of(request))
-        if found is None:
-            raise HTTPException(422, "a feed address must be a full http(s) address")
-        return FeedAdded(id=found[0], url=feed.url.strip(), created=found[1])
+        try:
+            done = engine.add_feed(feed.url, feed.title, added_by=adder(viewer_of(request)))
+        except BadFeedAddress:
+            raise HTTPException(422, "a feed address must be a full http(s) address") from None
+        return _result(done)
 
     @r.delete(
         "/api/feeds",
@@ -193,8 +204,14 @@ def router(store: Store, templates: Templates) -> APIRouter:
         tags=["api"],
     )
     def api_remove(request: Request, url: Annotated[str, Query(max_length=2000)]) -> Response:
-        if not _remove(store, request, url):
+        if not _remove(engine, request, url):
             raise HTTPException(404, f"no feed {url!r}")
         return Response(status_code=204)
 
     return r
+
+
+def _result(done: FeedAdded) -> FeedResult:
+    return FeedResult(
+        id=done.feed.id, url=done.feed.url, created=done.created, outcome=done.outcome
+    )

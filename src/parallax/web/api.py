@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from parallax import export
+from parallax.engine import Engine
 from parallax.store import Feed, Store, StoryRow
 from parallax.web import briefing, queries, view
 from parallax.web.pages import filters_from, search_articles
@@ -219,8 +220,9 @@ Until = Annotated[str | None, Query(alias="to", description="latest date, YYYY-M
 Outlet = Annotated[str | None, Query(max_length=500, description="an outlet name")]
 
 
-def router(store: Store) -> APIRouter:
+def router(engine: Engine) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["api"])
+    store = engine.store
 
     @api.get(
         "/stories",
@@ -258,10 +260,10 @@ def router(store: Store) -> APIRouter:
         responses={200: {"model": StoryDocument}, **NOT_FOUND},
     )
     def get_story(story_id: str) -> dict[str, Any]:
-        document = export.story_document(store, story_id)
-        if document is None:
+        found = engine.story(story_id)
+        if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        return document
+        return found.document()
 
     @api.get(
         "/articles/{article_id:path}",
@@ -270,7 +272,7 @@ def router(store: Store) -> APIRouter:
         responses={200: {"model": ArticleDocument}, **NOT_FOUND},
     )
     def get_article(article_id: str) -> dict[str, Any]:
-        article = store.article(article_id)
+        article = engine.article(article_id)
         if article is None:
             raise HTTPException(404, f"no article {article_id!r}")
         return export.article_json(article)
@@ -292,7 +294,7 @@ def router(store: Store) -> APIRouter:
             offset = queries.read_offset(cursor) if cursor else 0
         except queries.BadCursor as exc:
             raise HTTPException(400, str(exc)) from None
-        hits = search_articles(store, q, filters, limit + 1, offset)
+        hits = search_articles(engine, q, filters, limit + 1, offset)
         more = len(hits) > limit
         hits = hits[:limit]
         story_ids = list(dict.fromkeys(a.story_id for a in hits if a.story_id))
@@ -377,7 +379,7 @@ def router(store: Store) -> APIRouter:
     @api.get("/feeds", summary="Feeds with their fetch state, and recent errors")
     def feeds() -> Feeds:
         return Feeds(
-            feeds=[feed_state(f) for f in store.feeds()],
+            feeds=[feed_state(f) for f in engine.feeds()],
             errors=[
                 ErrorEntry(at=at, origin=origin, message=message)
                 for at, origin, message in store.recent_errors()

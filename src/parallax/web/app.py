@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from parallax.engine import Engine
 from parallax.store import Store
 from parallax.store.accounts import Accounts
 from parallax.web import accounts, admin, api, atom, auth, pages, personal
@@ -73,6 +74,9 @@ def create_app(
     when the app itself sees plain HTTP (behind a TLS proxy).
     """
     templates = Templates()
+    # The app's operations go through the engine, as the command line's do; the
+    # caller keeps the store open and closes it.
+    engine = Engine(store, owns_store=False)
     people = Accounts(store)
     templates.env.globals["viewer"] = auth.current
     app = FastAPI(
@@ -88,12 +92,12 @@ def create_app(
         lifespan=_lifespan,
         dependencies=[Depends(refuse_control_characters)],
     )
-    app.include_router(api.router(store))
+    app.include_router(api.router(engine))
     app.include_router(accounts.router(people, templates))
     app.include_router(personal.router(store, people, templates))
     app.include_router(atom.router(store, people))
-    app.include_router(pages.router(store, templates, personal.mark_read(people)))
-    app.include_router(admin.router(store, templates))
+    app.include_router(pages.router(engine, templates, personal.mark_read(people)))
+    app.include_router(admin.router(engine, templates))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)

@@ -13,7 +13,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from parallax.engine import Engine
 from parallax.extract.dates import EARLIEST_YEAR, LATEST_YEAR
+from parallax.model import Article
 from parallax.store import Store, StoryRow
 from parallax.web import briefing, queries, view
 from parallax.web.queries import BadCursor, Filters, Topic
@@ -124,7 +126,10 @@ def href(path: str, **params: Any) -> str:
     return path + ("?" + urlencode(kept) if kept else "")
 
 
-def router(store: Store, templates: Templates, viewed: Callable[[Request, str], None]) -> APIRouter:
+def router(
+    engine: Engine, templates: Templates, viewed: Callable[[Request, str], None]
+) -> APIRouter:
+    store = engine.store
     """The reader's pages; ``viewed`` is told of each story page served (by its
     story's own id), in the request's own thread."""
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -226,7 +231,7 @@ def router(store: Store, templates: Templates, viewed: Callable[[Request, str], 
         start: Annotated[int, Query(ge=0, le=10_000)] = 0,
     ) -> Any:
         filters = filters_from(None, outlet, since, until)
-        hits = search_articles(store, q, filters, SEARCH_PAGE + 1, start)
+        hits = search_articles(engine, q, filters, SEARCH_PAGE + 1, start)
         more = len(hits) > SEARCH_PAGE
         hits = hits[:SEARCH_PAGE]
         story_ids = list(dict.fromkeys(a.story_id for a in hits if a.story_id))
@@ -306,14 +311,15 @@ def router(store: Store, templates: Templates, viewed: Callable[[Request, str], 
     return pages
 
 
-def search_articles(store: Store, q: str, filters: Filters, limit: int, offset: int) -> list[Any]:
-    if not q.strip():
-        return []
-    return store.search(
+def search_articles(
+    engine: Engine, q: str, filters: Filters, limit: int, offset: int
+) -> list[Article]:
+    """``Engine.search`` with the reader's filters; a date filter covers its whole day."""
+    return engine.search(
         q,
-        limit=limit,
+        limit,
         offset=offset,
-        source=filters.outlet,
+        outlet=filters.outlet,
         since=_start_of(filters.since),
         until=_start_of(filters.until + timedelta(days=1) if filters.until else None),
     )

@@ -10,11 +10,10 @@ builds the app from the settings the parent left in its environment.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import socket
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -24,27 +23,16 @@ from parallax.store import Store
 from parallax.web.app import create_app
 
 SETTINGS_ENV = "PARALLAX_SERVE_SETTINGS"
-PROXIES_ENV = "PARALLAX_TRUSTED_PROXIES"
 
 
-def proxy_options(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+def proxy_options(trusted: Sequence[str]) -> dict[str, Any]:
     """uvicorn's settings for X-Forwarded-For and -Proto: off unless the operator
-    names the proxies to trust (``$PARALLAX_TRUSTED_PROXIES``: addresses or networks,
-    comma-separated).
+    names the proxies to trust (``Settings.trusted_proxies``, from
+    ``$PARALLAX_TRUSTED_PROXIES``, which checks each is an address or a network).
 
     uvicorn trusts them from 127.0.0.1 by default, so any local program could
-    pick the client address the sign-in throttle counts by.  Raises ValueError
-    naming the variable when an entry is not an address or a network."""
-    raw = environ.get(PROXIES_ENV, "")
-    trusted = [entry.strip() for entry in raw.split(",") if entry.strip()]
-    for entry in trusted:
-        try:
-            ipaddress.ip_network(entry, strict=False)
-        except ValueError:
-            raise ValueError(
-                f"${PROXIES_ENV} must list proxy addresses or networks, not {entry!r}"
-            ) from None
-    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or ["127.0.0.1"]}
+    pick the client address the sign-in throttle counts by."""
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": list(trusted) or ["127.0.0.1"]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +66,7 @@ def serve(
     allow_open: bool,
     open_hosts: Collection[str],
     secure_cookies: bool,
+    trusted_proxies: Sequence[str] = (),
 ) -> None:
     """Serve with ``workers`` processes until interrupted."""
     import uvicorn
@@ -100,7 +89,7 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
-        **proxy_options(),
+        **proxy_options(trusted_proxies),
     )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 import nh3
 
 from parallax import sentences as splitter
+from parallax.engine import feed_address
 
 BADGE_COLOURS = 12
 """Number of badge colour classes in style.css (``badge-0`` .. ``badge-11``)."""
@@ -63,20 +64,9 @@ def safe_url(url: str | None) -> str | None:
 
     Stored URLs come from feeds and pages, which are untrusted: anything that is
     not plainly http(s) (``javascript:``, ``data:``, relative junk) never becomes
-    a link.
+    a link.  The same check admits feed addresses (``engine.feed_address``).
     """
-    if not url:
-        return None
-    url = url.strip()
-    if any(ord(c) < 0x21 or c == "\x7f" for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    return feed_address(url) if url else None
 
 
 def host_of(url: str | None) -> str | None:
