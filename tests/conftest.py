@@ -27,11 +27,17 @@ pytest_plugins = ["tests.pg"]  # the PostgreSQL server and the per-backend ``db_
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
-# The quality floors parse and embed the same articles on every run: keep what
-# the models computed (keyed by their versions and each text) beside pytest's
-# own cache, ignored by git.  The first run fills it, and the CLI processes the
-# tests start share it.  Set PARALLAX_MODEL_CACHE to put it elsewhere.
-os.environ.setdefault(model_cache.ENV, str(ROOT / ".pytest_cache" / "parallax-models"))
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The quality floors parse and embed the same articles on every run: keep
+    what the models computed (keyed by their versions and each text) in pytest's
+    own cache folder, which git ignores and ``--cache-clear`` empties.  The first
+    run fills it, and the CLI processes the tests start share it (they inherit
+    the setting).  ``PARALLAX_MODEL_CACHE=DIR`` puts it elsewhere; set empty,
+    nothing is kept."""
+    cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
+    folder = cache.mkdir("parallax-models") if cache else ROOT / ".pytest_cache" / "models"
+    os.environ.setdefault(model_cache.ENV, str(folder))
 
 
 def shared_data(*parts: str) -> Path:
