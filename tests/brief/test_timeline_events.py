@@ -116,3 +116,43 @@ def test_two_outlets_rewording_one_fact_are_one_event() -> None:
     events = build_timeline(articles, parse([a.text for a in articles]))
     ruled = [e for e in events if e.date.year == 2012]
     assert len(ruled) == 1 and ruled[0].article_ids == ["a", "b"]
+
+
+def _sank(texts: dict[str, str]) -> list[TimelineEvent]:
+    from parallax.nlp import parse
+
+    day = datetime(2031, 4, 9, 10)
+    articles = [
+        Article(id=k, text=v, source=f"Outlet {k}", published=day) for k, v in texts.items()
+    ]
+    return [
+        e
+        for e in build_timeline(articles, parse([a.text for a in articles]))
+        if e.date == date(2031, 4, 8)
+    ]
+
+
+def test_an_event_is_told_in_words_every_outlet_it_cites_supports() -> None:
+    sank = _sank(
+        {
+            "a": "The ferry sank in a storm on Lake Maren before dawn on Tuesday, killing at least 40 people.",
+            "b": "A ferry sank in a storm on Lake Maren before dawn on Tuesday, the coastguard said.",
+            "c": "The ferry sank in a storm on Lake Maren before dawn on Tuesday, killing some 60 people.",
+        }
+    )
+    assert len(sank) == 1
+    # The wording without a toll speaks for all three; neither toll is stated
+    # as if the outlets agreed on it.
+    assert "40" not in sank[0].text and "60" not in sank[0].text
+    assert sank[0].article_ids == ["a", "b", "c"]
+
+
+def test_when_every_wording_states_a_figure_only_its_carriers_are_cited() -> None:
+    sank = _sank(
+        {
+            "a": "The ferry sank in a storm on Lake Maren before dawn on Tuesday, killing at least 40 people.",
+            "c": "The ferry sank in a storm on Lake Maren before dawn on Tuesday, killing some 60 people.",
+        }
+    )
+    assert len(sank) == 1
+    assert "40" in sank[0].text and sank[0].article_ids == ["a"]

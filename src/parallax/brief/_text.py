@@ -220,3 +220,55 @@ def outlet_keys(articles: Sequence[Article]) -> dict[str, str]:
     root = roots(articles)
     source = {a.id: a.source for a in articles}
     return {a.id: (source[root[a.id]] or root[a.id]).casefold() for a in articles}
+
+
+# Words that state a count without digits.  "one" is left out: far more often
+# a pronoun ("one of the victims") than a count.
+_COUNT_WORDS = {
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "fifteen": "15",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "hundred": "100",
+    "thousand": "1000",
+    "million": "million",
+    "billion": "billion",
+}
+_VAGUE_COUNTS = frozenset(
+    {"dozen", "dozens", "hundreds", "thousands", "millions", "billions", "scores", "handful"}
+)
+# Dates and times are placed by the timeline, not compared as figures.
+_NOT_FIGURES = frozenset({"DATE", "TIME", "ORDINAL"})
+
+
+def figures(tokens: Sequence[Any]) -> frozenset[str]:
+    """The counts a sentence states ("40", "hundreds", "1.2" and "million"), in a
+    form two wordings share: "1,200" and "1200", "forty" and "40"."""
+    out = set()
+    for t in tokens:
+        if t.ent_type_ in _NOT_FIGURES:
+            continue
+        low = t.lower_
+        if low in _VAGUE_COUNTS:
+            out.add(low.removesuffix("s"))
+        elif low in _COUNT_WORDS:
+            out.add(_COUNT_WORDS[low])
+        elif re.fullmatch(r"\d[\d,]*(?:\.\d+)?%?", low):
+            out.add(low.replace(",", "").rstrip("%"))
+    return frozenset(out)

@@ -29,6 +29,7 @@ from typing import Any
 from parallax.brief._text import (
     DATELINE,
     REPORT_LEMMAS,
+    figures,
     inside,
     ordered_ids,
     outlet_keys,
@@ -452,14 +453,18 @@ def _event_text(anchor: Any, verb: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _tokens(sent: Any, text: str) -> list[Any]:
+    """The tokens of ``sent`` that an event's text, cut from it, kept."""
+    written = set(re.findall(r"\w+", text))
+    return [t for t in sent if t.text in written]
+
+
 def _content_words(sent: Any, text: str) -> frozenset[str]:
     """Lemmas of the words that say what happened in an event's text."""
-    written = set(re.findall(r"\w+", text))
     return frozenset(
         t.lemma_.lower()
-        for t in sent
-        if t.text in written
-        and t.pos_ in ("NOUN", "PROPN", "VERB")
+        for t in _tokens(sent, text)
+        if t.pos_ in ("NOUN", "PROPN", "VERB")
         and not t.is_stop
         and t.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")
         and t.lemma_.lower() not in REPORT_LEMMAS
@@ -472,6 +477,7 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
     order = [a.id for a in articles]
     raw: list[tuple[When, str, str, bool]] = []
     words_of: dict[tuple[str, str], frozenset[str]] = {}
+    figures_of: dict[tuple[str, str], frozenset[str]] = {}
     for art, doc in zip(articles, docs, strict=True):
         ref, estimated = refs[art.id]
         quotes = quote_spans(art.text)
@@ -489,6 +495,7 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
                 continue
             text = _event_text(anchor, verb)
             words_of[(art.id, text)] = _content_words(anchor.sent, text)
+            figures_of[(art.id, text)] = figures(_tokens(anchor.sent, text))
             if len(text.split()) >= 4:
                 said = verb.lemma_.lower() in REPORT_LEMMAS
                 depth = sum(1 for _ in verb.ancestors)
@@ -533,12 +540,29 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
                 end=when.end,
             )
             events.append(([i], when, event))
+    counts = [figures_of[(aid, text)] for _, text, aid, _ in raw]
     for members, _, ev in events:
-        if len(members) > 2:
-            # The wording closest to all the others speaks for the event, not
-            # whichever article came first (one outlet's contested toll).
-            central = max(members, key=lambda k: sum(float(vecs[k] @ vecs[m]) for m in members))
-            ev.text = raw[central][1]
+        if len(members) < 2:
+            continue
+        # The wording closest to all the others speaks for the event, not
+        # whichever article came first; and it states no figure that an article
+        # it cites does not ("killing at least 40 people" is not what the outlet
+        # that counted 60 reported), when some wording states none.
+        shared = frozenset.intersection(*(counts[k] for k in members))
+        plain = [k for k in members if counts[k] <= shared]
+        speakers = plain or members
+        central = (
+            max(speakers, key=lambda k: sum(float(vecs[k] @ vecs[m]) for m in members))
+            if len(members) > 2
+            else speakers[0]  # of two, the earlier article's
+        )
+        ev.text = raw[central][1]
+        if not plain:
+            # Every wording carries its own figure: cite only the articles
+            # that carry the one shown.
+            ev.article_ids = ordered_ids(
+                [raw[k][2] for k in members if counts[central] <= counts[k]], order
+            )
     speaks_for = outlet_keys(articles)
     out = [ev for _, _, ev in events]
     for ev in out:
