@@ -158,6 +158,7 @@ def allsides_cases(data: Path, reporting: bool) -> list[Case]:
                 text="\n\n".join(news["newBody"]),
                 title=news["newsTitle"],
                 source=news["newsSource"],
+                url=news.get("newsLink"),
                 published=published,
             )
             for side, news in sorted(story["news"].items())

@@ -214,3 +214,47 @@ def test_an_excerpt_cut_off_with_an_ellipsis_is_not_a_sentence() -> None:
     ]
     summary = summarise(cut, _parse(cut), words=200)
     assert summary and not any(s.text.endswith(("...", "…")) for s in summary)
+
+
+# --- a column's claims are not stated as the story's facts -------------------------
+
+BAN = [
+    Article(
+        id="news1",
+        source="Lowland Post",
+        url="https://lowland.example/2026/03/11/board-upholds-ban",
+        text="The oversight board upheld the ban on the former governor's account on Wednesday, "
+        "but told the company to review the decision within six months.\n\n"
+        "The board said the company had applied a penalty that its rules did not describe.",
+    ),
+    Article(
+        id="news2",
+        source="Ridge Times",
+        url="https://ridge.example/news/board-ban-decision",
+        text="The company's oversight board upheld the ban on the former governor on Wednesday "
+        "and gave the company six months to review it.\n\n"
+        "The governor's spokesman called the decision a disgrace.",
+    ),
+    Article(
+        id="column",
+        source="Valley Courier",
+        url="https://valley.example/opinion/2026/03/11/keep-the-ban",
+        text="The oversight board was right to uphold the ban on the former governor, and the "
+        "company should make it permanent when it reviews the decision.\n\n"
+        "Nothing the governor has said since suggests he would use the account differently.",
+    ),
+]
+
+
+def test_an_opinion_pieces_sentences_are_not_the_summarys_facts() -> None:
+    summary = summarise(BAN, _parse(BAN), words=200, sentences=4)
+    assert summary
+    stated = " ".join(s.text for s in summary)
+    assert "should make it permanent" not in stated
+    assert "Nothing the governor has said" not in stated
+
+
+def test_a_story_told_only_in_columns_is_summarised_from_them() -> None:
+    columns = [BAN[2]]
+    summary = summarise(columns, _parse(columns), words=200, sentences=2)
+    assert summary and summary[0].article_ids == ["column"]

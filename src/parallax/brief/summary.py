@@ -17,7 +17,9 @@ Precision comes before coverage:
   picked one cites both outlets instead;
 * a figure that outlets dispute (a conflict of the briefing's figures) is
   avoided when a plainer sentence exists, and otherwise attributed to the
-  outlets that report it; a figure a later report superseded is never stated.
+  outlets that report it; a figure a later report superseded is never stated;
+* an opinion piece's sentences are not stated as the story's facts while a
+  news report covers it (``extract.kind``); they may still support one.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from parallax.brief._text import DATELINE, ordered_ids, quote_spans, roots
+from parallax.brief._text import DATELINE, figures, ordered_ids, quote_spans, roots
 from parallax.brief.timeline import resolve as resolve_date
+from parallax.extract.kind import OPINION, article_kind
 from parallax.model import Article, QuantityGroup, SummarySentence
 from parallax.nlp import embed_remembered
 
@@ -107,59 +110,9 @@ LOADED = frozenset(
 LOADED_PENALTY = 0.2
 
 
-# Words that state a count without digits.  "one" is left out: far more often
-# a pronoun ("one of the victims") than a count.
-_NUMBER_WORDS = {
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "fifteen": "15",
-    "twenty": "20",
-    "thirty": "30",
-    "forty": "40",
-    "fifty": "50",
-    "sixty": "60",
-    "seventy": "70",
-    "eighty": "80",
-    "ninety": "90",
-    "hundred": "100",
-    "thousand": "1000",
-    "million": "million",
-    "billion": "billion",
-}
-_VAGUE_COUNTS = frozenset(
-    {"dozen", "dozens", "hundreds", "thousands", "millions", "billions", "scores", "handful"}
-)
-# Dates and times are checked against publication days, not as figures.
-_NOT_FIGURES = frozenset({"DATE", "TIME", "ORDINAL"})
 # A disputed figure is avoided when a plainer sentence exists: this is taken off
 # its score, more than the gap between a story's best sentences and its fifth.
 CONTESTED_PENALTY = 0.3
-
-
-def figures(tokens: Sequence[Any]) -> frozenset[str]:
-    """The counts a sentence states ("40", "hundreds", "1.2" and "million"), in a
-    form two wordings share: "1,200" and "1200", "forty" and "40"."""
-    out = set()
-    for t in tokens:
-        if t.ent_type_ in _NOT_FIGURES:
-            continue
-        low = t.lower_
-        if low in _VAGUE_COUNTS:
-            out.add(low.removesuffix("s"))
-        elif low in _NUMBER_WORDS:
-            out.add(_NUMBER_WORDS[low])
-        elif re.fullmatch(r"\d[\d,]*(?:\.\d+)?%?", low):
-            out.add(low.replace(",", "").rstrip("%"))
-    return frozenset(out)
 
 
 def latest_day(tokens: Sequence[Any], published: date | None) -> date | None:
@@ -325,6 +278,9 @@ def summarise(
         return day is None or published is None or published.date() >= day
 
     disputed, stale = _figure_standing(sents, quantities, by_id, root)
+    opinion = {a.id for a in articles if article_kind(a.url, a.section, a.title) == OPINION}
+    if len(opinion) == len(articles):
+        opinion = set()  # a story told only in columns is summarised from them
     outlet = {a.id: (a.source or root[a.id]) for a in articles}
     score = vecs @ centroid + GRAPH_WEIGHT * lexical_centrality(bags)
     # Corroboration: how closely another outlet says the same.  The gist of a
@@ -341,6 +297,7 @@ def summarise(
             or quoted > MAX_QUOTED_SHARE
             or not _ENDS_SENTENCE.search(text)
             or i in stale
+            or sents[i][0] in opinion
         ):
             score[i] = -np.inf
             continue

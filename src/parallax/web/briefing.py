@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from parallax.export import independent_sources
+from parallax.extract.kind import OPINION, article_kind
 from parallax.model import Article
 from parallax.web.view import (
     Palette,
@@ -280,6 +281,13 @@ class ArticleEntry:
     outlet: Outlet
     cite: Cite
     copies: list[ArticleEntry] = field(default_factory=list)
+
+    @property
+    def opinion(self) -> bool:
+        """Whether the page marks itself as opinion: readers weigh a column
+        differently from a report, and the summary does not state its claims."""
+        a = self.article
+        return article_kind(a.url, a.section, a.title) == OPINION
 
 
 @dataclass(slots=True)
