@@ -69,8 +69,10 @@ def test_a_thread_has_an_atom_feed_newest_event_first(client: TestClient) -> Non
     for address in ("/feeds/thread/sthread1.atom", "/feeds/thread/sthread2.atom"):
         response = client.get(address)
         assert response.status_code == 200
-        titles = [e.findtext(f"{ATOM}title") for e in ElementTree.fromstring(response.content)
-                  .iter(f"{ATOM}entry")]
+        titles = [
+            e.findtext(f"{ATOM}title")
+            for e in ElementTree.fromstring(response.content).iter(f"{ATOM}entry")
+        ]
         assert titles[:2] == [
             "Pelosi names Jan. 6 committee members",
             "House votes to create Jan. 6 committee",
