@@ -7,8 +7,10 @@ here, so that every surface shows the same thing.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable
 from datetime import date, datetime
+from importlib import resources
 from typing import Any, Protocol
 
 from parallax.model import Article, Briefing
@@ -16,6 +18,14 @@ from parallax.store import Store, StoryRow
 from parallax.wire import agency_named
 
 BRIEFING_KEYS = ("summary", "entities", "quotes", "quantities", "timeline", "framing")
+
+
+def story_schema() -> dict[str, Any]:
+    """The JSON schema every story document follows; it ships with the package
+    (``parallax/schema/story.schema.json``), so the contract tests always run."""
+    path = resources.files("parallax") / "schema" / "story.schema.json"
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
 
 
 class Sourced(Protocol):

@@ -2,7 +2,7 @@
 
 Each stage takes some of these and returns others; none of them knows about the
 database, the network or the clock.  Field names follow
-``shared/docs/story.schema.json`` wherever a record ends up in an export.
+``parallax/schema/story.schema.json`` wherever a record ends up in an export.
 """
 
 from __future__ import annotations
