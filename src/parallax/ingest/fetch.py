@@ -16,6 +16,7 @@ import ipaddress
 import os
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -136,12 +137,14 @@ class AddressGuard:
                 self.hosts.add(entry.lower())
         self._resolve = resolve
 
-    def addresses(self, host: str, port: int) -> list[Address]:
+    def addresses(self, host: str, port: int, timeout: float | None = None) -> list[Address]:
+        """``host``'s addresses, all checked; its name resolved within ``timeout`` seconds."""
         try:
             found = [ipaddress.ip_address(host)]
         except ValueError:
             try:
-                found = [ipaddress.ip_address(a) for a in self._resolve(host, port)]
+                answer = _resolved_within(self._resolve, host, port, timeout)
+                found = [ipaddress.ip_address(a) for a in answer]
             except (OSError, UnicodeError) as exc:
                 reason = getattr(exc, "strerror", None) or str(exc)
                 raise FetchError(f"cannot resolve {host}: {reason}") from exc
@@ -157,6 +160,33 @@ class AddressGuard:
                     "add it to the fetch allow-list (--allow) if this is intended"
                 )
         return found
+
+
+def _resolved_within(resolve: Resolver, host: str, port: int, timeout: float | None) -> list[str]:
+    """``resolve(host, port)``, given up after ``timeout`` seconds.
+
+    getaddrinfo has no timeout of its own and cannot be interrupted, so a slow
+    resolver would hold a fetch past its total time.  The lookup runs in a
+    daemon thread: one given up finishes on its own, holding no lock, and never
+    keeps the process from exiting."""
+    if timeout is None:
+        return resolve(host, port)
+    outcome: list[list[str] | BaseException] = []
+
+    def lookup() -> None:
+        try:
+            outcome.append(resolve(host, port))
+        except BaseException as exc:  # handed to the fetching thread, which judges it
+            outcome.append(exc)
+
+    worker = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise httpcore.ConnectTimeout(f"resolving {host} took over {timeout:.3g} s")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
@@ -243,7 +273,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         failure: Exception | None = None
-        for address in self._guard.addresses(host, port):
+        # Resolving is part of connecting: it gets the connect timeout, and never
+        # more than the fetch's total time has left.
+        for address in self._guard.addresses(host, port, _within_deadline(timeout)):
             try:
                 stream = self._inner.connect_tcp(
                     str(address), port, _within_deadline(timeout), local_address, socket_options
