@@ -1,66 +1,118 @@
-"""Import throughput and memory of the whole pipeline, and what it adds around its models.
+"""Import throughput, marginal cost and memory of the whole pipeline, beside its bare models.
 
-Data: the 2,225 BBC articles (``../shared/data/bbc``), replicated with
-perturbations up to the requested size: every copy after the first drops one
-paragraph, borrows a paragraph from another article of the same topic and
-shifts the figures it carries, so that copies are distinct articles (some of
-which de-duplication still finds, as it would wire copies).  Dates run at a
-steady 400 articles a day, so the hot part of the clustering index is the same
-size at every scale and only the archive grows.
+    .venv/bin/python bench/throughput.py [--stream 1200] [--new 400] [--archives 10000 100000]
 
-The articles arrive as a poller would bring them: ``--poll`` at a time, each
-poll one ``Pipeline.run`` into a real SQLite database, its stories' briefings
-included.  One run to the largest size passes through the smaller ones on the
-same stream, so "at 10,000" is the first 10,000 articles of that run.  After
-every poll a line goes to ``log.jsonl`` in the state folder (wall and CPU
-seconds, peak RSS); a run given the same ``--state`` again resumes after the
-last logged poll, so a 100,000-article run may span several sittings (the
-polls that meet articles a killed sitting stored but never logged are left
-out of the costs).
+One sitting, about 15 minutes on the 2-core development machine at 2-3
+articles a second; every figure below comes from this one run, so that the
+machine's drift between hours cancels in the ratios.
 
-Beside the polls, at the start of every sitting and every ``PROBE_EVERY``
-polls, the bench times spaCy and the embedding model alone (``enrich``, the
-pipeline's own batches) on a fixed sample of the texts, and logs it too.  This
-machine's speed drifts by a fifth from one hour to the next, so a cost taken
-in one sitting is compared with another's only through the models timed
-beside each: a poll's cost in those units is the pipeline / models ratio.
+1. **The models alone**: spaCy ``en_core_web_sm`` over the full texts, then
+   MiniLM over title and lead, one after the other, on the first ``--probe``
+   articles of the stream, after a warm-up pass.  Their summed time per
+   article is the reference the pipeline is read against.
+2. **The stream**: ``--stream`` BBC articles (``../shared/data/bbc``) arrive
+   as polls of ``--poll``, each poll what ``parallax import`` does (open the
+   store, open a ``Pipeline``, run it, briefings included) into one fresh
+   SQLite database.  Beyond the 2,225 originals the stream goes on with
+   perturbed copies (a paragraph dropped, one borrowed from the same topic,
+   figures shifted), dated 400 a day.  At 2-3 articles a second a 10,000-article
+   stream needs about an hour, which this bench cannot fit in its budget:
+   ``--stream 10000`` runs it when there is the time.
+3. **The marginal cost at archive sizes** ``--archives``: each archive is
+   written straight through the store, WITHOUT the models, as
+   ``bench/web_latency.py`` builds its database: synthetic articles (drawn
+   from a pool of synthetic texts, each with a tokenised parse and MinHash
+   signature of its own text), random lead vectors, stories of 1 to 8
+   articles with centroids and briefings, and assignments, 400 articles a
+   day up to the stream's first day, so that the hot part (the last three
+   days) is the same size in every archive and only the archive grows.  Then
+   ``--new`` BBC articles that the stream did not use are imported on top, as
+   polls, and timed.  The issue asks for 1,000; 400 is what fits this budget
+   twice beside the stream at today's speed.  The sentence-vector memory is
+   emptied before each, so both start alike.
+4. **Peak RSS** of each phase (Linux: the high-water mark is reset between
+   phases), the models loaded included.
 
-Printed for each size: articles/s and CPU ms/article over the whole run to
-that size, the cost of the last tenth before it (the marginal cost at that
-archive size), peak RSS, the pipeline / models ratio over both spans, and each
-size's cost against the first's, in milliseconds and in models-alone units.
-
-Run: .venv/bin/python bench/throughput.py --sizes 10000 100000 --state /tmp/tp
+Printed: every phase's articles/s and ms an article, the pipeline / models
+ratio, the 100,000 / 10,000 marginal-cost ratio, peak RSS and the whole run's
+wall time.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import random
 import re
 import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
-from parallax.enrich import enrich
+import numpy as np
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+from sqlalchemy import insert
+
+from parallax import nlp
+from parallax.dedup import fingerprint, signature_bytes
+from parallax.enrich import lead_text
 from parallax.model import Article, Document
-from parallax.pipeline import BATCH, Pipeline
-from parallax.store import Store
+from parallax.pipeline import Pipeline
+from parallax.store import Store, schema
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_DAY = 400
 START = datetime(2024, 1, 1, tzinfo=UTC)
-PROBE_EVERY = 10
-"""Polls between two timings of the models alone.  The first poll of the same
-code took 249 ms an article in one sitting and 305 ms in another; each timing
-takes under 1 % of the polls it stands for."""
-PROBE_TEXTS = 200
+POOL = 400
+"""Distinct synthetic texts an archive's articles are drawn from: each is
+tokenised and fingerprinted once (2 and 3 ms), which for every one of 100,000
+articles would cost the bench ten minutes."""
+WORDS = [
+    "council",
+    "minister",
+    "storm",
+    "harbour",
+    "election",
+    "budget",
+    "court",
+    "river",
+    "strike",
+    "bridge",
+    "vaccine",
+    "league",
+    "museum",
+    "drought",
+    "factory",
+    "border",
+    "protest",
+    "senate",
+    "flood",
+    "mayor",
+    "contract",
+    "airport",
+    "wildfire",
+    "treaty",
+    "hospital",
+    "festival",
+    "pipeline",
+    "tariff",
+    "coalition",
+    "rescue",
+    "verdict",
+    "inquiry",
+    "reservoir",
+    "orchestra",
+]
+NAMES = ["Ada Okafor", "Lena Varga", "Tomas Reyes", "Ines Duarte", "Pavel Novak", "Mira Sato"]
+
+
+# --- the articles ---------------------------------------------------------------
 
 
 def bbc(data: Path) -> list[tuple[str, str, list[str]]]:
@@ -73,8 +125,9 @@ def bbc(data: Path) -> list[tuple[str, str, list[str]]]:
     return found
 
 
-def documents(data: Path, size: int) -> Iterator[Document]:
-    """``size`` articles: the originals, then perturbed copies, dated in arrival order."""
+def documents(data: Path, size: int, first: int = 0) -> Iterator[Document]:
+    """Articles ``first`` to ``size`` of the stream: the originals, then perturbed
+    copies, dated 400 a day from ``START``."""
     source = bbc(data)
     by_topic: dict[str, list[list[str]]] = {}
     for topic, _, paragraphs in source:
@@ -83,7 +136,7 @@ def documents(data: Path, size: int) -> Iterator[Document]:
     for n in range(size):
         round_, i = divmod(n, len(source))
         topic, title, paragraphs = source[i]
-        if round_:
+        if round_:  # drawn for every copy, used or not, so a slice is the same articles
             paragraphs = list(paragraphs)
             if len(paragraphs) > 2:
                 del paragraphs[rng.randrange(1, len(paragraphs))]
@@ -91,6 +144,8 @@ def documents(data: Path, size: int) -> Iterator[Document]:
             paragraphs.insert(rng.randrange(1, len(paragraphs) + 1), rng.choice(donor))
             paragraphs = [_shift_figures(p, rng) for p in paragraphs]
             title = f"{title} ({round_})"
+        if n < first:
+            continue
         yield Document(
             body="\n\n".join(paragraphs),
             is_html=False,
@@ -106,186 +161,274 @@ def _shift_figures(text: str, rng: random.Random) -> str:
     return re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randrange(1, 9)), text)
 
 
+# --- memory ---------------------------------------------------------------------
+
+
+def reset_peak_rss() -> None:
+    """Start a new high-water mark of resident memory (Linux ``clear_refs``)."""
+    # Elsewhere the peak stays the process's since it started.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory since the last ``reset_peak_rss``, in MB."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024  # type: ignore[index]
+    except (OSError, TypeError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def read_log(log: Path) -> list[dict[str, float]]:
-    if not log.exists():
-        return []
-    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+# --- the models alone -----------------------------------------------------------
 
 
-def import_until(
-    data: Path, state: Path, size: int, poll: int, probe: int = PROBE_TEXTS
-) -> list[dict[str, float]]:
-    """Import the stream up to ``size`` articles, resuming after the last logged poll.
+@dataclass(slots=True)
+class Models:
+    spacy: float
+    """Seconds an article."""
+    encoder: float
 
-    Returns the log: the polls, and the timings of the models alone on
-    ``probe`` texts (entries marked ``"probe"``) taken beside them.
-    """
-    log = state / "log.jsonl"
-    entries = read_log(log)
-    polls = [e for e in entries if not e.get("probe")]
-    done = int(polls[-1]["done"]) if polls else 0
-    if done >= size:
-        return entries
-    if done:
-        print(f"  resuming after {done} articles (log: {log})", flush=True)
-    sample = probe_texts(data, probe)
-    with log.open("a") as out:
+    @property
+    def both(self) -> float:
+        return self.spacy + self.encoder
 
-        def write(entry: dict[str, float]) -> None:
-            out.write(json.dumps(entry) + "\n")
-            out.flush()
-            entries.append(entry)
 
-        def time_models() -> None:
-            wall, cpu = run_models(sample)
-            write({"probe": True, "done": done, "at": time.time(), "wall": wall, "cpu": cpu})
-            print(
-                f"    models alone: {1000 * wall:6.1f} ms, {1000 * cpu:6.1f} CPU ms an article",
-                flush=True,
-            )
+def time_models(docs: Sequence[Document]) -> Models:
+    """spaCy over the full texts, then MiniLM over title and lead, one after
+    the other, in the batches the pipeline uses; seconds an article each."""
+    texts = [d.body for d in docs]
+    leads = [lead_text(Article(id="", text=d.body, title=d.title)) for d in docs]
+    started = time.perf_counter()
+    nlp.parse(texts)
+    parsed = time.perf_counter()
+    nlp.embed(leads)
+    done = time.perf_counter()
+    return Models((parsed - started) / len(docs), (done - parsed) / len(docs))
 
-        time_models()
-        # Opening the pipeline loads its indexes and finishes briefings a killed
-        # run left: that is part of resuming, so it is timed with the next poll.
-        wall, cpu = time.perf_counter(), time.process_time()
-        store = Store.open(str(state / "throughput.db"))
-        # A run killed between logging polls has stored articles it never logged:
-        # their import went untimed, so the polls that meet them again are logged
-        # as partial and left out of the costs.
-        stored = store.count_articles()
+
+# --- the pipeline ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Run:
+    articles: int
+    wall: float
+    cpu: float
+    peak_mb: float
+    opening: float
+    """Of ``wall``, the seconds spent opening the store and the pipeline."""
+    failed: int
+
+    @property
+    def per_article(self) -> float:
+        return self.wall / max(1, self.articles)
+
+
+def import_polls(db: Path, docs: Sequence[Document], poll: int, say: bool = True) -> Run:
+    """Import ``docs`` as polls of ``poll``, each as ``parallax import`` does it."""
+    nlp.forget_remembered()
+    reset_peak_rss()
+    wall, cpu, opening, failed, done = time.perf_counter(), time.process_time(), 0.0, 0, 0
+    stream = iter(docs)
+    while batch := list(islice(stream, poll)):
+        started = time.perf_counter()
+        store = Store.open(str(db))
         pipeline = Pipeline(store)
-        stream = islice(documents(data, size), done, None)
-        sitting = 0
-        while batch := list(islice(stream, poll)):
-            report = pipeline.run(batch)
-            now, now_cpu = time.perf_counter(), time.process_time()
-            done += len(batch)
-            entry = {
-                "done": done,
-                "at": time.time(),  # to tell which polls a pause of the machine fell in
-                "articles": len(batch),
-                "wall": now - wall,
-                "cpu": now_cpu - cpu,
-                "rss_mb": peak_rss_mb(),
-                "stories": len(report.stories),
-                "failed": report.failed,
-                "partial": done - len(batch) < stored,
-            }
-            write(entry)
+        opening += time.perf_counter() - started
+        report = pipeline.run(batch)
+        store.close()
+        failed += report.failed
+        done += len(batch)
+        if say:
+            took = time.perf_counter() - started
             print(
-                f"    {done:>7} articles  this poll: {1000 * entry['wall'] / len(batch):6.1f} "
-                f"ms/article, {1000 * entry['cpu'] / len(batch):6.1f} CPU ms/article, "
-                f"{entry['stories']} stories briefed, peak RSS {entry['rss_mb']:.0f} MB",
+                f"    {done:>6} articles  this poll {1000 * took / len(batch):6.1f} ms an article, "
+                f"{len(report.stories)} stories briefed",
                 flush=True,
             )
-            sitting += 1
-            if sitting % PROBE_EVERY == 0:
-                time_models()
-            wall, cpu = time.perf_counter(), time.process_time()
-    print(f"  {store.count_articles()} articles stored", flush=True)
-    store.close()
-    return entries
-
-
-def _counted(entries: list[dict[str, float]], lo: int, hi: int) -> list[dict[str, float]]:
-    return [
-        e for e in entries if lo < e["done"] <= hi and not e.get("probe") and not e.get("partial")
-    ]
-
-
-def cost(entries: list[dict[str, float]], lo: int, hi: int) -> tuple[float, float]:
-    """Wall and CPU seconds per article over the whole polls that end in (lo, hi]."""
-    chosen = _counted(entries, lo, hi)
-    n = sum(p["articles"] for p in chosen) or 1
-    return sum(p["wall"] for p in chosen) / n, sum(p["cpu"] for p in chosen) / n
-
-
-def against_models(entries: list[dict[str, float]], lo: int, hi: int) -> tuple[float, float]:
-    """Wall and CPU cost of the polls that end in (lo, hi], in units of the
-    models alone as last timed before each poll (the pipeline / models ratio)."""
-    counted = {id(e) for e in _counted(entries, lo, hi)}
-    latest: dict[str, float] | None = None
-    pipeline = [0.0, 0.0]
-    models = [0.0, 0.0]
-    for entry in entries:
-        if entry.get("probe"):
-            latest = entry
-        elif latest is not None and id(entry) in counted:
-            for i, key in enumerate(("wall", "cpu")):
-                pipeline[i] += entry[key]
-                models[i] += latest[key] * entry["articles"]
-    return pipeline[0] / (models[0] or 1), pipeline[1] / (models[1] or 1)
-
-
-def probe_texts(data: Path, count: int) -> list[Document]:
-    """``count`` originals spread evenly over the BBC topics, the same every time."""
-    originals = list(documents(data, len(bbc(data))))
-    return originals[:: max(1, len(originals) // count)][:count]
-
-
-def run_models(sample: list[Document]) -> tuple[float, float]:
-    """Wall and CPU seconds an article spaCy and the sentence encoder alone take.
-
-    ``enrich`` is the two models and nothing else, run as the pipeline runs
-    them (same batches, the encoder beside the parse).
-    """
-    wall, cpu = time.perf_counter(), time.process_time()
-    for start in range(0, len(sample), BATCH):
-        enrich([Article(id="", text=d.body, title=d.title) for d in sample[start : start + BATCH]])
-    return (
-        (time.perf_counter() - wall) / len(sample),
-        (time.process_time() - cpu) / len(sample),
+    return Run(
+        done,
+        time.perf_counter() - wall,
+        time.process_time() - cpu,
+        peak_rss_mb(),
+        opening,
+        failed,
     )
+
+
+# --- an archive without the models ----------------------------------------------
+
+
+def _synthetic_text(rng: random.Random, vocab: Vocab) -> tuple[str, bytes, bytes]:
+    """A text of eight sentences in paragraphs, its parse as the tokeniser would
+    cut it (no tagger or parser: nothing reads more of an archive's parses than
+    its tokens) and its MinHash signature."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    for n in range(8):
+        if n:
+            words.append("\n\n")
+            spaces.append(False)
+        sentence = [rng.choice(WORDS) for _ in range(14)]
+        words += [sentence[0].capitalize(), *sentence[1:], "."]
+        spaces += [True] * 14 + [False]
+    doc = Doc(vocab, words=words, spaces=spaces)
+    return doc.text, nlp.doc_to_bytes(doc), signature_bytes(fingerprint(doc.text))
+
+
+def _unit(rng: np.random.Generator) -> bytes:
+    v = rng.standard_normal(nlp.EMBEDDING_DIM).astype(np.float32)
+    return (v / np.linalg.norm(v)).tobytes()
+
+
+def build_archive(db: Path, size: int, seed: int = 7) -> int:
+    """``size`` synthetic articles in stories, dated 400 a day up to ``START``,
+    written through the store's tables without the models, with the stories'
+    briefings, so that nothing is left for a pipeline to brief.  Rows go in
+    bulk, a few thousand a statement: one by one through ``Writer`` (its
+    per-row story counts and transactions) 100,000 took a quarter of an hour.
+    Returns the number of stories."""
+    rng = random.Random(seed)
+    vectors = np.random.default_rng(seed)
+    vocab = Vocab()
+    pool = [_synthetic_text(rng, vocab) for _ in range(POOL)]
+    store = Store.open(str(db))
+    made, stories = 0, 0
+    first_day = START - timedelta(days=size / PER_DAY)
+    while made < size:
+        rows: dict[str, list[dict[str, object]]] = {"stories": [], "articles": [], "nlp": []}
+        while made < size and len(rows["articles"]) < 2000:
+            count = min(size - made, rng.choice([1, 1, 2, 3, 4, 5, 6, 8]))
+            story_id = f"arch{stories:07d}"
+            start = first_day + timedelta(days=made / PER_DAY)
+            dates = sorted(start + timedelta(hours=rng.uniform(0, 12)) for _ in range(count))
+            outlets = {f"Archive {rng.randrange(40)}" for _ in range(count)}
+            rows["stories"].append(
+                {
+                    "id": story_id,
+                    "title": f"Story {stories}",
+                    "created": dates[0],
+                    "updated": dates[-1],
+                    "first_published": dates[0],
+                    "last_published": dates[-1],
+                    "n_articles": count,
+                    "n_sources": len(outlets),
+                    "centroid": _unit(vectors),
+                    "keywords": rng.sample(WORDS, 3),
+                    "briefing": {"summary": []},
+                    "dirty": False,
+                    "brief_failures": 0,
+                    "thread_id": story_id,
+                }
+            )
+            for published, outlet in zip(dates, sorted(outlets) * count, strict=False):
+                article_id = f"arch-{made:07d}"
+                text, doc, signature = pool[rng.randrange(POOL)]
+                rows["articles"].append(
+                    {
+                        "id": article_id,
+                        "url": f"https://archive.example/{made}",
+                        "source": outlet,
+                        "title": " ".join(rng.choice(WORDS) for _ in range(8)).capitalize(),
+                        "published": published,
+                        "published_estimated": False,
+                        "text": text,
+                        "content_hash": f"{article_id}-hash",
+                        "story_id": story_id,
+                        "added": published,
+                    }
+                )
+                rows["nlp"].append(
+                    {
+                        "article_id": article_id,
+                        "doc": doc,
+                        "embedding": _unit(vectors),
+                        "minhash": signature,
+                        "entities": [[rng.choice(NAMES), "PERSON"]],
+                    }
+                )
+                made += 1
+            stories += 1
+        decided = [
+            {"article_id": r["article_id"], "story_id": a["story_id"], "decision": {}}
+            for r, a in zip(rows["nlp"], rows["articles"], strict=True)
+        ]
+        with store.writer() as writer:
+            writer.conn.execute(insert(schema.stories), rows["stories"])
+            writer.conn.execute(insert(schema.articles), rows["articles"])
+            writer.conn.execute(insert(schema.article_nlp), rows["nlp"])
+            writer.conn.execute(
+                insert(schema.assignments), [{**d, "decided": START} for d in decided]
+            )
+    store.close()
+    return stories
+
+
+# --- the run --------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
-    parser.add_argument("--poll", type=int, default=1000, help="articles per pipeline run")
-    parser.add_argument(
-        "--state", type=Path, help="folder for the database and the log; reuse it to resume"
-    )
-    parser.add_argument(
-        "--probe", type=int, default=PROBE_TEXTS, help="texts the models alone are timed on"
-    )
+    parser.add_argument("--stream", type=int, default=1200, help="articles of the stream")
+    parser.add_argument("--poll", type=int, default=200, help="articles a poll")
+    parser.add_argument("--new", type=int, default=400, help="articles imported on an archive")
+    parser.add_argument("--archives", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--probe", type=int, default=200, help="articles the models are timed on")
     args = parser.parse_args()
     if not (args.data / "bbc").is_dir():
         sys.exit(f"{args.data / 'bbc'} is missing: put the shared data folder beside the repo")
-    sizes = sorted(args.sizes)
+    began = time.perf_counter()
+    stream = list(documents(args.data, args.stream))
+    fresh = list(documents(args.data, args.stream + args.new, first=args.stream))
+    probe = stream[: args.probe]
     with tempfile.TemporaryDirectory() as scratch:
-        state = args.state or Path(scratch)
-        state.mkdir(parents=True, exist_ok=True)
-        # Loading the models is not per-article cost, and their first pass over
-        # the sample ran 10 % slower than the next (95.5 against 86.9 ms an
-        # article), which would flatter every poll read against it.
-        run_models(probe_texts(args.data, args.probe))
-        print(f"{sizes[-1]} articles (BBC, replicated with perturbations), {args.poll} a poll:")
-        entries = import_until(args.data, state, sizes[-1], args.poll, args.probe)
-    first: tuple[float, ...] = ()
-    for size in sizes:
-        wall, cpu = cost(entries, 0, size)
-        last_wall, last_cpu = cost(entries, size - size // 10, size)
-        units = against_models(entries, 0, size)
-        last_units = against_models(entries, size - size // 10, size)
-        rss = max(e["rss_mb"] for e in entries if e["done"] <= size and not e.get("probe"))
-        first = first or (wall, cpu, *units)
+        time_models(probe[:32])  # loads both models: not a cost per article
+        models = time_models(probe)
         print(
-            f"at {size}: {1 / wall:.1f} articles/s ({1000 * wall:.1f} ms, "
-            f"{1000 * cpu:.1f} CPU ms an article); the last tenth {1000 * last_wall:.1f} ms, "
-            f"{1000 * last_cpu:.1f} CPU ms an article; peak RSS {rss:.0f} MB\n"
-            f"  pipeline / models alone timed beside it: {units[0]:.2f} (wall), "
-            f"{units[1]:.2f} (CPU); the last tenth {last_units[0]:.2f}, {last_units[1]:.2f}\n"
-            f"  cost per article against at {sizes[0]}: {wall / first[0]:.2f} (wall), "
-            f"{cpu / first[1]:.2f} (CPU); in models-alone units {units[0] / first[2]:.2f} "
-            f"(wall), {units[1] / first[3]:.2f} (CPU)",
+            f"models alone on {len(probe)} articles: spaCy {1000 * models.spacy:.1f} ms "
+            f"+ MiniLM (title and lead) {1000 * models.encoder:.1f} ms = "
+            f"{1000 * models.both:.1f} ms an article ({1 / models.both:.1f} articles/s)",
             flush=True,
         )
+        print(f"stream: {args.stream} BBC articles, {args.poll} a poll, into a new database")
+        run = import_polls(Path(scratch) / "stream.db", stream, args.poll)
+        print(
+            f"  {args.stream / run.wall:.2f} articles/s ({1000 * run.per_article:.1f} ms, "
+            f"{1000 * run.cpu / run.articles:.1f} CPU ms an article, of which opening "
+            f"{1000 * run.opening / run.articles:.1f} ms); failed {run.failed}; "
+            f"peak RSS {run.peak_mb:.0f} MB\n"
+            f"  pipeline / models alone: {run.per_article / models.both:.2f}",
+            flush=True,
+        )
+        marginal: dict[int, Run] = {}
+        for size in sorted(args.archives):
+            db = Path(scratch) / f"archive-{size}.db"
+            started = time.perf_counter()
+            stories = build_archive(db, size)
+            print(
+                f"archive of {size} articles ({stories} stories) built without the models "
+                f"in {time.perf_counter() - started:.0f} s; {len(fresh)} new articles on top:",
+                flush=True,
+            )
+            run = marginal[size] = import_polls(db, fresh, args.poll)
+            print(
+                f"  marginal cost at {size}: {1000 * run.per_article:.1f} ms an article "
+                f"({run.articles / run.wall:.2f} articles/s, of which opening "
+                f"{1000 * run.opening / run.articles:.1f} ms); failed {run.failed}; "
+                f"peak RSS {run.peak_mb:.0f} MB; pipeline / models alone "
+                f"{run.per_article / models.both:.2f}",
+                flush=True,
+            )
+            db.unlink()
+        if len(marginal) > 1:
+            sizes = sorted(marginal)
+            print(
+                f"marginal cost at {sizes[-1]} / at {sizes[0]}: "
+                f"{marginal[sizes[-1]].per_article / marginal[sizes[0]].per_article:.2f}"
+            )
+    print(f"whole bench: {(time.perf_counter() - began) / 60:.1f} min")
 
 
 if __name__ == "__main__":

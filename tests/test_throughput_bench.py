@@ -1,82 +1,94 @@
-"""The throughput benchmark's bookkeeping: a run stopped part-way resumes
-after its last logged poll, and the figures come from the log."""
+"""The throughput benchmark's parts, on sizes far below the bench's own: the
+archive it builds without the models, the stream it slices, the memory it
+reads, and one small import timed as the bench times its phases."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
+from parallax.pipeline import Pipeline
 from parallax.store import Store
 from tests.conftest import SHARED_DATA, bench_module
 
 
-def _shape(entries: list[dict[str, float]]) -> list[tuple[float, bool]]:
-    return [(e["done"], bool(e.get("probe"))) for e in entries]
+def test_an_archive_is_stored_briefed_with_parses_of_its_own_texts(tmp_path: Path) -> None:
+    throughput = bench_module("throughput")
+    stories = throughput.build_archive(tmp_path / "a.db", 300)
+    store = Store.open(str(tmp_path / "a.db"))
+    try:
+        assert store.count_articles() == 300
+        assert len(store.stories(limit=10_000)) == stories
+        # Nothing left for the pipeline that opens on it to brief.
+        assert store.dirty_stories() == []
+        some = store.story_articles(store.stories(limit=1)[0].id)
+        parses = store.nlp([a.id for a in some])
+        for article in some:
+            # A briefing of an archive story reads its parse against its text.
+            assert Doc(Vocab()).from_bytes(parses[article.id].doc).text == article.text
+            assert parses[article.id].minhash
+    finally:
+        store.close()
 
 
-@pytest.mark.slow
-def test_a_stopped_run_resumes_after_its_last_poll(tmp_path: Path) -> None:
-    throughput = bench_module("throughput", "bbc")
-    first = throughput.import_until(SHARED_DATA, tmp_path, 20, 10, probe=2)
-    # Each sitting times the models alone before its first poll.
-    assert _shape(first) == [(0, True), (10, False), (20, False)]
-    # A later sitting asks for more: only the new articles are imported.
-    entries = throughput.import_until(SHARED_DATA, tmp_path, 30, 10, probe=2)
-    assert _shape(entries) == [(0, True), (10, False), (20, False), (20, True), (30, False)]
-    assert throughput.read_log(tmp_path / "log.jsonl") == entries
-    assert all(e["cpu"] > 0 for e in entries)
-    assert all(e["failed"] == 0 for e in entries if not e.get("probe"))
-    store = Store.open(str(tmp_path / "throughput.db"))
-    assert store.count_articles() == 30
-    store.close()
+def test_archives_of_two_sizes_hold_hot_parts_of_one_size(tmp_path: Path) -> None:
+    """Only the archive grows: the stories a pipeline loads on opening (those of
+    the last three days, 1,200 articles at 400 a day) are as many."""
+    throughput = bench_module("throughput")
+    loaded = []
+    for size in (2000, 3000):
+        throughput.build_archive(tmp_path / f"{size}.db", size)
+        store = Store.open(str(tmp_path / f"{size}.db"))
+        hot = store.hot_stories(timedelta(days=3))
+        members = store.hot_members([h.id for h in hot], 10)
+        loaded.append(len(members))
+        store.close()
+    small, big = loaded
+    # Stories of up to 8 articles straddle the three days' edge.
+    assert 1100 <= small <= 1300 and abs(big - small) <= 60
 
 
-def test_cost_reads_the_polls_within_a_range() -> None:
-    throughput = bench_module("throughput", "bbc")
-    entries = [
-        {"probe": True, "done": 0, "wall": 9.0, "cpu": 9.0},
-        {"done": 10, "articles": 10, "wall": 1.0, "cpu": 2.0},
-        {"done": 20, "articles": 10, "wall": 3.0, "cpu": 4.0},
-    ]
-    assert throughput.cost(entries, 0, 20) == (0.2, 0.3)
-    assert throughput.cost(entries, 10, 20) == (0.3, 0.4)
-
-
-def test_a_polls_cost_is_read_against_the_models_timed_before_it() -> None:
-    throughput = bench_module("throughput", "bbc")
-    entries = [
-        {"probe": True, "done": 0, "wall": 0.1, "cpu": 0.2},
-        {"done": 10, "articles": 10, "wall": 2.0, "cpu": 4.0},
-        # The machine slowed down: the models alone now take twice as long.
-        {"probe": True, "done": 10, "wall": 0.2, "cpu": 0.4},
-        {"done": 20, "articles": 10, "wall": 6.0, "cpu": 8.0},
-    ]
-    assert throughput.against_models(entries, 0, 10) == pytest.approx((2.0, 2.0))
-    assert throughput.against_models(entries, 10, 20) == pytest.approx((3.0, 2.0))
-    assert throughput.against_models(entries, 0, 20) == pytest.approx((8 / 3, 2.0))
-
-
-def test_polls_before_any_timing_of_the_models_are_not_read_against_them() -> None:
-    throughput = bench_module("throughput", "bbc")
-    entries = [  # a log written before the bench timed the models beside the polls
-        {"done": 10, "articles": 10, "wall": 2.0, "cpu": 4.0},
-        {"probe": True, "done": 10, "wall": 0.1, "cpu": 0.2},
-        {"done": 20, "articles": 10, "wall": 3.0, "cpu": 4.0},
-    ]
-    assert throughput.against_models(entries, 0, 20) == pytest.approx((3.0, 2.0))
-
-
-@pytest.mark.slow
-def test_polls_a_killed_run_stored_but_never_logged_are_left_out_of_the_costs(
+def test_a_slice_of_the_stream_is_the_same_articles_as_in_the_whole(
     tmp_path: Path,
 ) -> None:
     throughput = bench_module("throughput", "bbc")
-    throughput.import_until(SHARED_DATA, tmp_path, 20, 10, probe=2)
-    # Killed after storing the second poll but before logging it.
-    log = tmp_path / "log.jsonl"
-    log.write_text("".join(line + "\n" for line in log.read_text().splitlines()[:2]))
-    entries = throughput.import_until(SHARED_DATA, tmp_path, 30, 10, probe=2)
-    polls = [(e["done"], e["partial"]) for e in entries if not e.get("probe")]
-    assert polls == [(10, False), (20, True), (30, False)]
-    assert throughput.cost(entries, 10, 30) == throughput.cost(entries, 20, 30)
+    whole = list(throughput.documents(SHARED_DATA, 2240))
+    tail = list(throughput.documents(SHARED_DATA, 2240, first=2220))
+    assert tail == whole[2220:]
+    assert tail[-1].title.endswith("(1)")  # a perturbed copy, past the originals
+
+
+def test_the_peak_of_resident_memory_starts_again_when_reset() -> None:
+    throughput = bench_module("throughput")
+    if not Path("/proc/self/clear_refs").exists():
+        pytest.skip("resetting the peak needs Linux's /proc/self/clear_refs")
+    block = bytearray(300 * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])  # touch every page
+    del block
+    before = throughput.peak_rss_mb()
+    throughput.reset_peak_rss()
+    assert throughput.peak_rss_mb() < before - 200
+
+
+@pytest.mark.slow
+def test_a_small_import_on_an_archive_is_timed_and_stored(tmp_path: Path) -> None:
+    throughput = bench_module("throughput", "bbc")
+    throughput.build_archive(tmp_path / "a.db", 500)
+    docs = list(throughput.documents(SHARED_DATA, 12))
+    models = throughput.time_models(docs[:4])
+    assert models.spacy > 0 and models.encoder > 0
+    run = throughput.import_polls(tmp_path / "a.db", docs, poll=6, say=False)
+    assert (run.articles, run.failed) == (12, 0)
+    assert 0 < run.opening < run.wall and run.cpu > 0 and run.peak_mb > 0
+    store = Store.open(str(tmp_path / "a.db"))
+    try:
+        assert store.count_articles() == 512
+        # The new articles are briefed; the archive's stories were never re-briefed.
+        assert store.dirty_stories() == []
+        Pipeline(store)  # and the database opens again as the next poll would open it
+    finally:
+        store.close()

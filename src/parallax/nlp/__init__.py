@@ -122,6 +122,12 @@ def embed_remembered(texts: Sequence[str]) -> NDArray[np.float32]:
     return np.stack(rows)
 
 
+def forget_remembered() -> None:
+    """Empty the memory of ``embed_remembered`` (benches start each run alike)."""
+    with _memo_lock:
+        _memo.clear()
+
+
 def embed_where(texts: Sequence[str], wanted: Sequence[bool]) -> NDArray[np.float32]:
     """Rows for the wanted texts only; the others stay zero, for callers that
     never compare them and so need not pay the model for them."""
