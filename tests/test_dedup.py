@@ -13,6 +13,7 @@ from parallax.dedup import (
     overlap,
     shingle_hashes,
     signature_bytes,
+    signatures_from_bytes,
 )
 from parallax.export import independent_sources
 from parallax.model import Document
@@ -228,3 +229,14 @@ def test_bbc_near_duplicate_precision_and_recall_floors(bench_dedup: ModuleType)
     scores = bench_dedup.report(pairs, outcomes)
     assert scores["precision"] >= 0.99
     assert scores["recall"] >= 0.98
+
+
+def test_signatures_share_one_set_of_permutations() -> None:
+    """Drawing a MinHash's permutations anew for each stored signature was most
+    of the time a pipeline took to open (it reads back a fortnight's)."""
+    fp = fingerprint("The council voted on Tuesday to close the old bridge to traffic.")
+    read_back = signatures_from_bytes(signature_bytes(fp))
+    assert [m.permutations is fp.signature.permutations for m in (fp.lead, *read_back)] == [
+        True
+    ] * 3
+    assert read_back[0].jaccard(fp.signature) == 1.0

@@ -23,6 +23,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -93,8 +95,16 @@ def shingle_hashes(text: str) -> np.ndarray:
     return np.array(grams, dtype=np.uint64)
 
 
+@cache
+def _permutations() -> Any:
+    """The permutation parameters every signature shares (fixed by datasketch's
+    default seed).  Drawing them anew for each MinHash made up nine tenths of
+    opening a pipeline: it reads back a fortnight's signatures, two an article."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
 def _minhash(grams: np.ndarray) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
     if len(grams):
         m.update_batch([g.tobytes() for g in np.unique(grams)])
     return m
@@ -115,7 +125,9 @@ def signature_bytes(fp: Fingerprint) -> bytes:
 def signatures_from_bytes(data: bytes) -> list[MinHash]:
     values = np.frombuffer(data, dtype=np.uint64)
     return [
-        MinHash(num_perm=NUM_PERM, hashvalues=values[i : i + NUM_PERM], scheme=SCHEME)
+        MinHash(
+            hashvalues=values[i : i + NUM_PERM], scheme=SCHEME, permutations=_permutations()
+        )
         for i in range(0, len(values), NUM_PERM)
     ]
 
