@@ -34,6 +34,20 @@ def test_long_ids_and_languages_from_outside_are_kept(store: Store) -> None:
     assert found.language == "en-GB-oxendict-x-private"
 
 
+def test_a_nul_character_never_fails_a_write(store: Store) -> None:
+    # PostgreSQL's text cannot hold U+0000, which SQLite stores; scraped text and a
+    # broken server's error message can carry one.  The PostgreSQL store drops it.
+    _add(store, "nul", "Scraped\x00 text.", title="Title\x00 here", source="Wire\x00")
+    store.record_error("https://feed.example/", "HTTP 500: \x00garbage")
+    found = store.article("nul")
+    assert found is not None
+    assert (found.text.replace("\x00", ""), found.title) in {
+        ("Scraped text.", "Title\x00 here"),  # SQLite
+        ("Scraped text.", "Title here"),  # PostgreSQL
+    }
+    assert [m.replace("\x00", "") for _, _, m in store.recent_errors()] == ["HTTP 500: garbage"]
+
+
 def test_times_come_back_as_the_same_instant_in_utc(store: Store) -> None:
     east = timezone(timedelta(hours=5, minutes=30))
     _add(store, "a1", "Dated report.", published=DAY.astimezone(east))

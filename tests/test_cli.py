@@ -29,6 +29,7 @@ COMMANDS = [
     "run",
     "serve",
     "demo",
+    "migrate-db",
 ]
 
 

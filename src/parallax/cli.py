@@ -741,6 +741,25 @@ def _reopen_hint(store: Store) -> str:
     return f"{target}; read it later with: parallax --db {shlex.quote(target)} stories"
 
 
+@app.command("migrate-db")
+def migrate_db(
+    source: Annotated[
+        str, typer.Option("--from", metavar="URL", help="The database to copy (a path or URL).")
+    ],
+    target: Annotated[
+        str,
+        typer.Option("--to", metavar="URL", help="An empty database to copy it into (a URL)."),
+    ],
+) -> None:
+    """Copy a whole database into another, e.g. SQLite into postgresql+psycopg://."""
+    from parallax.store.copy import copy_database
+    from parallax.store.database import as_url
+
+    report = copy_database(as_url(source), as_url(target))
+    for table, rows in report.rows.items():
+        out.print(f"{table}: {rows}", markup=False)
+
+
 # --- accounts and API tokens ---------------------------------------------------------
 
 user_app = typer.Typer(

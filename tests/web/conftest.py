@@ -312,7 +312,8 @@ def add_story(
         store.save_briefing(story_id, title, briefing)
 
 
-def build_store(path: Path) -> Store:
+def build_store(path: Path | str) -> Store:
+    """The stories above in a new store at ``path`` (a SQLite file or a database URL)."""
     store = Store.open(str(path))
     add_story(
         store,
@@ -377,8 +378,8 @@ def build_store(path: Path) -> Store:
 
 
 @pytest.fixture()
-def web_store(tmp_path: Path) -> Iterator[Store]:
-    s = build_store(tmp_path / "t.db")
+def web_store(db_url: str) -> Iterator[Store]:
+    s = build_store(db_url)
     yield s
     s.close()
 

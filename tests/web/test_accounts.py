@@ -422,7 +422,7 @@ def test_a_form_from_one_server_process_is_accepted_by_another(
     """After a restart, or with several workers, on the same database."""
     first = browser(web_store)
     token = csrf_from(first.get("/stories/s1syria").text)
-    second = browser(Store.open(str(web_store.engine.url.database)))
+    second = browser(Store.open(web_store.engine.url.render_as_string(hide_password=False)))
     second.cookies.update(first.cookies)
     form = {"kind": "topic", "name": "weather", "next": "/", "csrf": token}
     assert second.post("/follow", data=form).status_code == 303

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from parallax.store import Store
 
@@ -39,7 +40,7 @@ def test_entity_timeline_holds_the_events_that_name_it(client: TestClient) -> No
 def test_outlet_page_shows_feeds_health_and_stories(client: TestClient, web_store: Store) -> None:
     feed = next(f for f in web_store.feeds() if f.url == "https://broken.example/feed.xml")
     with web_store.writer() as w:
-        w.conn.exec_driver_sql("UPDATE articles SET feed_id = ? WHERE id = 'mail-1'", (feed.id,))
+        w.conn.execute(text("UPDATE articles SET feed_id = :f WHERE id = 'mail-1'"), {"f": feed.id})
     r = client.get("/outlets/Daily%20Mail")
     assert r.status_code == 200
     html = r.text
@@ -183,7 +184,7 @@ def test_feeds_api_adds_and_removes(client: TestClient, web_store: Store) -> Non
 def test_outlet_api_and_ranking_docs(client: TestClient, web_store: Store) -> None:
     feed = next(f for f in web_store.feeds() if f.url == "https://pa.example/rss")
     with web_store.writer() as w:
-        w.conn.exec_driver_sql("UPDATE articles SET feed_id = ? WHERE id = 'pa-1'", (feed.id,))
+        w.conn.execute(text("UPDATE articles SET feed_id = :f WHERE id = 'pa-1'"), {"f": feed.id})
     body = client.get("/api/outlets/Press%20Association").json()
     assert body["articles"] == 1
     assert [f["url"] for f in body["feeds"]] == ["https://pa.example/rss"]

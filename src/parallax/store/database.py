@@ -223,6 +223,8 @@ class Store:
         engine = create_engine(url, future=True, connect_args=connect, **pool)
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+        if parsed.get_backend_name() == "postgresql":
+            event.listen(engine, "connect", _postgres_strings)
         store = cls(engine)
         store.migrate()
         return store
@@ -894,3 +896,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _postgres_strings(dbapi_conn: Any, _record: Any) -> None:
+    """Drop U+0000 from the strings a PostgreSQL connection sends.
+
+    SQLite stores it, PostgreSQL's text types cannot hold it, and scraped or
+    imported text can carry it (pages never show it: ``web.security`` strips
+    control characters).  Without this, a stray NUL in a title or in a fetch
+    error's message would fail the whole write, on PostgreSQL alone."""
+    from psycopg.types.string import StrDumperUnknown
+
+    class NulFree(StrDumperUnknown):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", ""))
+
+    dbapi_conn.adapters.register_dumper(str, NulFree)
