@@ -689,8 +689,10 @@ class Writer:
                 feed_id=feed_id,
                 added=article.added or now(),
             )
+            # The row it inserted, or none: psycopg reports no rowcount (-1) here.
+            .returning(t.articles.c.id)
         )
-        return bool(result.rowcount)
+        return result.first() is not None
 
     def published(self, article_id: str) -> datetime | None:
         """An article's publication time, seeing this transaction's own writes."""
