@@ -279,6 +279,7 @@ def stories(
         out.print("no stories yet; add some with 'parallax import' or 'parallax add-feed'")
         return
     from rich.table import Table
+    from rich.text import Text
 
     # Counted as 'show', the reader and the API count them: wire copies once.
     bylines = engine.store.story_bylines([row.id for row in rows])
@@ -286,11 +287,14 @@ def stories(
     for column in ("story", "title", "articles", "sources", "updated"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        conflict = any(g.get("conflict") for g in (row.briefing or {}).get("quantities", []))
+        typed = row.typed_briefing()
+        conflict = typed is not None and any(group.conflict for group in typed.quantities)
         title = row.title + (" [disputed figures]" if conflict else "")
+        # As Text, not markup: "[disputed figures]" read as a style tag was dropped,
+        # and a title from a feed may hold brackets of its own.
         table.add_row(
-            row.id,
-            title,
+            Text(row.id),
+            Text(title),
             str(row.n_articles),
             str(independent_sources(bylines[row.id])),
             row.updated.strftime("%Y-%m-%d %H:%M"),

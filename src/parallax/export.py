@@ -13,7 +13,7 @@ from datetime import date, datetime
 from importlib import resources
 from typing import Any, Protocol
 
-from parallax.model import Article, Briefing
+from parallax.model import BRIEFING_VERSION, Article, Briefing
 from parallax.store import Store, StoryRow
 from parallax.wire import agency_named
 
@@ -75,6 +75,7 @@ def briefing_json(briefing: Briefing) -> dict[str, Any]:
         item["date"] = iso_at(event.date, event.precision)
         if event.end is not None:
             item["end"] = iso_at(event.end, event.precision)
+    data["version"] = BRIEFING_VERSION  # read back by Briefing.from_json
     return data
 
 
@@ -118,7 +119,8 @@ def story_json(row: StoryRow, articles: list[Article]) -> dict[str, Any]:
     for key in BRIEFING_KEYS:
         document[key] = briefing.get(key, [])
     for key, value in briefing.items():  # extras beyond the schema (distinctive terms ...)
-        document.setdefault(key, value)
+        if key != "version":  # the stored shape's, not the story document's
+            document.setdefault(key, value)
     return document
 
 

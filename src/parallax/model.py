@@ -236,3 +236,30 @@ class Briefing:
     """The checked machine-written summary, when a language model is configured."""
     drawn_from: list[str] = field(default_factory=list)
     """Ids of the articles the briefing read: a long story's briefing reads some of them."""
+
+    @classmethod
+    def from_json(cls, data: object) -> Briefing:
+        """A stored briefing (``export.briefing_json``'s output) as typed records.
+
+        Briefings stored before versions were written read as version 1, whose
+        shape they have; a later version's change adds its step here, so old
+        rows keep reading.  Raises ValueError for a briefing written by a newer
+        Parallax, or for something that is no briefing at all."""
+        from parallax.typed_json import Unreadable, read
+
+        if not isinstance(data, dict):
+            raise ValueError(f"a briefing is a JSON object, not {type(data).__name__}")
+        version = data.get("version", 1)
+        if not isinstance(version, int) or not 1 <= version <= BRIEFING_VERSION:
+            raise ValueError(
+                f"briefing version {version!r} is not one this Parallax reads "
+                f"(1 to {BRIEFING_VERSION}); it was written by a newer one"
+            )
+        try:
+            return read(cls, data)
+        except Unreadable as exc:  # no field of a briefing is required: cannot happen
+            raise ValueError(str(exc)) from exc
+
+
+BRIEFING_VERSION = 1
+"""The shape of a stored briefing; ``export.briefing_json`` writes it as "version"."""

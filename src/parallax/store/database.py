@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from parallax.model import Article, Story
+from parallax.model import Article, Briefing, Story
 from parallax.store import schema as t
 from parallax.store.query import Query, Term, spelled
 from parallax.store.query import parse as parse_query
@@ -102,6 +102,16 @@ class StoryRow:
     n_sources: int
     briefing: dict[str, Any] | None
     thread_id: str | None = None
+
+    def typed_briefing(self) -> Briefing | None:
+        """The briefing as typed records: None before it is built, or when a newer
+        Parallax wrote it (``Briefing.from_json`` says which versions it reads)."""
+        if self.briefing is None:
+            return None
+        try:
+            return Briefing.from_json(self.briefing)
+        except ValueError:
+            return None
 
 
 @dataclass(slots=True)
