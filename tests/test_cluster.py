@@ -84,7 +84,8 @@ def test_the_next_event_continues_the_thread_and_an_unrelated_story_starts_one()
     storm = index.assign(item("s1", vec(7), {"gulf"}, "Storm closes ports", nine + 36 * HOUR))
     assert names.story.id != vote.story.id and names.reason == "new"
     assert names.story.thread == vote.story.thread == vote.story.id
-    assert storm.story.thread == storm.story.id
+    assert names.continues == vote.story.id
+    assert storm.story.thread == storm.story.id and storm.continues is None
     # A week later the subject is no longer news: a new thread, not a revival.
     later = index.assign(
         item("w1", vec(4, 0.8, base=100), keys, "Pelosi names Jan. 6 panel", nine + 9 * 24 * HOUR)
@@ -224,3 +225,21 @@ def test_terms_fold_plurals_and_drop_stop_words() -> None:
     assert terms("The strikes", "Dockworkers' strike at the port") == Counter(
         {"strike": 3, "dockworker": 1, "port": 1}
     )
+
+
+def test_a_weak_likeness_the_next_day_is_a_story_of_its_own_thread() -> None:
+    # Same story threshold, one subject's likeness a day apart: above the story
+    # bar before the days are taken off, but under the thread's higher floor.
+    nine = DAY + 9 * HOUR
+    index = StoryIndex()
+    first = index.assign(item("r1", vec(1, base=100), set(), "Refugee cap raised", nine))
+    for t in np.linspace(0.0, 1.0, 41):
+        candidate = blend(vec(1, base=100), vec(9), float(t))
+        score = float(candidate @ vec(1, base=100)) * 0.6
+        if index.threshold <= score < index.threshold + 0.04:
+            break
+    else:
+        raise AssertionError("no blend scores just above the story bar")
+    later = index.assign(item("v1", candidate, set(), "Vaccination goal set", nine + 30 * HOUR))
+    assert later.reason == "new" and later.continues is None
+    assert later.story.thread == later.story.id != first.story.thread

@@ -156,6 +156,8 @@ def render_decision(decided: Assignment) -> Group:
         + (f" on {decided.decided:%Y-%m-%d %H:%M} UTC" if decided.decided else ""),
         escape(_REASONS.get(str(decision.get("reason")), str(decision.get("reason")))),
     ]
+    if decision.get("continues"):
+        lines.append(f"it continues the thread of story {escape(str(decision['continues']))}")
     if decided.current_story_id and decided.current_story_id != decided.story_id:
         lines.append(f"a later merge or split moved it to story {escape(decided.current_story_id)}")
     candidates = decision.get("candidates") or []

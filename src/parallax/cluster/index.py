@@ -76,11 +76,17 @@ QUERY_TERMS = 12
 COMMON_POSTING = 64
 """A word found in more hot stories than this names no particular story; skip it."""
 EXPLAINED = 3
+"""Candidates kept with each assignment for ``parallax explain``: the winner and runners-up."""
 THREAD_DAYS = 3.0
-THREAD_MARGIN = 0.15
 """A new story continues the thread of a candidate it would have joined but for the days
 between them, up to this many days apart (the clustering index holds stories hot for three)."""
-"""Candidates kept with each assignment for ``parallax explain``: the winner and runners-up."""
+THREAD_FLOOR = 0.45
+"""The score, before the days apart are taken off, that a thread link needs.  At the story
+threshold, 13 of 40 links on allsides-dev joined different subjects ("Biden to raise
+refugee cap" then "Biden aims to vaccinate 70%"), by the labels of
+bench/references/thread_links.json; set on its tuning half (every wrong link there scored
+0.445 or less), it raises link precision on the reporting half from 0.58 (11 of 19) to
+0.83 (10 of 12); ``bench/threads.py`` measures it."""
 RECHECK = 1.5
 """A story is checked for a split again once it has grown by half since the last check."""
 
@@ -116,11 +122,14 @@ class Assignment:
     reason: str = "new"
     """"joined" (the best supported candidate at or above the threshold), "copy" (a
     syndicated copy followed its original) or "new" (no candidate qualified)."""
+    continues: str | None = None
+    """For a new story, the candidate whose thread it continues (see ``THREAD_FLOOR``)."""
 
     def explanation(self, threshold: float, per_day: float) -> dict[str, object]:
         """The decision as stored for ``parallax explain``."""
         return {
             "reason": self.reason,
+            "continues": self.continues,
             "threshold": threshold,
             "per_day": per_day,
             "candidates": [
@@ -263,9 +272,12 @@ class StoryIndex:
             story.add(item)
             self._index_item(story.id, item)
             self._update_row(story.id)
+            continued = None
         else:
-            story = self._new_story(story_id_for(item.id), [item], self._thread_of(matches))
-        done = Assignment(story, matches=matches[:EXPLAINED], reason=reason)
+            continued = self._continued(matches)
+            thread = self._stories[continued].thread if continued else None
+            story = self._new_story(story_id_for(item.id), [item], thread)
+        done = Assignment(story, matches=matches[:EXPLAINED], reason=reason, continues=continued)
         for other_id in accepted[1:]:
             other = self._stories.get(other_id)
             if other is not None and belong_together(done.story, other):
@@ -311,14 +323,15 @@ class StoryIndex:
         done.split.checked = done.split.count
         self._rebuild()
 
-    def _thread_of(self, matches: list[Match]) -> str | None:
-        """The thread a new story continues: the best candidate that is the same subject (it
-        clears the bar on content and support) and missed only for the time between them."""
+    def _continued(self, matches: list[Match]) -> str | None:
+        """The story whose thread a new story continues: the best candidate that is the same
+        subject (it clears the thread's bar on content and support) and was missed only for
+        the time between them."""
         for m in matches:
             if m.supported and 0 < m.days <= THREAD_DAYS and m.score + self.per_day * m.days >= (
-                self.threshold
+                max(self.threshold, THREAD_FLOOR)
             ):
-                return self._stories[m.story].thread
+                return m.story
         return None
 
     def _new_story(self, story_id: str, members: list[Item], thread: str | None = None) -> HotStory:
