@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 import parallax
@@ -24,6 +25,7 @@ from parallax.engine import BadFeedAddress, Engine
 from parallax.poller import PollingLoop, PollReport
 from parallax.settings import Settings
 from parallax.store import Feed, Store
+from parallax.store import schema as t
 from parallax.store.accounts import Accounts
 from parallax.web import create_app
 from parallax.web.auth import LOGIN_COOKIE
@@ -70,15 +72,15 @@ def _state(store: Store) -> list[tuple[str, str | None, bool, int]]:
 # an OPML list, remove a feed.  Each returns what it told its caller, in words.
 
 
-def _through_cli(db: Path) -> list[str]:
+def _through_cli(db: str, folder: Path) -> list[str]:
     runner = CliRunner()
 
     def run(*args: str) -> str:
-        result = runner.invoke(cli.app, ["--db", str(db), *args])
+        result = runner.invoke(cli.app, ["--db", db, *args])
         assert result.exit_code == 0, result.output
         return result.stdout
 
-    opml = db.parent / "list.opml"
+    opml = folder / "list.opml"
     opml.write_bytes(OPML)
     return [
         run("add-feed", LIVE),
@@ -114,8 +116,8 @@ def _through_api(store: Store) -> list[str]:
     return answers
 
 
-def _through_engine(db: Path) -> list[str]:
-    with parallax.open(str(db), Settings()) as engine:
+def _through_engine(db: str) -> list[str]:
+    with parallax.open(db, Settings()) as engine:
         answers = [engine.add_feed(url).outcome for url in (LIVE, LIVE, GONE)]
         done = engine.import_opml(OPML)
         answers.append(f"{done.added} {done.reactivated} {done.known} {len(done.skipped)}")
@@ -123,27 +125,35 @@ def _through_engine(db: Path) -> list[str]:
     return answers
 
 
-def test_adding_importing_and_removing_feeds_is_the_same_on_every_surface(tmp_path: Path) -> None:
-    stores: dict[str, Store] = {}
-    for name in ("cli", "forms", "api", "engine"):
-        store = Store.open(str(tmp_path / f"{name}.db"))
-        _retire(store, GONE)  # each database starts with one feed that said 410 Gone
-        stores[name] = store
-
-    said_cli = _through_cli(tmp_path / "cli.db")
-    said_forms = _through_forms(stores["forms"])
-    said_api = _through_api(stores["api"])
-    said_engine = _through_engine(tmp_path / "engine.db")
+def test_adding_importing_and_removing_feeds_is_the_same_on_every_surface(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = Store.open(db_url)
+    said: dict[str, list[str]] = {}
+    left: dict[str, list[tuple[str, str | None, bool, int]]] = {}
+    surfaces: dict[str, Callable[[], list[str]]] = {
+        "cli": lambda: _through_cli(db_url, tmp_path),
+        "forms": lambda: _through_forms(store),
+        "api": lambda: _through_api(store),
+        "engine": lambda: _through_engine(db_url),
+    }
+    for name, run in surfaces.items():
+        for feed in store.feeds():  # each surface starts from the same list:
+            store.remove_feed(feed.url)
+        _retire(store, GONE)  # one feed, which said 410 Gone
+        said[name] = run()
+        left[name] = _state(store)
+    store.close()
 
     # The same words for the same outcomes.  Before, the forms and the API
     # answered "exists" for the retired feed and left it retired.
-    assert said_engine[:3] == said_api == ["added", "exists", "reactivated"]
-    assert [s.split(" feed")[0] for s in said_cli[:3]] == [
+    assert said["engine"][:3] == said["api"] == ["added", "exists", "reactivated"]
+    assert [s.split(" feed")[0] for s in said["cli"][:3]] == [
         "added",
         "already subscribed to",
         "re-activated retired",
     ]
-    assert [s.split("notice=")[1].split("&")[0] for s in said_forms[:3]] == [
+    assert [s.split("notice=")[1].split("&")[0] for s in said["forms"][:3]] == [
         "added",
         "exists",
         "reactivated",
@@ -151,30 +161,26 @@ def test_adding_importing_and_removing_feeds_is_the_same_on_every_surface(tmp_pa
     # OPML: two new feeds, the third already there, four addresses that are not
     # http(s) with a host skipped by the same check (the CLI used to let
     # "http:///feed.xml" through and the forms did not).
-    assert said_engine[3] == "2 0 1 4"
-    assert "added 2 feeds, 1 already subscribed, from 7 in" in said_cli[3]
-    assert "added=2&reactivated=0&known=1&skipped=4" in said_forms[3]
+    assert said["engine"][3] == "2 0 1 4"
+    assert "added 2 feeds, 1 already subscribed, from 7 in" in said["cli"][3]
+    assert "added=2&reactivated=0&known=1&skipped=4" in said["forms"][3]
 
-    # The API made no OPML import: compare it on the feeds it was given.
-    wanted = _state(stores["engine"])
-    assert wanted == [
+    wanted = [
         (GONE, None, False, 0),
         ("https://news.example/rss", "News", False, 0),
         ("https://wire.example/atom.xml", "Wire", False, 0),
     ]
-    assert _state(stores["cli"]) == _state(stores["forms"]) == wanted
-    assert _state(stores["api"]) == [(GONE, None, False, 0)]
-    for store in stores.values():
-        store.close()
+    assert left["engine"] == left["cli"] == left["forms"] == wanted
+    assert left["api"] == [(GONE, None, False, 0)]  # the API made no OPML import
 
 
-def test_reading_is_the_same_on_every_surface(tmp_path: Path) -> None:
-    store = build_store(tmp_path / "p.db")
+def test_reading_is_the_same_on_every_surface(db_url: str) -> None:
+    store = build_store(db_url)
     client = TestClient(create_app(store))
     engine = Engine(store, Settings(), owns_store=False)
 
     exported = CliRunner().invoke(
-        cli.app, ["--db", str(tmp_path / "p.db"), "export", "stories", "--format", "json"]
+        cli.app, ["--db", db_url, "export", "stories", "--format", "json"]
     )
     assert exported.exit_code == 0, exported.output
     by_cli = {d["id"]: d for d in json.loads(exported.stdout)}
@@ -186,7 +192,7 @@ def test_reading_is_the_same_on_every_surface(tmp_path: Path) -> None:
         assert by_cli[story_id] == document
         assert client.get(f"/api/stories/{story_id}").json() == document
 
-    found = CliRunner().invoke(cli.app, ["--db", str(tmp_path / "p.db"), "search", "fighters"])
+    found = CliRunner().invoke(cli.app, ["--db", db_url, "search", "fighters"])
     cli_ids = [line.split()[0] for line in found.stdout.splitlines()]
     engine_ids = [a.id for a in engine.search("fighters")]
     api_ids = [
@@ -246,18 +252,18 @@ def test_the_feeds_page_shows_remove_buttons_only_for_feeds_the_reader_may_remov
     store.close()
 
 
-def test_parallax_feeds_lists_parked_briefings_with_their_error(tmp_path: Path) -> None:
-    store = build_store(tmp_path / "p.db")
+def test_parallax_feeds_lists_parked_briefings_with_their_error(db_url: str) -> None:
+    store = build_store(db_url)
     # What the pipeline does each time the story's briefing fails (pipeline.refresh).
     with store.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE stories SET dirty = 1 WHERE id = 's2pending'")
+        conn.execute(update(t.stories).where(t.stories.c.id == "s2pending").values(dirty=True))
     for failures in (1, 2, 3):
         assert store.briefing_failed("s2pending") == failures
         parked = "; parked after 3 failures" if failures == 3 else ""
         store.record_error("story s2pending", f"briefing failed: ValueError('odd'){parked}")
     store.close()
 
-    result = CliRunner().invoke(cli.app, ["--db", str(tmp_path / "p.db"), "feeds"])
+    result = CliRunner().invoke(cli.app, ["--db", db_url, "feeds"])
     assert result.exit_code == 0, result.output
     assert "1 briefing parked after failing" in result.stdout
     assert "story s2pending  Storm closes ports" in result.stdout
