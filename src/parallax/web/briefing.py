@@ -190,10 +190,16 @@ class FigureGroup:
     @property
     def chips(self) -> list[Chip]:
         """The group's values, smallest first, so a disagreement reads as a
-        spread ("dozens", "some 60", "more than 100"); unknown sizes last."""
-        chips: dict[str, Chip] = {}
+        spread ("dozens", "some 60", "more than 100"); unknown sizes last.
+
+        Wordings of one value ("some 12,000" and "some 12,000 people": the same
+        bounds) are one chip, in the shortest wording, with every outlet's badge."""
+        chips: dict[object, Chip] = {}
         for f in self.figures:
-            chip = chips.setdefault(f.text.casefold(), Chip(f.text, [], False, f.low))
+            key = (f.low, f.high) if f.low is not None else f.text.casefold()
+            chip = chips.setdefault(key, Chip(f.text, [], False, f.low))
+            if len(f.text) < len(chip.text):
+                chip.text = f.text
             if f.outlet is not None and f.outlet not in chip.outlets:
                 chip.outlets.append(f.outlet)
             chip.update = chip.update or f.update
