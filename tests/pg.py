@@ -69,6 +69,22 @@ class PgServer:
         if owner is not None:
             os.chown(self.dir, owner.pw_uid, owner.pw_gid)
         self.data = self.dir / "data"
+        try:
+            self._start(initdb)
+        except RuntimeError:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
+        # One connection kept for creating and dropping each test's database.
+        self._admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
+        self._stopped = False
+        atexit.register(self.stop)  # also when the session dies before its teardown
+        self._names = itertools.count()
+        self.template = "parallax_template"
+        self.admin(f"CREATE DATABASE {self.template}")
+        Store.open(self.url(self.template)).close()
+
+    def _start(self, initdb: str) -> None:
+        assert self.pg_ctl is not None
         self._run(
             initdb, "-D", str(self.data), "-U", self.ROLE, "--auth=trust",
             "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
@@ -82,12 +98,6 @@ class PgServer:
             self.pg_ctl, "-D", str(self.data), "-l", str(self.dir / "server.log"),
             "-o", options, "-w", "start",
         )  # fmt: skip
-        self._stopped = False
-        atexit.register(self.stop)  # also when the session dies before its teardown
-        self._names = itertools.count()
-        self.template = "parallax_template"
-        self.admin(f"CREATE DATABASE {self.template}")
-        Store.open(self.url(self.template)).close()
 
     def _run(self, *argv: str) -> None:
         done = subprocess.run([*self.prefix, *argv], capture_output=True, text=True, check=False)
@@ -99,12 +109,8 @@ class PgServer:
 
     def admin(self, statement: str) -> None:
         """Run a statement outside a transaction (CREATE and DROP DATABASE need that)."""
-        engine = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as conn:
-                conn.execute(text(statement))
-        finally:
-            engine.dispose()
+        with self._admin.connect() as conn:
+            conn.execute(text(statement))
 
     def new_database(self) -> str:
         """A fresh, migrated database's URL."""
@@ -119,6 +125,7 @@ class PgServer:
         if self._stopped:
             return
         self._stopped = True
+        self._admin.dispose()
         assert self.pg_ctl is not None
         subprocess.run(
             [*self.prefix, self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"],
