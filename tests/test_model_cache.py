@@ -3,6 +3,7 @@ entry, a bad file or two processes at once never change a result."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import subprocess
 import sys
@@ -102,6 +103,26 @@ def test_processes_fill_one_cache_at_once(folder: Path) -> None:
     model = Counting()
     texts = [f"text {i}" for i in range(700)]
     assert run(texts, model) == [t.upper() for t in texts]
+    assert model.seen == []
+
+
+def _child_fills(parent: int, texts: list[str]) -> None:
+    # A connection carried over a fork is not safe to use: the child opens its own.
+    if id(cache.active()) == parent:
+        sys.exit(1)
+    run(texts, Counting())
+
+
+def test_a_forked_process_uses_a_connection_of_its_own(folder: Path) -> None:
+    run(["a"], Counting())
+    child = multiprocessing.get_context("fork").Process(
+        target=_child_fills, args=(id(cache.active()), ["b", "c"])
+    )
+    child.start()
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    model = Counting()
+    assert run(["a", "b", "c"], model) == ["A", "B", "C"]
     assert model.seen == []
 
 

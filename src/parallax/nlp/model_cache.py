@@ -93,7 +93,9 @@ class ModelCache:
 
 
 @cache
-def _open(folder: str) -> ModelCache | None:
+def _open(folder: str, pid: int) -> ModelCache | None:
+    # Keyed by process too: a forked child must not write through its parent's
+    # SQLite connection.
     try:
         return ModelCache(Path(folder) / FILENAME)
     except (OSError, sqlite3.Error) as error:
@@ -104,7 +106,7 @@ def _open(folder: str) -> ModelCache | None:
 def active() -> ModelCache | None:
     """The cache named by ``$PARALLAX_MODEL_CACHE``, or None when unset or unusable."""
     folder = os.environ.get(ENV)
-    return _open(folder) if folder else None
+    return _open(folder, os.getpid()) if folder else None
 
 
 def cached(
