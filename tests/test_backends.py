@@ -5,8 +5,11 @@ search that splits, stems and folds words the same way on both."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from importlib import resources
 
 import pytest
+from alembic import command
+from alembic.config import Config
 
 from parallax.model import Article, Story
 from parallax.store import Store
@@ -32,6 +35,25 @@ def test_long_ids_and_languages_from_outside_are_kept(store: Store) -> None:
     found = store.article(long_id)
     assert found is not None
     assert found.language == "en-GB-oxendict-x-private"
+
+
+def _migrate(store: Store, to: str, down: bool = False) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("parallax") / "migrations"))
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(config, to)
+
+
+def test_the_search_revision_indexes_articles_stored_before_it(store: Store) -> None:
+    # A database that predates revision 0011 (on PostgreSQL: no tsvector yet) holds
+    # articles; upgrading must make them searchable, not only the ones added later.
+    _migrate(store, "0010", down=True)
+    _add(store, "old", "Floodwater reached the old town.", title="Before the upgrade")
+    _migrate(store, "heads")
+    _add(store, "new", "Floodwater reached the new town.")
+    assert {a.id for a in store.search("floodwater")} == {"old", "new"}
+    assert [a.id for a in store.search('"old town"')] == ["old"]
 
 
 def test_a_nul_character_never_fails_a_write(store: Store) -> None:
