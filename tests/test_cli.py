@@ -276,3 +276,5 @@ def test_an_import_on_a_terminal_shows_its_progress(tmp_path: Path) -> None:
     text = shown.decode(errors="replace")
     for step in ("loading the models", "importing articles", "writing briefings"):
         assert step in text, text[-500:]
+    # The import's bar counts the file's bytes, with their rate and the time left.
+    assert re.search(r"importing articles[^\n]*(B|bytes)/s", text), text[-500:]

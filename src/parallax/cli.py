@@ -15,9 +15,10 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -25,19 +26,27 @@ import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
 )
+from rich.text import Text
 
 import parallax
 from parallax import __version__
 from parallax.engine import BadFeedAddress, Engine
 from parallax.export import independent_sources
+from parallax.ingest import IngestError
 from parallax.ingest.fetch import FetchError
 from parallax.ingest.files import parse_date, read_paths
+from parallax.model import Document
 from parallax.settings import (
     ALLOW_ENV,
     DB_ENV,
@@ -148,25 +157,57 @@ class _Step:
 
     def __init__(self, bar: Progress | None, task: Any) -> None:
         self._bar, self._task = bar, task
+        self._count = 0
 
     def advance(self, n: int) -> None:
+        self._count += n
         if self._bar is not None:
             self._bar.advance(self._task, n)
 
     def done(self) -> None:
+        """Shown finished, with what it counted."""
         if self._bar is not None:
-            self._bar.update(self._task, total=1, completed=1)
+            task = next(t for t in self._bar.tasks if t.id == self._task)
+            elapsed = task.elapsed
+            # A new total clears Rich's samples, and with them the rate: the rate
+            # shown at the end is the step's average.
+            self._bar.update(self._task, total=self._count, completed=self._count)
+            if self._count and elapsed:
+                task.finished_speed = self._count / elapsed
+
+
+class _Rate(ProgressColumn):
+    """Things done a second, once there are some (Rich's own columns give bytes a
+    second), after the count when no other column shows it."""
+
+    def __init__(self, *, count: bool = False) -> None:
+        super().__init__()
+        self._count = count
+
+    def render(self, task: Task) -> Text:
+        if not task.completed:
+            return Text("")
+        speed = task.finished_speed or task.speed
+        rate = f"{speed:,.1f}/s" if speed is not None else ""
+        count = f"{task.completed:,.0f} done " if self._count else ""
+        return Text(f"{count}{rate}", style="progress.data.speed")
 
 
 @contextmanager
-def _stage(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    """One step of ``Engine.import_documents`` on the terminal (see ``engine.Stage``)."""
+def _stage(label: str, total: int | None, unit: str = "") -> Iterator[Callable[[int], None]]:
+    """One step of ``Engine.import_documents`` on the terminal (see ``engine.Stage``):
+    a bar with the rate and the time left when the step's size is known, the count
+    and the rate when it is not (JSON Lines on stdin)."""
     if not err.is_terminal:
         yield lambda n: None
         return
     columns: list[Any] = [SpinnerColumn(finished_text="✓"), TextColumn(label)]
-    if total is not None:
-        columns += [BarColumn(), MofNCompleteColumn()]
+    if total is not None and unit == "bytes":
+        columns += [BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn()]
+    elif total is not None:
+        columns += [BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn()]
+    else:
+        columns.append(_Rate(count=True))
     with Progress(*columns, TimeElapsedColumn(), console=err) as bar:
         step = _Step(bar, bar.add_task(label, total=total))
         yield step.advance
@@ -212,13 +253,18 @@ def import_(
             raise CLIError(f"--published {published!r} is not an ISO 8601 date") from exc
     urls = [p for p in paths if p.startswith(("http://", "https://"))]
     files = [p for p in paths if p not in urls]
-    items = list(read_paths(files, source=source, published=when, stdin=sys.stdin))
-    if not items and not urls:
+    limit = _settings(ctx).max_record_bytes
+    reading = read_paths(
+        files, source=source, published=when, stdin=sys.stdin, max_record_bytes=limit
+    )
+    if reading.empty() and not urls:
         raise CLIError("nothing to import: no .txt, .html, .htm, .json or .jsonl files found")
     engine = _engine(ctx, allow)
+    items: Iterable[Document | IngestError] = reading
     if urls:
         with _progress("fetching", len(urls)) as advance:
-            items += engine.read_pages(urls, on_page=advance)
+            pages = engine.read_pages(urls, on_page=advance)
+        items = chain(reading, pages)  # the bar then counts documents, not bytes
     report = engine.import_documents(items, stage=_stage)
     for problem in report.errors:
         err.print(f"failed: {problem}", markup=False)
@@ -279,7 +325,6 @@ def stories(
         out.print("no stories yet; add some with 'parallax import' or 'parallax add-feed'")
         return
     from rich.table import Table
-    from rich.text import Text
 
     # Counted as 'show', the reader and the API count them: wire copies once.
     bylines = engine.store.story_bylines([row.id for row in rows])

@@ -18,16 +18,18 @@ engine that only reads opens in a moment.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 from parallax.ingest import IngestError
 from parallax.ingest.fetch import Fetcher
+from parallax.ingest.files import Reading
 from parallax.ingest.opml import Outline, read_opml, write_opml
 from parallax.model import Article, Document
 from parallax.report import Report
@@ -38,10 +40,17 @@ if TYPE_CHECKING:
     from parallax.pipeline import Pipeline
     from parallax.poller import PollingLoop, PollReport
 
-Stage = Callable[[str, int | None], AbstractContextManager[Callable[[int], None]]]
-"""Reports a long step: called with the step's label and how many things it counts
-(None when it counts nothing), it gives a context that is held while the step
-runs and yields the function to call as each thing is done."""
+
+class Stage(Protocol):
+    """Reports a long step: called with the step's label, how many things it counts
+    (None when it counts nothing or cannot know) and what they are ("" for the
+    things the label names, "bytes" for the input read), it gives a context that is
+    held while the step runs and yields the function to call as things are done."""
+
+    def __call__(
+        self, label: str, total: int | None, unit: str = ""
+    ) -> AbstractContextManager[Callable[[int], None]]: ...
+
 
 FeedOutcome = Literal["added", "exists", "reactivated"]
 
@@ -177,14 +186,19 @@ class Engine:
         """Import documents (and record the inputs that could not be read) and
         brief the stories they touch.
 
-        A list in which no document holds an article fails in a moment, before
-        the models load; its problems are recorded in the error log and come
-        back in the report's ``errors``.  ``stage`` reports the long steps."""
+        ``items`` are read as they are imported, a batch at a time, so a stream
+        of any length (``read_paths``'s) takes the memory of one batch.  Input in
+        which no document holds an article fails in a moment, before the models
+        load; its problems are recorded in the error log and come back in the
+        report's ``errors``.  ``stage`` reports the long steps: the import's in
+        bytes of input when the items are a ``Reading`` of files, so that its bar
+        can tell how long is left."""
         step = stage or _quiet
-        checked = _checked(list(items))
-        if not any(isinstance(item, Document) for item in checked):
+        stream = iter(items)
+        head = _up_to_first_article(stream)
+        if not head or not isinstance(head[-1], Document):
             report = Report()
-            for problem in checked:
+            for problem in head:
                 assert isinstance(problem, IngestError)
                 self.store.record_error(problem.origin, problem.message)
                 report.failed += 1
@@ -192,8 +206,14 @@ class Engine:
             return report
         with step("loading the models", None):
             pipeline = self.pipeline()
-        with step("importing articles", len(checked)) as advance:
-            report = pipeline.run(checked, progress=advance, brief=False)
+        documents = chain(head, stream)
+        if isinstance(items, Reading) and items.size:
+            with step("importing articles", items.size, "bytes") as advance:
+                report = pipeline.run(documents, progress=_in_bytes(items, advance), brief=False)
+        else:
+            total = len(items) if isinstance(items, Sized) else None
+            with step("importing articles", total) as advance:
+                report = pipeline.run(documents, progress=advance, brief=False)
         stories = sorted(report.stories)
         with step("writing briefings", len(stories)) as advance:
             for story_id in stories:
@@ -365,26 +385,41 @@ def open(url: str | None = None, settings: Settings | None = None) -> Engine:
     return Engine(Store.open(url or settings.db), settings)
 
 
-def _checked(items: list[Document | IngestError]) -> list[Document | IngestError]:
-    """``items`` with the documents that hold no article turned into errors, up to
-    the first that does: a bad file fails in a second, before the models load
+def _up_to_first_article(items: Iterator[Document | IngestError]) -> list[Document | IngestError]:
+    """The items read from ``items`` up to the first document that holds an article,
+    which ends the list (absent when there is none), with the documents before it
+    turned into errors: a bad file fails in a second, before the models load
     (they take several), and a good import extracts only one document twice."""
     from parallax.extract import ExtractionError, extract
 
-    for i, item in enumerate(items):
-        if isinstance(item, IngestError):
-            continue
-        try:
-            extract(item)
-        except ExtractionError as exc:
-            items[i] = IngestError(item.origin or item.url or "document", str(exc))
-        else:
-            break
-    return items
+    head: list[Document | IngestError] = []
+    for item in items:
+        if isinstance(item, Document):
+            try:
+                extract(item)
+            except ExtractionError as exc:
+                item = IngestError(item.origin or item.url or "document", str(exc))
+            else:
+                head.append(item)
+                break
+        head.append(item)
+    return head
+
+
+def _in_bytes(reading: Reading, advance: Callable[[int], None]) -> Callable[[int], None]:
+    """A pipeline's progress (documents done) as the bytes of input read up to them."""
+    shown = 0
+
+    def done(_: int) -> None:
+        nonlocal shown
+        advance(reading.done - shown)
+        shown = reading.done
+
+    return done
 
 
 @contextmanager
-def _quiet(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+def _quiet(label: str, total: int | None, unit: str = "") -> Iterator[Callable[[int], None]]:
     yield _ignore
 
 

@@ -33,11 +33,14 @@ LLM_MODEL_ENV = "PARALLAX_LLM_MODEL"
 LLM_KEY_ENV = "PARALLAX_LLM_KEY"
 LLM_TIMEOUT_ENV = "PARALLAX_LLM_TIMEOUT"
 FETCH_PREFIX = "PARALLAX_FETCH_"
+RECORD_ENV = "PARALLAX_IMPORT_MAX_RECORD_BYTES"
 
 QUIET_DAYS = 3.0
 """The pipeline's default (``pipeline.HOT_DAYS``; a test holds them equal)."""
 LLM_TIMEOUT = 60.0
 """The summary endpoint's default (``brief.abstractive.DEFAULT_TIMEOUT``)."""
+MAX_RECORD_BYTES = 10 * 2**20
+"""The import's default (``ingest.files.MAX_RECORD_BYTES``; a test holds them equal)."""
 
 READ_WHERE_USED = {"PARALLAX_MODEL_CACHE": "parallax.nlp.model_cache"}
 """Variables read by the module that uses them, not by ``Settings``: the model
@@ -81,6 +84,9 @@ class Settings:
     """``PARALLAX_TRUSTED_PROXIES``: addresses or networks whose forwarding headers count."""
     debug: bool = False
     """``PARALLAX_DEBUG``: tracebacks instead of one-line errors."""
+    max_record_bytes: int = MAX_RECORD_BYTES
+    """``PARALLAX_IMPORT_MAX_RECORD_BYTES``: the largest record an import reads (a JSON
+    Lines line, a page or a text file); a larger one is recorded as an error and skipped."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -122,6 +128,7 @@ class Settings:
             token=get(TOKEN_ENV) or None,
             trusted_proxies=proxies,
             debug=debug_from(environ),
+            max_record_bytes=_record_limit(get(RECORD_ENV)),
         )
 
     def fetching(self, allow: tuple[str, ...] = (), **given: Any) -> Settings:
@@ -159,6 +166,7 @@ def names() -> list[str]:
         LLM_MODEL_ENV,
         LLM_KEY_ENV,
         LLM_TIMEOUT_ENV,
+        RECORD_ENV,
         *fetch,
         *READ_WHERE_USED,
     ]
@@ -215,6 +223,15 @@ def _whole(name: str, raw: str) -> int:
         raise bad(name, raw, "a whole number, 0 or more") from None
     if value < 0:
         raise bad(name, raw, "a whole number, 0 or more")
+    return value
+
+
+def _record_limit(raw: str) -> int:
+    if not raw:
+        return MAX_RECORD_BYTES
+    value = _whole(RECORD_ENV, raw)
+    if value == 0:
+        raise bad(RECORD_ENV, raw, "a whole number of bytes above 0")
     return value
 
 

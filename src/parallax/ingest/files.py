@@ -1,11 +1,17 @@
-"""Local files and JSON Lines: ``parallax import PATH...``."""
+"""Local files and JSON Lines: ``parallax import PATH...``.
+
+JSON Lines are read a line at a time, so a file of any size takes the memory of
+one record; a line longer than the per-record limit is skipped without being
+held whole.  A ``.json`` file is one JSON value, which the standard library can
+only parse whole, so that form keeps a limit on the file.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from parallax.ingest import BadJSON, IngestError, load_json, unicode_text
 from parallax.ingest.charset import decode_body
@@ -13,9 +19,41 @@ from parallax.model import Document
 
 SUFFIXES = {".txt": False, ".html": True, ".htm": True}
 RECORD_SUFFIXES = {".json", ".jsonl"}
-MAX_FILE_BYTES = 50 * 1024 * 1024
-"""A single page or pasted text is never this big; a bigger file is a mistake
-(a video, a database) and reading it would only waste memory."""
+MAX_RECORD_BYTES = 10 * 2**20
+"""The default limit on one record: a JSON Lines line, a page or a text file.  An
+article is never this big; a bigger record is a mistake (an embedded video, a
+database dump) and reading it would only waste memory."""
+MAX_JSON_BYTES = 50 * 2**20
+"""The limit on a ``.json`` file, which is parsed whole (about ten times its size
+in memory); JSON Lines have no limit but the one per record."""
+_SKIP_CHUNK = 2**20
+"""How much of an over-long line is read at a time while looking for its end."""
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class Reading(Iterator[Document | IngestError]):
+    """What ``read_paths`` gives: the documents, read only as they are asked for, and
+    how far through its input the reading is (for a progress bar)."""
+
+    def __init__(self, items: Iterator[Document | IngestError], size: int | None) -> None:
+        self._items = items
+        self._ahead: list[Document | IngestError] = []
+        self.size = size
+        """Bytes in the files named (folders walked); None when stdin is read too."""
+        self.done = 0
+        """Bytes of the files read so far, up to the end of the last record handed out."""
+
+    def __next__(self) -> Document | IngestError:
+        return self._ahead.pop() if self._ahead else next(self._items)
+
+    def empty(self) -> bool:
+        """True when there is nothing at all to read (no supported file, empty stdin)."""
+        if not self._ahead:
+            item = next(self._items, None)
+            if item is None:
+                return True
+            self._ahead.append(item)
+        return False
 
 
 def parse_date(value: str) -> datetime:
@@ -40,41 +78,100 @@ def read_paths(
     source: str | None = None,
     published: datetime | None = None,
     stdin: TextIO | None = None,
-) -> Iterator[Document | IngestError]:
-    """Documents from files, folders (recursively, in name order) and ``-`` (stdin JSONL)."""
+    max_record_bytes: int = MAX_RECORD_BYTES,
+) -> Reading:
+    """Documents from files, folders (recursively, in name order) and ``-`` (stdin JSONL).
+
+    The folders are walked now (to know the input's size); the files are read as
+    the documents are asked for."""
     defaults = {"source": source, "published": published}
+    found: list[Path | IngestError | None] = []  # None: stdin
     for name in paths:
         if name == "-":
-            if stdin is not None:
-                yield from _records(enumerate(_lines(stdin), 1), "<stdin>", defaults)
+            found.append(None)
             continue
         path = Path(name)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if _supported(child) and not child.name.startswith("."):
-                    yield from _read_file(child, defaults)
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and _supported(p) and p.name[0] != "."
+            )
         elif path.is_file():
-            if _supported(path):
-                yield from _read_file(path, defaults)
-            else:
-                yield IngestError(
-                    str(path),
-                    f"unsupported file type {path.suffix or '(none)'}; "
-                    "use .txt, .html, .htm, .json or .jsonl",
-                )
+            found.append(path if _supported(path) else _unsupported(path))
         else:
-            yield IngestError(name, "no such file or folder")
+            found.append(IngestError(name, "no such file or folder"))
+    size: int | None = 0
+    for entry in found:
+        if entry is None:
+            size = None
+        elif isinstance(entry, Path) and size is not None:
+            size += _size(entry)
+    reading = Reading(iter(()), size)
+    reading._items = _read_all(found, reading, defaults, stdin, max_record_bytes)
+    return reading
 
 
-def _lines(stdin: TextIO) -> Iterator[str]:
-    """Lines of JSON Lines on stdin.  They are UTF-8 by definition; a bad byte becomes
-    U+FFFD in its record instead of a decoding error that would end the whole import."""
+def _read_all(
+    found: list[Path | IngestError | None],
+    reading: Reading,
+    defaults: dict[str, Any],
+    stdin: TextIO | None,
+    limit: int,
+) -> Iterator[Document | IngestError]:
+    for entry in found:
+        if isinstance(entry, IngestError):
+            yield entry
+        elif entry is None:
+            if stdin is not None:
+                yield from _records(_stdin_lines(stdin, limit), "<stdin>", defaults, limit)
+        else:
+            start = reading.done
+            for item, read in _read_file(entry, defaults, limit):
+                reading.done = start + read
+                yield item
+            reading.done = start + _size(entry)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say why
+
+
+def _unsupported(path: Path) -> IngestError:
+    return IngestError(
+        str(path),
+        f"unsupported file type {path.suffix or '(none)'}; use .txt, .html, .htm, .json or .jsonl",
+    )
+
+
+def _stdin_lines(stdin: TextIO, limit: int) -> Iterator[tuple[int, bytes | int]]:
+    """Lines of JSON Lines on stdin, as ``_lines`` gives them: read as bytes when the
+    stream has them (a real stdin), so that a long line is never held whole."""
     raw = getattr(stdin, "buffer", None)
-    if raw is None:
-        yield from stdin
+    if raw is not None:
+        yield from _lines(raw, limit)
         return
-    for line in raw:
-        yield line.decode("utf-8", errors="replace")
+    # A text stream (a test's, a fuzzer's) is in memory already.
+    for number, line in enumerate(stdin, 1):
+        data = line.encode("utf-8", errors="surrogatepass")
+        size = len(data.rstrip(b"\r\n"))
+        yield number, (data if size <= limit else size)
+
+
+def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | int]]:
+    """(line number, line) for each line; for a line longer than ``limit`` bytes,
+    its length instead, and then no more than ``limit`` bytes of it were held at once."""
+    number = 0
+    while line := stream.readline(limit + 2):  # room for "\r\n" after a line of exactly limit
+        number += 1
+        if len(line.rstrip(b"\r\n")) <= limit:
+            yield number, line
+            continue
+        size = len(line)
+        while not line.endswith(b"\n") and (line := stream.readline(_SKIP_CHUNK)):
+            size += len(line)
+        yield number, size - (len(line) - len(line.rstrip(b"\r\n")))
 
 
 def _supported(path: Path) -> bool:
@@ -82,35 +179,60 @@ def _supported(path: Path) -> bool:
     return suffix in SUFFIXES or suffix in RECORD_SUFFIXES
 
 
-def _read_file(path: Path, defaults: dict[str, Any]) -> Iterator[Document | IngestError]:
+def _read_file(
+    path: Path, defaults: dict[str, Any], limit: int
+) -> Iterator[tuple[Document | IngestError, int]]:
+    """Each document or error of the file, with the bytes of the file read up to it."""
+    suffix = path.suffix.lower()
     try:
+        if suffix == ".jsonl":
+            with path.open("rb") as stream:
+                for item in _records(_lines(stream, limit), str(path), defaults, limit):
+                    yield item, stream.tell()
+            return
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            yield IngestError(str(path), f"file is {size // 2**20} MB, over the 50 MB limit")
+        most = MAX_JSON_BYTES if suffix == ".json" else limit
+        if size > most:
+            yield IngestError(str(path), _too_big(size, most, suffix)), 0
             return
         raw = path.read_bytes()
     except OSError as exc:
-        yield IngestError(str(path), f"cannot read: {exc.strerror}")
+        yield IngestError(str(path), f"cannot read: {exc.strerror}"), 0
         return
     content = decode(raw)
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        yield from _records(enumerate(content.splitlines(), 1), str(path), defaults)
-    elif suffix == ".json":
+    if suffix == ".json":
         try:
             data = load_json(content)
         except BadJSON as exc:
             at = f" at line {exc.line}" if exc.line else ""
-            yield IngestError(str(path), f"{exc}{at}")
+            yield IngestError(str(path), f"{exc}{at}"), len(raw)
             return
         items = data if isinstance(data, list) else [data]
         for i, item in enumerate(items, 1):
             origin = f"{path}[{i}]" if isinstance(data, list) else str(path)
-            yield _record(item, origin, defaults)
+            yield _record(item, origin, defaults), len(raw)
     elif not content.strip():
-        yield IngestError(str(path), "file is empty")
+        yield IngestError(str(path), "file is empty"), len(raw)
     else:
-        yield Document(body=content, is_html=SUFFIXES[suffix], origin=str(path), **defaults)
+        document = Document(body=content, is_html=SUFFIXES[suffix], origin=str(path), **defaults)
+        yield document, len(raw)
+
+
+def _too_big(size: int, most: int, suffix: str) -> str:
+    if suffix == ".json":
+        return (
+            f"file is {_amount(size)}, over the {_amount(most)} limit for a .json file "
+            "(read whole); write one record a line as .jsonl, which has no size limit"
+        )
+    what = "record" if suffix == ".jsonl" else "file"
+    return (
+        f"{what} is {_amount(size)}, over the {_amount(most)} limit for one record "
+        "(PARALLAX_IMPORT_MAX_RECORD_BYTES)"
+    )
+
+
+def _amount(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size:,} bytes"
 
 
 def decode(raw: bytes) -> str:
@@ -120,18 +242,32 @@ def decode(raw: bytes) -> str:
 
 
 def _records(
-    lines: Iterable[tuple[int, str]], origin: str, defaults: dict[str, Any]
+    lines: Iterable[tuple[int, bytes | int]],
+    origin: str,
+    defaults: dict[str, Any],
+    limit: int,
 ) -> Iterator[Document | IngestError]:
     for number, line in lines:
+        where = f"{origin}:{number}"
+        if isinstance(line, int):
+            yield IngestError(where, _too_big(line, limit, ".jsonl"))
+            continue
+        if number == 1 and line.startswith(_UTF8_BOM):
+            line = line[len(_UTF8_BOM) :]
         if not line.strip():
             continue
-        where = f"{origin}:{number}"
         try:
-            item = load_json(line)
+            item = load_json(_line_text(line))
         except BadJSON as exc:
             yield IngestError(where, str(exc))
             continue
         yield _record(item, where, defaults)
+
+
+def _line_text(line: bytes) -> str:
+    """A line of JSON Lines as text.  They are UTF-8 by definition; a bad byte
+    becomes U+FFFD in its record instead of an error that would cost the record."""
+    return line.decode("utf-8", errors="replace")
 
 
 def _record(item: Any, origin: str, defaults: dict[str, Any]) -> Document | IngestError:

@@ -1,0 +1,46 @@
+"""The import's progress: a bar with rate and time left on a terminal, nothing when piped."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from rich.console import Console
+
+from parallax import cli
+
+
+def shown(terminal: bool, label: str, total: int | None, unit: str, steps: list[int]) -> str:
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=terminal, width=120, color_system=None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "err", console)
+        with cli._stage(label, total, unit) as advance:
+            for n in steps:
+                time.sleep(0.05)  # Rich needs time between two counts for a rate
+                advance(n)
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+
+
+def test_a_file_import_on_a_terminal_shows_bytes_rate_and_time_left() -> None:
+    text = shown(True, "importing articles", 3_000_000, "bytes", [1_000_000, 2_000_000])
+    last = text.splitlines()[-1]
+    assert "importing articles" in last and "3.0/3.0 MB" in last, text
+    assert re.search(r"\d B/s|[kMG]B/s", last), last  # the rate
+    assert re.search(r"\d:\d\d:\d\d\s+\d:\d\d:\d\d", last), last  # time left, then taken
+
+
+def test_a_counted_step_shows_its_count_rate_and_time_left() -> None:
+    last = shown(True, "writing briefings", 4, "", [1, 3]).splitlines()[-1]
+    assert "4/4" in last and re.search(r"[\d.]+/s", last), last
+
+
+def test_a_stream_of_unknown_length_shows_what_is_done_and_the_rate() -> None:
+    last = shown(True, "importing articles", None, "", [32, 32]).splitlines()[-1]
+    assert "64 done" in last and re.search(r"[\d.]+/s", last), last
+
+
+def test_nothing_is_shown_when_the_output_is_not_a_terminal() -> None:
+    assert shown(False, "importing articles", 3_000_000, "bytes", [3_000_000]) == ""
