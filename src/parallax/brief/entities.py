@@ -124,6 +124,8 @@ _NAME_PARTICLES = frozenset(
 )
 # Administrative areas: "Hama province" is Hama, the city's name or not.
 AREAS = frozenset({"province", "governorate", "district", "region", "county", "city"})
+# Nouns for a place: "the town of Sarykol", "the capital, Tovrin".
+PLACE_NOUNS = AREAS | {"town", "village", "capital", "port", "island", "state", "country"}
 
 _FAMILY = {
     "PERSON": "PERSON",
@@ -211,11 +213,17 @@ class _Cluster:
     """A lone surname in one article ("Mansur"), resolved against full names later."""
     acronym: bool = False
     """Defined with an acronym in the text: an organisation, whatever the model says."""
+    placed: bool = False
+    """Named as a place by the words around it ("the town of Sarykol"), which outweighs
+    the model's other readings of the same name ("Sarykol was cut off": a person) in
+    the type shown (``shown_label``).  Merging goes by the model's labels, which a
+    name and its transliteration share more often ("Bou Kamal", "the town of Bukamal")."""
 
     def absorb(self, other: _Cluster) -> None:
         self.keys |= other.keys
         self.decorated |= other.decorated
         self.acronym |= other.acronym
+        self.placed |= other.placed
         for aid, pos in other.positions.items():
             self.positions.setdefault(aid, []).extend(pos)
         self.forms += other.forms
@@ -240,6 +248,10 @@ class _Cluster:
             counts = +Counter({lab: counts[lab] for lab in ("LOC", "FAC", "GPE")})
             counts = counts or Counter({"LOC": 1})
         return max(counts, key=lambda lab: (counts[lab], -order.index(lab)))
+
+    @property
+    def shown_label(self) -> str:
+        return "GPE" if self.placed and self.label in _NOT_PLACES else self.label
 
     @property
     def longest_key(self) -> tuple[str, ...]:
@@ -322,6 +334,21 @@ def _features(doc: Any) -> list[tuple[int, int]]:
     return out
 
 
+_NOT_PLACES = frozenset({"ORG", "PERSON", "NORP"})
+
+
+def _named_as_place(ent: Any) -> bool:
+    """Whether the words around a name say it is a place, whatever the model
+    tagged it: "the town of Sarykol", "Daresh province", "the capital, Tovrin"."""
+    root = ent.root
+    head = root.head
+    if root.dep_ == "compound" and head.lower_ in AREAS and head.i == ent.end:
+        return True
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS:
+        return True
+    return root.dep_ == "appos" and head.lower_ in PLACE_NOUNS
+
+
 def _outlet_keys(articles: Sequence[Article]) -> set[tuple[str, ...]]:
     """Keys that only name an outlet of the story ("Herald", "Meridian Wire")."""
     out: set[tuple[str, ...]] = set()
@@ -361,19 +388,21 @@ def _collect(articles: Sequence[Article], docs: Sequence[Any]) -> list[_Cluster]
         authors = _author_keys(art.author)
         titled = _titled_people(doc)
         inside_titled = {i for s, e in titled for i in range(s, e)}
-        spans = [(doc[s:e], "PERSON") for s, e in titled]
-        spans += [(doc[s:e], "LOC") for s, e in _features(doc)]
+        spans = [(doc[s:e], "PERSON", False) for s, e in titled]
+        spans += [(doc[s:e], "LOC", True) for s, e in _features(doc)]
         spans += [
-            (ent, ent.label_)
+            (ent, ent.label_, _named_as_place(ent))
             for ent in doc.ents
             if ent.label_ in KEPT_LABELS and not inside_titled & set(range(ent.start, ent.end))
         ]
-        for ent, label in spans:
+        for ent, label, placed in spans:
             clean = _strip_surface(ent.text)
             key = _key_tokens(clean)
             if (
                 not key
                 or len("".join(key)) < 2
+                # A name has a capital: "what solidarity means" is no organisation.
+                or clean == clean.lower()
                 or all(w in TITLES for w in key)
                 or key in outlets
                 or key in NOT_NAMES
@@ -391,6 +420,7 @@ def _collect(articles: Sequence[Article], docs: Sequence[Any]) -> list[_Cluster]
                 cl.forms[f"{title} {clean}"] += 1
             cl.clean_forms[clean] += 1
             cl.labels[label] += 1
+            cl.placed |= placed
             cl.articles.add(art.id)
             cl.positions.setdefault(art.id, []).append(ent.start_char)
             cl.mentions += 1
@@ -599,7 +629,7 @@ def extract_entities(articles: Sequence[Article], docs: Sequence[Any]) -> list[E
         aliases = [f for f, _ in cl.forms.most_common()]
         ent = Entity(
             name=name,
-            type=cl.label,
+            type=cl.shown_label,
             aliases=aliases,
             article_ids=ordered_ids(cl.articles, order),
             mentions=cl.mentions,
