@@ -3,7 +3,10 @@
 Targets: ``feeds`` (RSS, Atom, JSON Feed and sitemaps, through ``parse_feed``),
 ``opml``, ``html`` (article extraction from a page), ``text`` (plain-text
 clean-up), ``jsonl`` (JSON Lines records, read as ``parallax import -`` reads
-them) and ``dates`` (every date reader).  Each may raise its own documented
+them), ``dates`` (every date reader), and the briefing's readers of parsed
+reports: ``figures`` (the figures each outlet gives, ``extract_quantities``)
+and ``timeline`` (dated events, ``build_timeline``, and the date-expression
+reader ``resolve_when``).  Each may raise its own documented
 error for input it refuses (``FeedError``, ``OpmlError``, ``ExtractionError``,
 an ``IngestError`` item); anything else is a failure, and so is a JSON Lines
 record whose text the database could not store (it must encode as UTF-8).
@@ -30,7 +33,9 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 SEEDS: dict[str, list[bytes]] = {
     "feeds": [
@@ -69,7 +74,22 @@ SEEDS: dict[str, list[bytes]] = {
         b'{"html": "<p>x</p>", "source": 5}\n[1]\n'
     ],
     "dates": [b"Tuesday 13 October 2026 13.14 BST", b"2026-10-13T09:00:00+14:00"],
+    # The briefing's readers: first byte, the reports' date (``_reports``); a NUL
+    # byte starts another outlet's report of the same story.
+    "figures": [
+        b"\x01Officials said 87 people died when the dam burst on Tuesday, and 1,200 were "
+        b"displaced. The death toll rose to about 90, police said.\x00At least 80 people "
+        b"were killed, according to the health ministry. Damage was put at $2.5 billion."
+    ],
+    "timeline": [
+        b"\x02The dam burst on Tuesday. Talks began last month and will resume on 14 "
+        b"October.\x00Work on the dam started in 2019; it was inspected two weeks ago, "
+        b"between Nov. 26 and Dec. 1, and again early last year."
+    ],
 }
+MODEL_TARGETS = ("figures", "timeline")
+"""Targets that parse with spaCy: the models load before instrumenting, so that
+coverage follows Parallax's own code, not the model libraries'."""
 
 
 def _targets() -> dict[str, tuple[Callable[[bytes], object], tuple[type[BaseException], ...]]]:
@@ -107,6 +127,23 @@ def _targets() -> dict[str, tuple[Callable[[bytes], object], tuple[type[BaseExce
         with contextlib.suppress(ValueError):  # its documented refusal
             parse_date(text)
 
+    def figures(data: bytes) -> None:
+        from parallax.brief.entities import extract_entities
+        from parallax.brief.quantities import extract_quantities
+
+        articles, docs = _reports(data)
+        extract_quantities(articles, docs, extract_entities(articles, docs))
+
+    def timeline(data: bytes) -> None:
+        from parallax.brief.timeline import build_timeline, resolve_when
+
+        articles, docs = _reports(data)
+        build_timeline(articles, docs)
+        for article in articles:  # the date reader alone, on the first words
+            reference = article.published.date() if article.published else None
+            for forward in (False, True):
+                resolve_when(article.text[:60], reference, forward)
+
     return {
         "feeds": (feeds, (FeedError,)),
         "opml": (read_opml, (OpmlError,)),
@@ -114,13 +151,39 @@ def _targets() -> dict[str, tuple[Callable[[bytes], object], tuple[type[BaseExce
         "text": (lambda d: extract(Document(body=text_of(d), is_html=False)), (ExtractionError,)),
         "jsonl": (jsonl, ()),
         "dates": (dates, ()),
+        "figures": (figures, ()),
+        "timeline": (timeline, ()),
     }
+
+
+def _reports(data: bytes) -> tuple[list[Any], list[Any]]:
+    """Reports of one story from fuzz bytes, parsed: the first byte picks their
+    publication date (none, or a day from 1900 to 2100, where import keeps dates),
+    and each NUL byte starts another outlet's report."""
+    from parallax import nlp
+    from parallax.model import Article
+
+    first, rest = (data[0], data[1:]) if data else (0, b"")
+    published = None
+    if first:
+        published = datetime(1900, 1, 1, 12, tzinfo=UTC) + timedelta(days=first * 286)
+    texts = [t for t in rest.decode("utf-8", "replace").split("\x00")[:4] if t.strip()]
+    articles = [
+        Article(id=f"a{n}", text=text, title=text[:60], source=f"Outlet {n}", published=published)
+        for n, text in enumerate(texts)
+    ]
+    return articles, nlp.parse([a.text for a in articles])
 
 
 def child(target: str, seconds: int, out: Path) -> None:
     """Fuzz one target until the time is up (runs in its own process)."""
     import atheris
 
+    if target in MODEL_TARGETS:
+        from parallax import nlp
+
+        nlp.spacy_model()
+        nlp.embed(["warm"])
     with atheris.instrument_imports():
         targets = _targets()
     call, expected = targets[target]
