@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/throughput.py [--stream 1200] [--new 400] [--archives 10000 100000]
 
-One sitting, about 15 minutes on the 2-core development machine at 2-3
-articles a second; every figure below comes from this one run, so that the
-machine's drift between hours cancels in the ratios.
+One sitting; every figure below comes from this one run, so that the
+machine's drift between hours cancels in the ratios.  At the 2.4 articles a
+second the issue measured on 2 idle cores the defaults need about 17 minutes
+(stream 8, new articles 6, archives 3); with ``--stream 100 --poll 50 --new
+50 --probe 32`` it took 12 minutes under a load average of 12-15.
 
 1. **The models alone**: spaCy ``en_core_web_sm`` over the full texts, then
    MiniLM over title and lead, one after the other, on the first ``--probe``
