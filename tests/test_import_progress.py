@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 
+import parallax
 from parallax import cli
+from parallax.ingest.files import read_paths
+from parallax.settings import Settings
+from tests.conftest import shared_data
 
 
 def shown(terminal: bool, label: str, total: int | None, unit: str, steps: list[int]) -> str:
@@ -44,3 +52,40 @@ def test_a_stream_of_unknown_length_shows_what_is_done_and_the_rate() -> None:
 
 def test_nothing_is_shown_when_the_output_is_not_a_terminal() -> None:
     assert shown(False, "importing articles", 3_000_000, "bytes", [3_000_000]) == ""
+
+
+@pytest.mark.slow
+def test_the_engine_imports_a_stream_a_batch_at_a_time_and_counts_its_bytes(
+    tmp_path: Path,
+) -> None:
+    # It made a list of every document first: a 1 GB file was held whole.
+    texts = sorted(shared_data("bbc", "articles", "business").glob("*.txt"))[:10]
+    path = tmp_path / "ten.jsonl"
+    with path.open("w") as out:
+        for text in texts:
+            title, _, body = text.read_text(errors="replace").partition("\n")
+            out.write(json.dumps({"source": "BBC", "title": title, "text": body}) + "\n")
+    reading = read_paths([str(path)])
+    steps: list[tuple[str, int | None, str]] = []
+    read_at_first: list[int] = []
+    counted: list[int] = []
+
+    @contextmanager
+    def stage(label: str, total: int | None, unit: str = "") -> Iterator[Callable[[int], None]]:
+        steps.append((label, total, unit))
+
+        def advance(n: int) -> None:
+            if label == "importing articles":
+                read_at_first.append(reading.done)
+                counted.append(n)
+
+        yield advance
+
+    with parallax.open(str(tmp_path / "p.db"), Settings()) as engine:
+        engine.pipeline().batch_size = 4
+        report = engine.import_documents(reading, stage=stage)
+    size = path.stat().st_size
+    assert report.imported == 10
+    assert ("importing articles", size, "bytes") in steps
+    assert sum(counted) == size and len(counted) == 3  # batches of 4, 4 and 2
+    assert read_at_first[0] < size / 2  # only the first batch had been read
