@@ -124,3 +124,17 @@ def test_a_word_without_a_capital_is_no_name() -> None:
     text = "“The people of Daresh have shown today what solidarity means,” he said."
     found = extract_entities([Article(id="a", text=text, source="Wire")], parse([text]))
     assert not [e for e in found if e.name == e.name.lower()], [e.name for e in found]
+
+
+def test_a_well_known_acronym_joins_the_name_it_spells() -> None:
+    from parallax.nlp import parse
+
+    first = "The United Nations said it stood ready to help the flooded province."
+    second = "The UN launched a $30 million flash appeal on Thursday for the province."
+    articles = [
+        Article(id="a", text=first, source="Wire"),
+        Article(id="b", text=second, source="Dispatch"),
+    ]
+    found = extract_entities(articles, parse([first, second]))
+    un = _with(found, "United Nations")
+    assert "UN" in un.aliases and un.article_ids == ["a", "b"]

@@ -7,7 +7,8 @@ evidence rather than on the model's labels:
 
 1. exact key: case, accents, possessives, leading "the", honorifics ("Mr",
    "President") and the Arabic article "al-" are ignored;
-2. acronym defined in the text, "Hayat Tahrir al-Sham (HTS)";
+2. acronym defined in the text, "Hayat Tahrir al-Sham (HTS)", or a name in
+   capitals that spells the initials of one other name ("UN", "United Nations");
 3. a longer form that only adds one descriptive word ("the Islamist Hayat
    Tahrir al-Sham");
 4. transliteration variants (Araghchi/Araqchi, Bou Kamal/Bukamal) by a
@@ -335,6 +336,8 @@ def _features(doc: Any) -> list[tuple[int, int]]:
 
 
 _NOT_PLACES = frozenset({"ORG", "PERSON", "NORP"})
+# Small words an acronym skips: "Federal Bureau of Investigation" is FBI.
+_LINK_WORDS = frozenset({"of", "the", "and", "for", "on", "de"})
 
 
 def _named_as_place(ent: Any) -> bool:
@@ -471,6 +474,19 @@ def _merge(clusters: list[_Cluster], norp_words: set[str]) -> list[_Cluster]:
                 uf.union(i, key_owner[k])
             else:
                 key_owner[k] = i
+    # Rule 2b: a name in capitals ("UN") that spells the initials of exactly one
+    # other name of the story ("United Nations"): too well known to be defined.
+    spelled: dict[str, list[int]] = {}
+    for j, cl in enumerate(clusters):
+        words = [w for w in cl.longest_key if w not in _LINK_WORDS]
+        if not cl.bare and cl.label != "PERSON" and len(words) >= 2:
+            spelled.setdefault("".join(w[0] for w in words), []).append(j)
+    for i, cl in enumerate(clusters):
+        key = cl.longest_key
+        capitals = any(f.isupper() and f.isalpha() and 2 <= len(f) <= 5 for f in cl.clean_forms)
+        owners = spelled.get(key[0], []) if len(key) == 1 and capitals else []
+        if len(owners) == 1 and _FAMILY[clusters[owners[0]].label] == _FAMILY[cl.label]:
+            uf.union(i, owners[0])
     for i, cl in enumerate(clusters):
         # Rule 3b: "<name> River" and the bare name, in any spelling (not a
         # country or city of that name).
