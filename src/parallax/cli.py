@@ -208,7 +208,9 @@ def _stage(label: str, total: int | None, unit: str = "") -> Iterator[Callable[[
         columns += [BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn()]
     else:
         columns.append(_Rate(count=True))
-    with Progress(*columns, TimeElapsedColumn(), console=err) as bar:
+    # The import advances a batch at a time (the models work on batches), some
+    # seconds apart: the rate is averaged over two minutes so the time left holds still.
+    with Progress(*columns, TimeElapsedColumn(), console=err, speed_estimate_period=120) as bar:
         step = _Step(bar, bar.add_task(label, total=total))
         yield step.advance
         step.done()
