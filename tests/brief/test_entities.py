@@ -138,3 +138,14 @@ def test_a_well_known_acronym_joins_the_name_it_spells() -> None:
     found = extract_entities(articles, parse([first, second]))
     un = _with(found, "United Nations")
     assert "UN" in un.aliases and un.article_ids == ["a", "b"]
+
+
+def test_an_outlets_own_furniture_is_not_an_entity() -> None:
+    from parallax.nlp import parse
+
+    text = (
+        "The dam failed late on Tuesday, the agency said.\n\n"
+        "This story follows the Meridian Wire Trust Principles."
+    )
+    found = extract_entities([Article(id="a", text=text, source="Meridian Wire")], parse([text]))
+    assert not [e for e in found if "Meridian" in e.name], [e.name for e in found]

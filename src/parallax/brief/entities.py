@@ -363,6 +363,16 @@ def _outlet_keys(articles: Sequence[Article]) -> set[tuple[str, ...]]:
     return out
 
 
+def _outlets_own(key: tuple[str, ...], articles: Sequence[Article]) -> bool:
+    """Whether a name opens with an outlet's full name of two words or more: the
+    outlet's own page furniture ("Meridian Wire Trust Principles"), not the story."""
+    for a in articles:
+        name = _key_tokens(a.source or "")
+        if len(name) >= 2 and key[: len(name)] == name:
+            return True
+    return False
+
+
 def _credits(text: str) -> list[tuple[int, int]]:
     """Where ``text`` credits its own staff: byline lines ("By Jane Doe") and
     sign-offs ("(Reporting by ...; Editing by ...)").  The people they name
@@ -408,6 +418,7 @@ def _collect(articles: Sequence[Article], docs: Sequence[Any]) -> list[_Cluster]
                 or clean == clean.lower()
                 or all(w in TITLES for w in key)
                 or key in outlets
+                or _outlets_own(key, articles)
                 or key in NOT_NAMES
                 or key in authors
                 or any(start <= ent.start_char < end for start, end in credits)
