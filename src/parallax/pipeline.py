@@ -36,6 +36,7 @@ from parallax.enrich import KEY_LABELS, Enrichment, embed_later, enrich, entity_
 from parallax.export import briefing_json
 from parallax.extract import ExtractionError, extract
 from parallax.extract.dates import EARLIEST_YEAR, LATEST_YEAR, aware, plausible
+from parallax.extract.kind import OPINION, article_kind
 from parallax.ingest import IngestError, unicode_text
 from parallax.memory import release_free_memory
 from parallax.model import Article, Document, Story
@@ -557,10 +558,14 @@ def _same_outlet(a: str | None, b: str | None) -> bool:
 
 
 def _headline(articles: list[Article], stored: dict[str, StoredNLP]) -> str:
-    """The title of the original article nearest the story's centre."""
-    candidates = [a for a in articles if a.title and a.duplicate_of is None] or [
-        a for a in articles if a.title
-    ]
+    """The title of the original news report nearest the story's centre: a column's
+    title argues ("Trump stays banned on Facebook. Keep it that way."), so it
+    names the story only when no report does."""
+    titled = [a for a in articles if a.title]
+    originals = [a for a in titled if a.duplicate_of is None] or titled
+    candidates = [
+        a for a in originals if article_kind(a.url, a.section, a.title) != OPINION
+    ] or originals
     if not candidates:
         return articles[0].text[:90].rsplit(" ", 1)[0] + "…"
     vectors = np.stack(
