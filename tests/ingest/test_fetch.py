@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from parallax.ingest.fetch import AddressGuard, Fetcher, FetchError, FetchSettings
+from parallax.settings import Settings, SettingsError
 from tests.conftest import LocalServer
 
 
@@ -352,13 +353,13 @@ def test_retry_after_keeps_the_fetcher_away_from_the_host(http_server: LocalServ
 
 def test_settings_come_from_the_environment() -> None:
     env = {"PARALLAX_FETCH_MAX_BYTES": "2048", "PARALLAX_FETCH_READ_TIMEOUT": "3.5"}
-    settings = FetchSettings.from_env(env, allow=("10.0.0.0/8",))
+    settings = Settings.from_env(env).fetching(allow=("10.0.0.0/8",)).fetch
     assert settings.max_bytes == 2048 and settings.read_timeout == 3.5
     assert settings.allow == ("10.0.0.0/8",) and settings.max_redirects == 5
-    with pytest.raises(ValueError, match=r"\$PARALLAX_FETCH_MAX_BYTES must be a whole number"):
-        FetchSettings.from_env({"PARALLAX_FETCH_MAX_BYTES": "ten"})
-    with pytest.raises(ValueError, match="must not be negative"):
-        FetchSettings.from_env({"PARALLAX_FETCH_HOST_DELAY": "-1"})
+    with pytest.raises(SettingsError, match=r"\$PARALLAX_FETCH_MAX_BYTES is 'ten'"):
+        Settings.from_env({"PARALLAX_FETCH_MAX_BYTES": "ten"})
+    with pytest.raises(SettingsError, match=r"\$PARALLAX_FETCH_HOST_DELAY is '-1'"):
+        Settings.from_env({"PARALLAX_FETCH_HOST_DELAY": "-1"})
 
 
 def test_only_permanent_redirects_report_a_new_address(http_server: LocalServer) -> None:

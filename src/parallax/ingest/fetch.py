@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
-import os
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -75,29 +74,6 @@ class FetchSettings:
     user_agent: str = USER_AGENT
     ca_file: str = ""
     """Certificate authorities to trust instead of the usual ones (an internal CA's PEM file)."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ, **given: Any) -> FetchSettings:
-        """Settings from ``PARALLAX_FETCH_<FIELD>`` variables (e.g. ``PARALLAX_FETCH_MAX_BYTES``),
-        then ``given``; a bad value raises ValueError naming the variable."""
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name == "allow":
-                continue  # the CLI's --allow and PARALLAX_ALLOW own this one
-            name = f"PARALLAX_FETCH_{f.name.upper()}"
-            raw = environ.get(name)
-            if raw is None or not raw.strip():
-                continue
-            kind = type(getattr(cls(), f.name))
-            try:
-                value = kind(raw.strip())
-            except ValueError:
-                wanted = {int: "a whole number", float: "a number"}.get(kind, "text")
-                raise ValueError(f"${name} must be {wanted}, not {raw!r}") from None
-            if isinstance(value, int | float) and value < 0:
-                raise ValueError(f"${name} must not be negative")
-            values[f.name] = value
-        return replace(cls(**values), **given)
 
 
 @dataclass(slots=True)
