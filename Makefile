@@ -58,6 +58,7 @@ bench: $(STAMP) apt-tools
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/wire.py
 	$(BIN)/python bench/web_latency.py
+	$(BIN)/python bench/chaos.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -26,7 +26,10 @@ All on one SQLite database in a temporary folder, with BBC articles
    client thread; 5xx answers and connection errors are counted.
 
 Prints a line per kill and a table of what was lost, duplicated or failed; the
-goal is zero of each, and the exit status is 1 when one is missed.
+goal is zero of each, and the exit status is 1 when one is missed.  The
+default run took 34 minutes on 2 cores shared with a load average of about 12,
+most of it in the 21 restarts: each loads the models, and one after a kill
+among the briefings first briefs the stories the killed run left.
 
 The importers are the real command (``parallax.cli.main``) in processes that
 multiprocessing's forkserver forks from a process that has already imported
