@@ -35,24 +35,28 @@ class Reading(Iterator[Document | IngestError]):
     """What ``read_paths`` gives: the documents, read only as they are asked for, and
     how far through its input the reading is (for a progress bar)."""
 
-    def __init__(self, items: Iterator[Document | IngestError], size: int | None) -> None:
+    def __init__(
+        self, items: Iterator[tuple[Document | IngestError, int]], size: int | None
+    ) -> None:
         self._items = items
-        self._ahead: list[Document | IngestError] = []
+        """Each item with the bytes of the files read up to its end."""
+        self._ahead: list[tuple[Document | IngestError, int]] = []
         self.size = size
         """Bytes in the files named (folders walked); None when stdin is read too."""
         self.done = 0
         """Bytes of the files read so far, up to the end of the last record handed out."""
 
     def __next__(self) -> Document | IngestError:
-        return self._ahead.pop() if self._ahead else next(self._items)
+        item, self.done = self._ahead.pop() if self._ahead else next(self._items)
+        return item
 
     def empty(self) -> bool:
         """True when there is nothing at all to read (no supported file, empty stdin)."""
         if not self._ahead:
-            item = next(self._items, None)
-            if item is None:
+            first = next(self._items, None)
+            if first is None:
                 return True
-            self._ahead.append(item)
+            self._ahead.append(first)
         return False
 
 
@@ -105,30 +109,28 @@ def read_paths(
             size = None
         elif isinstance(entry, Path) and size is not None:
             size += _size(entry)
-    reading = Reading(iter(()), size)
-    reading._items = _read_all(found, reading, defaults, stdin, max_record_bytes)
-    return reading
+    return Reading(_read_all(found, defaults, stdin, max_record_bytes), size)
 
 
 def _read_all(
     found: list[Path | IngestError | None],
-    reading: Reading,
     defaults: dict[str, Any],
     stdin: TextIO | None,
     limit: int,
-) -> Iterator[Document | IngestError]:
+) -> Iterator[tuple[Document | IngestError, int]]:
+    """Each item with the bytes of the files read up to its end (stdin's are not counted)."""
+    done = 0
     for entry in found:
         if isinstance(entry, IngestError):
-            yield entry
+            yield entry, done
         elif entry is None:
             if stdin is not None:
-                yield from _records(_stdin_lines(stdin, limit), "<stdin>", defaults, limit)
+                for item in _records(_stdin_lines(stdin, limit), "<stdin>", defaults, limit):
+                    yield item, done
         else:
-            start = reading.done
             for item, read in _read_file(entry, defaults, limit):
-                reading.done = start + read
-                yield item
-            reading.done = start + _size(entry)
+                yield item, done + read
+            done += _size(entry)
 
 
 def _size(path: Path) -> int:
