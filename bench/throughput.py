@@ -37,7 +37,11 @@ second the issue measured on 2 idle cores the defaults need about 17 minutes
 
 Printed: every phase's articles/s and ms an article, the pipeline / models
 ratio, the 100,000 / 10,000 marginal-cost ratio, peak RSS and the whole run's
-wall time.
+wall time.  The load of a shared machine moves within minutes (one run saw
+the models alone at 690 ms an article and the next phase at a third of
+that), so each archive's import is also read against the models timed just
+before it, on a quarter of the sample, and the marginal-cost ratio is given
+in those units too.
 """
 
 from __future__ import annotations
@@ -404,7 +408,7 @@ def main() -> None:
             f"  pipeline / models alone: {run.per_article / models.both:.2f}",
             flush=True,
         )
-        marginal: dict[int, Run] = {}
+        marginal: dict[int, tuple[Run, Models]] = {}
         for size in sorted(args.archives):
             db = Path(scratch) / f"archive-{size}.db"
             started = time.perf_counter()
@@ -414,21 +418,28 @@ def main() -> None:
                 f"in {time.perf_counter() - started:.0f} s; {len(fresh)} new articles on top:",
                 flush=True,
             )
-            run = marginal[size] = import_polls(db, fresh, args.poll)
+            # The machine's load moves within minutes: each import is read
+            # against the models timed just before it, on a quarter of the sample.
+            beside = time_models(probe[: max(8, len(probe) // 4)])
+            run = import_polls(db, fresh, args.poll)
+            marginal[size] = run, beside
             print(
                 f"  marginal cost at {size}: {1000 * run.per_article:.1f} ms an article "
                 f"({run.articles / run.wall:.2f} articles/s, of which opening "
                 f"{1000 * run.opening / run.articles:.1f} ms); failed {run.failed}; "
-                f"peak RSS {run.peak_mb:.0f} MB; pipeline / models alone "
-                f"{run.per_article / models.both:.2f}",
+                f"peak RSS {run.peak_mb:.0f} MB\n"
+                f"  pipeline / models alone timed just before: "
+                f"{run.per_article / beside.both:.2f} ({1000 * beside.both:.1f} ms an article)",
                 flush=True,
             )
             db.unlink()
         if len(marginal) > 1:
-            sizes = sorted(marginal)
+            (small, at_small), (big, at_big) = (marginal[n] for n in (min(marginal), max(marginal)))
             print(
-                f"marginal cost at {sizes[-1]} / at {sizes[0]}: "
-                f"{marginal[sizes[-1]].per_article / marginal[sizes[0]].per_article:.2f}"
+                f"marginal cost at {max(marginal)} / at {min(marginal)}: "
+                f"{big.per_article / small.per_article:.2f} in ms, "
+                f"{(big.per_article / at_big.both) / (small.per_article / at_small.both):.2f} "
+                "in models-alone units"
             )
     print(f"whole bench: {(time.perf_counter() - began) / 60:.1f} min")
 
