@@ -27,9 +27,9 @@ All on one SQLite database in a temporary folder, with BBC articles
 
 Prints a line per kill and a table of what was lost, duplicated or failed; the
 goal is zero of each, and the exit status is 1 when one is missed.  The
-default run took 34 minutes on 2 cores shared with a load average of about 12,
-most of it in the 21 restarts: each loads the models, and one after a kill
-among the briefings first briefs the stories the killed run left.
+default run took 909 s on 2 shared cores (load average 2-12), and 2,031 s
+under a steady 12; most of it goes to the 21 restarts: each loads the models,
+and one after a kill among the briefings first briefs what the killed run left.
 
 The importers are the real command (``parallax.cli.main``) in processes that
 multiprocessing's forkserver forks from a process that has already imported
