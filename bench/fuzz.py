@@ -227,12 +227,18 @@ def main() -> None:
     for name in names:
         before = set(args.out.glob(f"{name}-*.txt")) if args.out.exists() else set()
         command = [sys.executable, __file__, "--child", name, "--seconds", str(args.seconds)]
-        run = subprocess.run(
-            [*command, "--out", str(args.out)],
-            capture_output=True,
-            text=True,
-            timeout=args.seconds + 300,
-        )
+        try:
+            run = subprocess.run(
+                [*command, "--out", str(args.out)],
+                capture_output=True,
+                text=True,
+                timeout=args.seconds + 300,
+            )
+        except subprocess.TimeoutExpired:
+            # One input that never returns (or a machine too busy to give the
+            # child its time) is this target's result; the other targets still run.
+            print(f"{name:<8} {args.seconds:>7} {'?':>12} {'hang':>8}  (no end after +300 s)")
+            continue
         tried = re.search(r"stat::number_of_executed_units:\s*(\d+)", run.stderr)
         found = sorted(set(args.out.glob(f"{name}-*.txt")) - before) if args.out.exists() else []
         count = tried.group(1) if tried else f"? (exit {run.returncode})"
