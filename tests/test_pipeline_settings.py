@@ -1,20 +1,30 @@
-"""The pipeline's settings from the environment: read, or refused with the variable named."""
+"""The pipeline's settings come from its caller, never from the environment:
+``Settings`` is the one reader of ``PARALLAX_*``, so a bad value is reported
+once, before anything starts, and an embedding program decides alone."""
 
 from __future__ import annotations
 
 import pytest
 
-from parallax.pipeline import HOT_DAYS, QUIET_ENV, quiet_days_from_env
+from parallax.brief.abstractive import LLMSettings
+from parallax.engine import Engine
+from parallax.pipeline import HOT_DAYS, Pipeline
+from parallax.settings import Settings
+from parallax.store import Store
 
 
-def test_quiet_period_defaults_and_reads_days() -> None:
-    assert quiet_days_from_env({}) == HOT_DAYS
-    assert quiet_days_from_env({QUIET_ENV: " "}) == HOT_DAYS
-    assert quiet_days_from_env({QUIET_ENV: "7"}) == 7.0
-    assert quiet_days_from_env({QUIET_ENV: "0.5"}) == 0.5
+def test_a_pipeline_reads_no_environment(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARALLAX_QUIET_DAYS", "0.5")
+    monkeypatch.setenv("PARALLAX_LLM_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("PARALLAX_LLM_MODEL", "m")
+    pipeline = Pipeline(store)
+    assert pipeline.quiet_days == HOT_DAYS
+    assert pipeline.llm is None
 
 
-@pytest.mark.parametrize("raw", ["three", "0", "-2", "400", "nan", "inf"])
-def test_a_bad_quiet_period_is_a_clear_error(raw: str) -> None:
-    with pytest.raises(ValueError, match=QUIET_ENV):
-        quiet_days_from_env({QUIET_ENV: raw})
+def test_the_engine_hands_its_settings_to_the_pipeline(store: Store) -> None:
+    given = Settings(quiet_days=7.0, llm_url="http://127.0.0.1:9/v1", llm_model="m", llm_key="k")
+    with Engine(store, given, owns_store=False) as engine:
+        pipeline = engine.pipeline()
+    assert pipeline.quiet_days == 7.0
+    assert pipeline.llm == LLMSettings("http://127.0.0.1:9/v1", "m", "k")

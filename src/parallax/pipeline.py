@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import islice
@@ -50,10 +49,9 @@ log = logging.getLogger(__name__)
 BATCH = 32
 HOT_DAYS = 3.0
 """Stories updated within this many days stay in the clustering index (the default
-of ``$PARALLAX_QUIET_DAYS``); quieter ones leave it but stay in the database and
+of ``Settings.quiet_days``); quieter ones leave it but stay in the database and
 search.  Clustering never joins reports more than 4 days apart (``MAX_GAP``), so
 a shorter window only costs stories that pause and resume."""
-QUIET_ENV = "PARALLAX_QUIET_DAYS"
 WORD_SAMPLE = 2000
 """Newest articles whose words seed clustering's document frequencies when a pipeline starts."""
 DEDUP_DAYS = 14.0
@@ -96,36 +94,22 @@ def article_id_for(doc: Document) -> str:
     return hashlib.sha1(basis.encode()).hexdigest()[:16]
 
 
-def quiet_days_from_env(environ: Mapping[str, str] = os.environ) -> float:
-    """Days without news after which a story leaves the clustering index.
-
-    Raises ValueError naming the variable when it is set to something else
-    than a number of days."""
-    raw = environ.get(QUIET_ENV, "").strip()
-    if not raw:
-        return HOT_DAYS
-    try:
-        days = float(raw)
-    except ValueError:
-        days = float("nan")
-    if not 0 < days <= 365:
-        raise ValueError(f"${QUIET_ENV} must be a number of days between 0 and 365, not {raw!r}")
-    return days
-
-
 class Pipeline:
+    """The stages over one store.  Its settings come from its caller (the engine
+    passes ``Settings``'s); it reads no environment variable itself."""
+
     def __init__(
         self,
         store: Store,
         batch_size: int = BATCH,
         llm: LLMSettings | None = None,
-        quiet_days: float | None = None,
+        quiet_days: float = HOT_DAYS,
     ) -> None:
         self.store = store
         self.batch_size = batch_size
-        self.quiet_days = quiet_days if quiet_days is not None else quiet_days_from_env()
+        self.quiet_days = quiet_days
         # A language model writes an extra, checked summary only when one is configured.
-        self.llm = llm or LLMSettings.from_env()
+        self.llm = llm
         self.index = StoryIndex()
         self.duplicates = DuplicateIndex(load_text=store.text_of)
         self._load_indexes()

@@ -24,6 +24,7 @@ from rich.console import Console
 from tests.web.conftest import _article, add_story
 
 from parallax.brief.abstractive import AbstractError, LLMSettings, abstract, check
+from parallax.engine import Engine
 from parallax.export import story_document
 from parallax.model import (
     Briefing,
@@ -35,6 +36,7 @@ from parallax.model import (
 )
 from parallax.pipeline import Pipeline
 from parallax.render import render_briefing
+from parallax.settings import Settings
 from parallax.store import Store
 from parallax.web import create_app
 
@@ -300,42 +302,23 @@ def test_a_failing_endpoint_leaves_the_extractive_summary_and_records_why(
 def test_the_endpoint_comes_from_the_environment_and_without_it_nothing_is_sent(
     llm: FakeLLM, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The environment reaches the pipeline through Settings, as on every command.
     llm.answer = echo_first_evidence
     monkeypatch.setenv("PARALLAX_LLM_URL", llm.url)
     monkeypatch.setenv("PARALLAX_LLM_MODEL", "env-model")
     monkeypatch.setenv("PARALLAX_LLM_KEY", "env-key")
-    pipeline = Pipeline(store)
-    pipeline.run(harbour_documents()[:1])
+    with Engine(store, Settings.from_env(), owns_store=False) as engine:
+        engine.import_documents(harbour_documents()[:1])
     assert [(b["model"], h["Authorization"]) for _, h, b in llm.requests] == [
         ("env-model", "Bearer env-key")
     ]
 
     llm.requests.clear()
     monkeypatch.delenv("PARALLAX_LLM_URL")
-    Pipeline(store).run(harbour_documents()[1:])
+    with Engine(store, Settings.from_env(), owns_store=False) as engine:
+        engine.import_documents(harbour_documents()[1:])
     assert llm.requests == []
     assert only_story(store)["abstract"] == []
-
-
-@pytest.mark.parametrize(
-    ("environ", "problem"),
-    [
-        ({"PARALLAX_LLM_URL": "http://127.0.0.1:1/v1"}, "PARALLAX_LLM_MODEL"),
-        ({"PARALLAX_LLM_URL": "127.0.0.1:1", "PARALLAX_LLM_MODEL": "m"}, "PARALLAX_LLM_URL"),
-        (
-            {
-                "PARALLAX_LLM_URL": "http://h/v1",
-                "PARALLAX_LLM_MODEL": "m",
-                "PARALLAX_LLM_TIMEOUT": "x",
-            },
-            "PARALLAX_LLM_TIMEOUT",
-        ),
-    ],
-)
-def test_a_half_configured_endpoint_is_a_clear_error(environ: dict[str, str], problem: str) -> None:
-    with pytest.raises(ValueError, match=problem):
-        LLMSettings.from_env(environ)
-    assert LLMSettings.from_env({"PARALLAX_LLM_MODEL": "m"}) is None
 
 
 # --- on the story page -----------------------------------------------------------------

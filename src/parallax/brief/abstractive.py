@@ -17,9 +17,8 @@ against addresses found in articles and feeds, not against settings.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,28 +92,6 @@ class LLMSettings:
     timeout: float = DEFAULT_TIMEOUT
     """Seconds to connect, and to wait for each part of the answer (httpx's timeout);
     a local model writing a paragraph needs tens."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> LLMSettings | None:
-        """Settings from ``PARALLAX_LLM_URL``, ``_MODEL``, ``_KEY`` and ``_TIMEOUT``;
-        None when no URL is set.  A half or bad configuration raises ValueError
-        naming the variable, so that it is fixed instead of silently ignored."""
-        url = environ.get("PARALLAX_LLM_URL", "").strip()
-        if not url:
-            return None
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"$PARALLAX_LLM_URL must be an http(s) URL, not {url!r}")
-        model = environ.get("PARALLAX_LLM_MODEL", "").strip()
-        if not model:
-            raise ValueError("$PARALLAX_LLM_MODEL must name a model when $PARALLAX_LLM_URL is set")
-        raw = environ.get("PARALLAX_LLM_TIMEOUT", "").strip()
-        try:
-            timeout = float(raw) if raw else DEFAULT_TIMEOUT
-        except ValueError:
-            raise ValueError(f"$PARALLAX_LLM_TIMEOUT must be a number, not {raw!r}") from None
-        if timeout <= 0:
-            raise ValueError("$PARALLAX_LLM_TIMEOUT must be positive")
-        return cls(url, model, environ.get("PARALLAX_LLM_KEY", "").strip(), timeout)
 
 
 @dataclass(frozen=True, slots=True)
