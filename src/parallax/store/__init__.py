@@ -3,18 +3,17 @@
 from parallax.store.database import (
     ENV_VAR,
     Assignment,
-    Byline,
     DatabaseError,
     Feed,
     HotRow,
     Parked,
     Store,
     StoredNLP,
-    StoryRow,
     Writer,
     default_db_url,
     now,
 )
+from parallax.store.stories import Byline, StoryKey, StoryQuery, StoryRow
 
 __all__ = [
     "ENV_VAR",
@@ -26,6 +25,8 @@ __all__ = [
     "Parked",
     "Store",
     "StoredNLP",
+    "StoryKey",
+    "StoryQuery",
     "StoryRow",
     "Writer",
     "default_db_url",

@@ -42,7 +42,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from parallax.store import schema as t
-from parallax.store.database import Store, StoryRow, now
+from parallax.store.database import Store, now
+from parallax.store.stories import LISTED, StoryQuery, StoryRow
 
 Kind = Literal["entity", "topic", "outlet"]
 KINDS: tuple[Kind, ...] = ("entity", "topic", "outlet")
@@ -514,22 +515,16 @@ class Accounts:
         any briefing), carrying only the briefing's entities and summary: the parts
         matching reads, a small share of a whole briefing."""
         c = t.stories.c
+        query = StoryQuery(order="updated", limit=limit)
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(
-                    c.id,
-                    c.title,
-                    c.created,
-                    c.updated,
-                    c.last_published,
-                    c.n_articles,
-                    c.n_sources,
-                    c.keywords,
+                query.select(
+                    *LISTED,
                     c.briefing["entities"].label("entities"),
                     c.briefing["summary"].label("summary"),
+                    c.thread_id,
+                    c.keywords,
                 )
-                .order_by(c.updated.desc(), c.id)
-                .limit(limit)
             ).all()
         found = []
         for r in rows:
@@ -544,6 +539,7 @@ class Accounts:
                 r.n_articles,
                 r.n_sources,
                 briefing,
+                r.thread_id,
             )
             found.append((story, list(r.keywords or [])))
         return found

@@ -28,6 +28,7 @@ from sqlalchemy import (
     and_,
     create_engine,
     event,
+    false,
     func,
     insert,
     or_,
@@ -37,11 +38,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from parallax.model import Article, Briefing, Story
+from parallax.model import Article, Story
 from parallax.store import schema as t
 from parallax.store.query import Query, Term, spelled
 from parallax.store.query import parse as parse_query
 from parallax.store.search import SearchIndex, index_for
+from parallax.store.stories import StoryReads, outlet_condition
 
 ENV_VAR = "PARALLAX_DB"
 
@@ -90,31 +92,6 @@ class Feed:
 
 
 @dataclass(slots=True)
-class StoryRow:
-    """A story as listed: its counts and briefing, without article texts."""
-
-    id: str
-    title: str
-    created: datetime
-    updated: datetime
-    last_published: datetime | None
-    n_articles: int
-    n_sources: int
-    briefing: dict[str, Any] | None
-    thread_id: str | None = None
-
-    def typed_briefing(self) -> Briefing | None:
-        """The briefing as typed records: None before it is built, or when a newer
-        Parallax wrote it (``Briefing.from_json`` says which versions it reads)."""
-        if self.briefing is None:
-            return None
-        try:
-            return Briefing.from_json(self.briefing)
-        except ValueError:
-            return None
-
-
-@dataclass(slots=True)
 class StoredNLP:
     """What enrichment left for later stages: the parse, the vectors, the entities."""
 
@@ -124,17 +101,6 @@ class StoredNLP:
     minhash: bytes | None
     entities: list[list[str]]
     """[surface form, label] pairs, in order of appearance."""
-
-
-@dataclass(slots=True)
-class Byline:
-    """An article's outlet and copy status: what story listings need of it."""
-
-    id: str
-    source: str | None
-    url: str | None
-    duplicate_of: str | None
-    wire: str | None = None
 
 
 @dataclass(slots=True)
@@ -160,6 +126,13 @@ class MemberRow:
     published: datetime | None
     embedding: bytes
     entities: list[list[str]]
+
+
+@dataclass(slots=True)
+class OutletFeeds:
+    feeds: list[Feed]
+    errors: list[tuple[datetime, str, str]]
+    articles: int
 
 
 BRIEFING_ATTEMPTS = 3
@@ -196,7 +169,7 @@ class DatabaseError(RuntimeError):
     """The database cannot be opened or migrated; the message says what to do."""
 
 
-class Store:
+class Store(StoryReads):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.index: SearchIndex = index_for(engine.dialect.name)
@@ -238,6 +211,11 @@ class Store:
         store = cls(engine)
         store.migrate()
         return store
+
+    @property
+    def url(self) -> str:
+        """The database URL, password included: what another process opens it by."""
+        return self.engine.url.render_as_string(hide_password=False)
 
     def migrate(self) -> None:
         config = Config()
@@ -397,63 +375,6 @@ class Store:
         return list(found)
 
     # --- stories -------------------------------------------------------------
-
-    def stories(self, limit: int = 50, offset: int = 0) -> list[StoryRow]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                _story_columns()
-                .order_by(t.stories.c.updated.desc(), t.stories.c.id)
-                .limit(limit)
-                .offset(offset)
-            ).all()
-        return [StoryRow(**r._mapping) for r in rows]
-
-    def story(self, story_id: str) -> StoryRow | None:
-        """The story with this id, or the one it was merged into, or a unique id prefix."""
-        with self.engine.connect() as conn:
-            row = conn.execute(_story_columns().where(t.stories.c.id == story_id)).first()
-            if row is None:  # a merged story's id leads to the story that absorbed it
-                survivor = select(t.story_aliases.c.story_id).where(
-                    t.story_aliases.c.alias == story_id
-                )
-                row = conn.execute(
-                    _story_columns().where(t.stories.c.id == survivor.scalar_subquery())
-                ).first()
-            if row is None:  # accept a unique prefix, as git does for commits
-                rows = conn.execute(
-                    _story_columns().where(t.stories.c.id.startswith(story_id)).limit(2)
-                ).all()
-                row = rows[0] if len(rows) == 1 else None
-        return StoryRow(**row._mapping) if row else None
-
-    def thread(self, thread_id: str) -> list[StoryRow]:
-        """The stories of a thread, its events, oldest first."""
-        s = t.stories.c
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                _story_columns()
-                .where(s.thread_id == thread_id)
-                .order_by(func.coalesce(s.first_published, s.created), s.id)
-            ).all()
-        return [StoryRow(**r._mapping) for r in rows]
-
-    def story_bylines(self, story_ids: Sequence[str]) -> dict[str, list[Byline]]:
-        """Who wrote each story's articles, oldest first, without loading their texts."""
-        a = t.articles.c
-        found: dict[str, list[Byline]] = {sid: [] for sid in story_ids}
-        if not story_ids:
-            return found
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(a.story_id, a.id, a.source, a.url, a.duplicate_of, a.wire)
-                .where(a.story_id.in_(list(story_ids)))
-                .order_by(a.story_id, a.published.is_(None), a.published, a.rowid)
-            ).all()
-        for row in rows:
-            found[row.story_id].append(
-                Byline(row.id, row.source, row.url, row.duplicate_of, row.wire)
-            )
-        return found
 
     def hot_stories(self, quiet_for: timedelta) -> list[HotRow]:
         """Stories still taking articles, with what the clustering index needs.
@@ -635,6 +556,31 @@ class Store:
             conn.execute(update(t.errors).where(t.errors.c.feed_id == feed_id).values(feed_id=None))
             conn.execute(t.sources.delete().where(t.sources.c.id == feed_id))
         return True
+
+    def outlet_feeds(self, name: str, error_limit: int = 20) -> OutletFeeds:
+        """The feeds an outlet's articles came through (or whose title is its name),
+        their recent errors, and how many articles the outlet has."""
+        a, e = t.articles.c, t.errors.c
+        with self.engine.connect() as conn:
+            n = conn.execute(select(func.count()).where(outlet_condition(name))).scalar_one()
+            feed_ids = set(
+                conn.execute(
+                    select(a.feed_id)
+                    .where(outlet_condition(name), a.feed_id.is_not(None))
+                    .distinct()
+                ).scalars()
+            )
+            feed_ids |= set(
+                conn.execute(select(t.sources.c.id).where(t.sources.c.title == name)).scalars()
+            )
+            errors = conn.execute(
+                select(e.at, e.origin, e.message)
+                .where(e.feed_id.in_(feed_ids) if feed_ids else false())
+                .order_by(e.id.desc())
+                .limit(error_limit)
+            ).all()
+        feeds = [f for f in self.feeds() if f.id in feed_ids]
+        return OutletFeeds(feeds, [(r.at, r.origin, r.message) for r in errors], int(n))
 
     def update_feed(self, feed_id: int, **values: Any) -> None:
         with self.engine.begin() as conn:
@@ -822,21 +768,6 @@ def _insert_new(conn: Connection, table: Table, key: str) -> Any:
     which SQLite and PostgreSQL spell alike)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(table).on_conflict_do_nothing(index_elements=[key])
-
-
-def _story_columns() -> Any:
-    s = t.stories.c
-    return select(
-        s.id,
-        s.title,
-        s.created,
-        s.updated,
-        s.last_published,
-        s.n_articles,
-        s.n_sources,
-        s.briefing,
-        s.thread_id,
-    )
 
 
 def _entity_names(entity: dict[str, Any]) -> Iterator[list[str]]:

@@ -339,7 +339,7 @@ def router(engine: Engine) -> APIRouter:
         responses=NOT_FOUND,
     )
     def outlet(name: str) -> OutletDocument:
-        found = queries.outlet_feeds(store, name)
+        found = store.outlet_feeds(name)
         if not found.articles and not found.feeds:
             raise HTTPException(404, f"no articles from {name!r}")
         return OutletDocument(
@@ -347,9 +347,7 @@ def router(engine: Engine) -> APIRouter:
             articles=found.articles,
             feeds=[feed_state(f) for f in found.feeds],
             errors=[ErrorEntry(at=at, origin=o, message=m) for at, o, m in found.errors],
-            stories=story_items(
-                store, queries.recent_stories(store, queries.outlet_condition(name), 20)
-            ),
+            stories=story_items(store, queries.outlet_stories(store, name, 20)),
         )
 
     @api.get(

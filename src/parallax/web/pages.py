@@ -281,10 +281,10 @@ def router(
 
     @pages.get("/outlets/{name:path}")
     def outlet(name: str) -> Any:
-        feeds = queries.outlet_feeds(store, name)
+        feeds = store.outlet_feeds(name)
         if not feeds.articles and not feeds.feeds:
             raise HTTPException(404, "We have no articles from this outlet.")
-        rows = queries.recent_stories(store, queries.outlet_condition(name), PAGE_SIZE)
+        rows = queries.outlet_stories(store, name, PAGE_SIZE)
         return page(
             "outlet.html",
             outlet=briefing.outlet(name),

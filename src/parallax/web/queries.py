@@ -1,11 +1,11 @@
 """The reader's listing queries: ranked and filtered stories, topics, outlets,
 entities, and who covers each story.
 
-Read-only SQLAlchemy Core over ``store.schema``, so they run on SQLite and
-PostgreSQL alike; full-text search stays in ``Store``, the one dialect-specific
-piece.  Lists that every page needs (topics, outlets) and the front page's
-ranking are kept for a few seconds, so a busy front page costs a few indexed
-look-ups rather than a scan of the archive per request.
+The store runs the queries (``store.stories.StoryQuery`` says which stories);
+this module ranks, pages and groups what it returns.  Lists that every page
+needs (topics, outlets) and the front page's ranking are kept for a few
+seconds, so a busy front page costs a few indexed look-ups rather than a scan
+of the archive per request.
 """
 
 from __future__ import annotations
@@ -20,16 +20,13 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
-
 from parallax.export import independent_sources
-from parallax.store import Store, StoryRow
-from parallax.store import schema as t
+from parallax.store import Store, StoryKey, StoryQuery, StoryRow
 from parallax.web import ranking
 from parallax.web.view import outlet_name, plain
 
@@ -217,10 +214,6 @@ class StoryPage:
 
 # --- the ranked story listing ----------------------------------------------------
 
-s = t.stories.c
-a = t.articles.c
-newest = func.coalesce(s.last_published, s.updated)
-"""A story's newest report: its latest publication date, else its last update."""
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
@@ -294,8 +287,8 @@ def story_page(
     the best ranked of them."""
     place = Place.decode(cursor) if cursor else None
     as_of = place.as_of if place else as_of_now()
-    where = _conditions(store, filters)
-    pool = memos(store).pools.get((filters, as_of), lambda: _rank(store, where, as_of))
+    query = listing_query(store, filters)
+    pool = memos(store).pools.get((filters, as_of), lambda: _rank(store, query, as_of))
     ranked, under = pool.folded() if fold_threads else (pool.order, {})
 
     picked: list[Place] = []
@@ -308,9 +301,11 @@ def story_page(
         if place is not None and place.kind == "a":
             after: tuple[datetime, str] | None = (datetime.fromisoformat(str(place.key)), place.id)
         else:
-            after = _pool_end(store, where) if ranked else None
-        for row in _after_pool(store, where, after, limit + 1 - len(picked)):
-            picked.append(Place(as_of, "a", row[1].isoformat(), row[0]))
+            after = _pool_end(store, query) if ranked else None
+        for key in store.story_keys(
+            replace(query, after=after, order="activity", limit=limit + 1 - len(picked))
+        ):
+            picked.append(Place(as_of, "a", key.activity.isoformat(), key.id))
     more = len(picked) > limit
     picked = picked[:limit]
     rows = stories_by_id(store, [p.id for p in picked])
@@ -321,33 +316,24 @@ def story_page(
     return StoryPage(rows, picked[-1].encode() if more and picked else None, as_of, folded)
 
 
-def _conditions(store: Store, filters: Filters) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if filters.topic is not None:
-        sections = topic_sections(store, filters.topic)
-        where.append(
-            s.id.in_(select(a.story_id).where(a.section.in_(sections))) if sections else false()
-        )
-    if filters.outlet is not None:
-        where.append(s.id.in_(select(a.story_id).where(outlet_condition(filters.outlet))))
-    if filters.since is not None:
-        where.append(newest >= datetime.combine(filters.since, clock.min, UTC))
-    if filters.until is not None:
-        end = datetime.combine(filters.until + timedelta(days=1), clock.min, UTC)
-        where.append(func.coalesce(s.first_published, s.created) < end)
-    return where
+def listing_query(store: Store, filters: Filters) -> StoryQuery:
+    """The stories the reader's ``filters`` let through; a date covers its whole day."""
+    return StoryQuery(
+        sections=topic_sections(store, filters.topic) if filters.topic is not None else None,
+        outlet=filters.outlet,
+        active_since=_start_of(filters.since),
+        began_before=_start_of(filters.until + timedelta(days=1)) if filters.until else None,
+    )
 
 
-def _rank(store: Store, where: list[ColumnElement[bool]], as_of: datetime) -> Ranked:
+def _start_of(day: date | None) -> datetime | None:
+    return datetime.combine(day, clock.min, UTC) if day is not None else None
+
+
+def _rank(store: Store, query: StoryQuery, as_of: datetime) -> Ranked:
     """The pool in ranking order, whether it was full, and its stories' threads."""
-    with store.engine.connect() as conn:
-        pool = conn.execute(
-            select(s.id, s.thread_id, newest.label("activity"))
-            .where(*where)
-            .order_by(newest.desc(), s.id)
-            .limit(POOL)
-        ).all()
-        reports = _reports(conn, [p.id for p in pool])
+    pool = store.story_keys(replace(query, order="activity", limit=POOL))
+    reports = _reports(store, [p.id for p in pool])
     ranked = sorted(
         (
             -ranking.log_score(ranking.signals(reports.get(p.id, []), p.activity, as_of), as_of),
@@ -359,90 +345,33 @@ def _rank(store: Store, where: list[ColumnElement[bool]], as_of: datetime) -> Ra
     return Ranked(ranked, len(pool) == POOL, threads)
 
 
-def _reports(conn: Any, story_ids: Sequence[str]) -> dict[str, list[ranking.Report]]:
-    found: dict[str, list[ranking.Report]] = {}
-    if not story_ids:
-        return found
-    rows = conn.execute(
-        select(
-            a.story_id,
-            a.id,
-            a.source,
-            a.duplicate_of,
-            a.wire,
-            func.coalesce(a.published, a.added).label("at"),
-        ).where(a.story_id.in_(list(story_ids)))
-    ).all()
-    for row in rows:
-        found.setdefault(row.story_id, []).append(
-            ranking.Report(row.source, row.id, row.duplicate_of, row.at, row.wire)
-        )
-    return found
+def _reports(store: Store, story_ids: Sequence[str]) -> dict[str, list[ranking.Report]]:
+    return {
+        story_id: [
+            ranking.Report(b.source, b.id, b.duplicate_of, b.at, b.wire)
+            for b in bylines
+            if b.at is not None
+        ]
+        for story_id, bylines in store.story_bylines(story_ids).items()
+    }
 
 
-def _pool_end(store: Store, where: list[ColumnElement[bool]]) -> tuple[datetime, str] | None:
-    with store.engine.connect() as conn:
-        row = conn.execute(
-            select(s.id, newest.label("activity"))
-            .where(*where)
-            .order_by(newest.desc(), s.id)
-            .offset(POOL - 1)
-            .limit(1)
-        ).first()
-    return (row.activity, row.id) if row else None
-
-
-def _after_pool(
-    store: Store, where: list[ColumnElement[bool]], after: tuple[datetime, str] | None, n: int
-) -> list[tuple[str, datetime]]:
-    """Stories after ``after`` in newest-first order."""
-    clauses = list(where)
-    if after is not None:
-        moment, story_id = after
-        clauses.append(or_(newest < moment, and_(newest == moment, s.id > story_id)))
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(s.id, newest.label("activity"))
-            .where(*clauses)
-            .order_by(newest.desc(), s.id)
-            .limit(n)
-        ).all()
-    return [(r.id, r.activity) for r in rows]
+def _pool_end(store: Store, query: StoryQuery) -> tuple[datetime, str] | None:
+    """(activity, id) of the pool's last story, after which the listing goes on."""
+    found: list[StoryKey] = store.story_keys(
+        replace(query, order="activity", limit=1, offset=POOL - 1)
+    )
+    return (found[0].activity, found[0].id) if found else None
 
 
 def stories_by_id(store: Store, story_ids: Sequence[str]) -> list[StoryRow]:
     """Stories in the order of ``story_ids``; unknown ids are skipped."""
-    if not story_ids:
-        return []
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(
-                s.id,
-                s.title,
-                s.created,
-                s.updated,
-                s.last_published,
-                s.n_articles,
-                s.n_sources,
-                s.briefing,
-                s.thread_id,
-            ).where(s.id.in_(list(story_ids)))
-        ).all()
-    by_id = {r.id: StoryRow(**r._mapping) for r in rows}
-    return [by_id[i] for i in story_ids if i in by_id]
+    return store.find_stories(StoryQuery(ids=tuple(story_ids)))
 
 
-def recent_stories(store: Store, condition: ColumnElement[bool], limit: int) -> list[StoryRow]:
-    """The most recently active stories holding an article that meets ``condition``."""
-    with store.engine.connect() as conn:
-        ids = conn.execute(
-            select(s.id)
-            .where(s.id.in_(select(a.story_id).where(condition)))
-            .order_by(newest.desc(), s.id)
-            .limit(limit)
-        ).scalars()
-        wanted = list(ids)
-    return stories_by_id(store, wanted)
+def outlet_stories(store: Store, name: str, limit: int) -> list[StoryRow]:
+    """The most recently active stories an outlet reported."""
+    return store.find_stories(StoryQuery(outlet=name, order="activity", limit=limit))
 
 
 # --- who covers a story ------------------------------------------------------------
@@ -494,10 +423,7 @@ def topics(store: Store) -> list[Topic]:
 
 
 def _load_topics(store: Store) -> list[Topic]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(a.section, func.count()).where(a.section.is_not(None)).group_by(a.section)
-        ).all()
+    rows = store.section_counts()
     grouped: dict[str, list[tuple[int, str]]] = {}
     for section, n in rows:
         slug = topic_slug(section)
@@ -531,12 +457,7 @@ def story_topics(store: Store, story_ids: Sequence[str]) -> dict[str, list[Topic
     if not story_ids:
         return found
     by_section = {sec: tp for tp in topics(store) for sec in tp.sections}
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(a.story_id, a.section)
-            .where(a.story_id.in_(list(story_ids)), a.section.is_not(None))
-            .distinct()
-        ).all()
+    rows = store.story_sections(story_ids)
     for story_id, section in rows:
         tp = by_section.get(section)
         if tp is not None and tp not in found[story_id]:
@@ -562,57 +483,10 @@ def outlets(store: Store) -> list[OutletInfo]:
 
 
 def _load_outlets(store: Store) -> list[OutletInfo]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(a.source, func.count(), func.max(func.coalesce(a.published, a.added)))
-            .where(a.source.is_not(None))
-            .group_by(a.source)
-        ).all()
+    rows = store.outlet_counts()
     # A name that is nothing but markup has no name to list it under.
     found = [OutletInfo(source, n, latest) for source, n, latest in rows if plain(source).strip()]
     return sorted(found, key=lambda o: (-o.articles, o.name.casefold()))
-
-
-def outlet_condition(name: str) -> ColumnElement[bool]:
-    """Articles by the outlet ``name``: its stored source, or, for articles
-    without one, the host their URL is on (as ``view.outlet_name`` shows them)."""
-    by_source = a.source == name
-    if " " in name or "." not in name:
-        return by_source
-    host = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    patterns = [f"{scheme}://{www}{host}/%" for scheme in ("http", "https") for www in ("", "www.")]
-    by_host = and_(a.source.is_(None), or_(*(a.url.like(p, escape="\\") for p in patterns)))
-    return or_(by_source, by_host)
-
-
-@dataclass(slots=True)
-class OutletFeeds:
-    feeds: list[Any]
-    errors: list[tuple[datetime, str, str]]
-    articles: int
-
-
-def outlet_feeds(store: Store, name: str, error_limit: int = 20) -> OutletFeeds:
-    """The feeds an outlet's articles came through (or whose title is its name),
-    and their recent errors."""
-    with store.engine.connect() as conn:
-        n = conn.execute(select(func.count()).where(outlet_condition(name))).scalar_one()
-        feed_ids = set(
-            conn.execute(
-                select(a.feed_id).where(outlet_condition(name), a.feed_id.is_not(None)).distinct()
-            ).scalars()
-        )
-        feed_ids |= set(
-            conn.execute(select(t.sources.c.id).where(t.sources.c.title == name)).scalars()
-        )
-        errors = conn.execute(
-            select(t.errors.c.at, t.errors.c.origin, t.errors.c.message)
-            .where(t.errors.c.feed_id.in_(feed_ids) if feed_ids else false())
-            .order_by(t.errors.c.id.desc())
-            .limit(error_limit)
-        ).all()
-    feeds = [f for f in store.feeds() if f.id in feed_ids]
-    return OutletFeeds(feeds, [(e.at, e.origin, e.message) for e in errors], int(n))
 
 
 # --- entities ----------------------------------------------------------------------

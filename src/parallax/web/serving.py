@@ -73,7 +73,7 @@ def serve(
     from uvicorn.supervisors import Multiprocess
 
     settings = Settings(
-        db=store.engine.url.render_as_string(hide_password=False),
+        db=store.url,
         token=token,
         allow_open=allow_open,
         open_hosts=sorted(open_hosts),

@@ -1,0 +1,115 @@
+"""The one story-query builder (``store.stories.StoryQuery``), on a real store of
+each backend, and the rule that the web app reaches the database only through it."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import parallax.web
+from parallax.model import Article, Story
+from parallax.store import Store, StoryQuery
+
+DAY = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+
+def _story(
+    store: Store,
+    story_id: str,
+    days: list[int],
+    *,
+    source: str | None = "Outlet A",
+    section: str | None = None,
+    thread: str | None = None,
+    url: str | None = None,
+) -> None:
+    """A story whose reports were published ``days`` after DAY."""
+    dates = [DAY + timedelta(days=d) for d in days]
+    story = Story(id=story_id, title=story_id.upper(), created=DAY, updated=DAY)
+    with store.writer() as w:
+        for i, when in enumerate(dates):
+            article = Article(
+                id=f"{story_id}-{i}",
+                text=f"Report {i} of {story_id}.",
+                title=f"{story_id} {i}",
+                source=source,
+                section=section,
+                url=url and f"{url}/{i}",
+                published=when,
+                story_id=story_id,
+            )
+            w.add_article(article, content_hash=f"{story_id}-{i}")
+        w.save_story(story, b"", [], min(dates), max(dates), thread_id=thread)
+
+
+@pytest.fixture
+def listed(store: Store) -> Store:
+    _story(store, "old", [0, 1], section="World", thread="old")
+    _story(store, "mid", [3], source="Outlet B", section="World news", thread="old")
+    _story(store, "new", [5, 6], source=None, url="https://www.host.example/a")
+    _story(store, "tie", [6], source="Outlet B")
+    return store
+
+
+def _ids(store: Store, query: StoryQuery) -> list[str]:
+    return [row.id for row in store.find_stories(query)]
+
+
+def test_each_filter_narrows_the_listing(listed: Store) -> None:
+    everything = StoryQuery(order="activity")
+    # Newest report first; "new" and "tie" share their newest moment: id breaks the tie.
+    assert _ids(listed, everything) == ["new", "tie", "mid", "old"]
+    assert _ids(listed, StoryQuery(outlet="Outlet B", order="activity")) == ["tie", "mid"]
+    # An outlet without a stored name is its articles' host, as the reader shows it.
+    assert _ids(listed, StoryQuery(outlet="host.example")) == ["new"]
+    assert _ids(listed, StoryQuery(sections=("World", "World news"), order="began")) == [
+        "old",
+        "mid",
+    ]
+    assert _ids(listed, StoryQuery(sections=())) == []
+    since = StoryQuery(active_since=DAY + timedelta(days=3), order="activity")
+    assert _ids(listed, since) == ["new", "tie", "mid"]
+    before = StoryQuery(began_before=DAY + timedelta(days=5), order="activity")
+    assert _ids(listed, before) == ["mid", "old"]
+    assert _ids(listed, StoryQuery(thread="old", order="began")) == ["old", "mid"]
+    assert [r.id for r in listed.thread("old")] == ["old", "mid"]
+
+
+def test_ids_come_back_in_the_order_asked_unless_an_order_is_given(listed: Store) -> None:
+    assert _ids(listed, StoryQuery(ids=("old", "gone", "new"))) == ["old", "new"]
+    assert _ids(listed, StoryQuery(ids=("old", "new"), order="activity")) == ["new", "old"]
+    assert _ids(listed, StoryQuery(ids=())) == []
+
+
+def test_pages_by_offset_and_by_keyset_walk_every_story_once(listed: Store) -> None:
+    query = StoryQuery(order="activity")
+    by_offset = [_ids(listed, query.page(limit=2, offset=o)) for o in (0, 2, 4)]
+    assert by_offset == [["new", "tie"], ["mid", "old"], []]
+    walked: list[str] = []
+    after = None
+    while keys := listed.story_keys(StoryQuery(order="activity", after=after, limit=1)):
+        walked.append(keys[0].id)
+        after = (keys[0].activity, keys[0].id)
+    assert walked == ["new", "tie", "mid", "old"]
+    assert listed.story_keys(StoryQuery(ids=("mid",)))[0].activity == DAY + timedelta(days=3)
+
+
+def test_the_web_app_never_opens_a_connection_of_its_own() -> None:
+    """Every query the reader runs goes through the store: nothing in ``parallax.web``
+    imports SQLAlchemy or reaches for a store's engine."""
+    offenders = []
+    for path in Path(parallax.web.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy"):
+                offenders.append(f"{path.name}: imports {node.module}")
+            if isinstance(node, ast.Import) and any(
+                n.name.startswith("sqlalchemy") for n in node.names
+            ):
+                offenders.append(f"{path.name}: imports sqlalchemy")
+            if isinstance(node, ast.Attribute) and node.attr == "engine":
+                offenders.append(f"{path.name}:{node.lineno}: .engine")
+    assert offenders == []
