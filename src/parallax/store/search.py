@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import Connection, RowMapping, bindparam, text
 
@@ -75,34 +75,25 @@ def index_for(dialect: str) -> SearchIndex:
     raise ValueError(f"no full-text search for the {dialect} database; use SQLite or PostgreSQL")
 
 
-def _filters(
-    source: str | None, since: datetime | None, until: datetime | None
-) -> tuple[list[str], dict[str, Any]]:
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    for clause, name, value in (
-        ("a.source = :source", "source", source),
-        ("a.published >= :since", "since", since),
-        ("a.published < :until", "until", until),
-    ):
-        if value is not None:
-            where.append(clause)
-            params[name] = value
-    return where, params
+class _SqlIndex:
+    """The search both dialects share: filters, paging, the article columns and
+    the stories of the matches.  A dialect says only how it matches and orders:
 
+    - ``matches``: the FROM clause, articles as ``a`` beside what the match reads;
+    - ``match``: the condition on the query's expression, bound as ``:q``;
+    - ``best``: the order of the best match first, ties broken so that pages of
+      results do not overlap;
+    - ``recent``: the order of the most recently added article first.
+    """
 
-def _ranked(
-    conn: Connection, sql: str, params: dict[str, Any], where: list[str]
-) -> Sequence[RowMapping]:
-    statement = text(sql)
-    dates = [bindparam(n, type_=t.UTCDateTime) for n in ("since", "until") if n in params]
-    if dates:
-        statement = statement.bindparams(*dates)
-    return conn.execute(statement.columns(*t.articles.c), params).mappings().all()
+    matches: ClassVar[str]
+    match: ClassVar[str]
+    best: ClassVar[str]
+    recent: ClassVar[str]
 
-
-class Fts5Index:
-    """SQLite: the external-content FTS5 table ``articles_fts``, kept by triggers."""
+    def expression(self, query: Query) -> str:
+        """The query in the dialect's syntax; empty when nothing can be searched for."""
+        raise NotImplementedError
 
     def articles(
         self,
@@ -115,33 +106,53 @@ class Fts5Index:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Sequence[RowMapping]:
-        match = query.fts5()
-        if not match:
+        expression = self.expression(query)
+        if not expression:
             return []
-        where, params = _filters(source, since, until)
-        params.update(q=match, n=limit, skip=offset)
-        sql = (
-            f"SELECT {_COLUMNS} FROM articles_fts "
-            "JOIN articles a ON a.rowid = articles_fts.rowid "
-            f"WHERE {' AND '.join(['articles_fts MATCH :q', *where])} "
-            "ORDER BY bm25(articles_fts) LIMIT :n OFFSET :skip"
+        where: list[str] = [self.match]
+        params: dict[str, Any] = {"q": expression, "n": limit, "skip": offset}
+        for clause, name, value in (
+            ("a.source = :source", "source", source),
+            ("a.published >= :since", "since", since),
+            ("a.published < :until", "until", until),
+        ):
+            if value is not None:
+                where.append(clause)
+                params[name] = value
+        statement = text(
+            f"SELECT {_COLUMNS} FROM {self.matches} WHERE {' AND '.join(where)} "
+            f"ORDER BY {self.best} LIMIT :n OFFSET :skip"
         )
-        return _ranked(conn, sql, params, where)
+        dates = [bindparam(n, type_=t.UTCDateTime) for n in ("since", "until") if n in params]
+        if dates:
+            statement = statement.bindparams(*dates)
+        return conn.execute(statement.columns(*t.articles.c), params).mappings().all()
 
     def story_ids(self, conn: Connection, query: Query, limit: int) -> list[str]:
-        match = query.fts5()
-        if not match:
+        expression = self.expression(query)
+        if not expression:
             return []
         rows = conn.execute(
             text(
-                "SELECT a.story_id FROM articles_fts "
-                "JOIN articles a ON a.rowid = articles_fts.rowid "
-                "WHERE articles_fts MATCH :q AND a.story_id IS NOT NULL "
-                "ORDER BY articles_fts.rowid DESC LIMIT :n"
+                f"SELECT a.story_id FROM {self.matches} "
+                f"WHERE {self.match} AND a.story_id IS NOT NULL "
+                f"ORDER BY {self.recent} LIMIT :n"
             ),
-            {"q": match, "n": limit},
+            {"q": expression, "n": limit},
         ).scalars()
         return list(dict.fromkeys(rows))
+
+
+class Fts5Index(_SqlIndex):
+    """SQLite: the external-content FTS5 table ``articles_fts``, kept by triggers."""
+
+    matches = "articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+    match = "articles_fts MATCH :q"
+    best = "bm25(articles_fts)"
+    recent = "articles_fts.rowid DESC"
+
+    def expression(self, query: Query) -> str:
+        return query.fts5()
 
     def entities(self, conn: Connection, story_ids: Sequence[str]) -> list[dict[str, Any]]:
         rows = conn.execute(
@@ -156,49 +167,19 @@ class Fts5Index:
         return [e for e in found if e is not None]
 
 
-class PostgresIndex:
+class PostgresIndex(_SqlIndex):
     """PostgreSQL: the generated ``articles.search`` tsvector and its GIN index."""
 
     CONFIG = "parallax_search"
     """The text search configuration of migration 0011."""
 
-    def articles(
-        self,
-        conn: Connection,
-        query: Query,
-        *,
-        limit: int,
-        offset: int = 0,
-        source: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> Sequence[RowMapping]:
-        match = query.tsquery()
-        if not match:
-            return []
-        where, params = _filters(source, since, until)
-        params.update(q=match, n=limit, skip=offset)
-        sql = (
-            f"SELECT {_COLUMNS} FROM articles a, to_tsquery('{self.CONFIG}', :q) q "
-            f"WHERE {' AND '.join(['a.search @@ q', *where])} "
-            # rowid breaks ties, so that pages of results do not overlap.
-            "ORDER BY ts_rank(a.search, q) DESC, a.rowid LIMIT :n OFFSET :skip"
-        )
-        return _ranked(conn, sql, params, where)
+    matches = f"articles a, to_tsquery('{CONFIG}', :q) q"
+    match = "a.search @@ q"
+    best = "ts_rank(a.search, q) DESC, a.rowid"
+    recent = "a.rowid DESC"
 
-    def story_ids(self, conn: Connection, query: Query, limit: int) -> list[str]:
-        match = query.tsquery()
-        if not match:
-            return []
-        rows = conn.execute(
-            text(
-                "SELECT a.story_id FROM articles a "
-                f"WHERE a.search @@ to_tsquery('{self.CONFIG}', :q) AND a.story_id IS NOT NULL "
-                "ORDER BY a.rowid DESC LIMIT :n"
-            ),
-            {"q": match, "n": limit},
-        ).scalars()
-        return list(dict.fromkeys(rows))
+    def expression(self, query: Query) -> str:
+        return query.tsquery()
 
     def entities(self, conn: Connection, story_ids: Sequence[str]) -> list[dict[str, Any]]:
         rows = conn.execute(
