@@ -170,6 +170,8 @@ class DatabaseError(RuntimeError):
 
 
 class Store(StoryReads):
+    """Every storage domain (``protocols``) over one SQLAlchemy engine."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.index: SearchIndex = index_for(engine.dialect.name)

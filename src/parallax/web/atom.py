@@ -20,8 +20,9 @@ from urllib.parse import quote_plus
 import feedgenerator
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from parallax.store import Store, StoryRow
+from parallax.store import StoryRow
 from parallax.store.accounts import Accounts, Kind
+from parallax.store.protocols import Reading
 from parallax.web import interests, view
 from parallax.web.auth import require_user
 
@@ -32,7 +33,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 cannot carry; scraped text sometimes has them."""
 
 
-def router(store: Store, accounts: Accounts) -> APIRouter:
+def router(store: Reading, accounts: Accounts) -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
     @r.get("/feeds/story/{story_id}.atom")

@@ -27,8 +27,9 @@ from functools import lru_cache
 from typing import Any
 
 from parallax.enrich import entity_key
-from parallax.store import Store, StoryRow
+from parallax.store import StoryRow
 from parallax.store.accounts import Accounts, Interest, Kind, User
+from parallax.store.protocols import Stories
 from parallax.web.view import outlet_name
 
 WINDOW = 500
@@ -100,7 +101,7 @@ class Pick:
     score: float
 
 
-def recent_profiles(store: Store, accounts: Accounts, window: int = WINDOW) -> list[Profile]:
+def recent_profiles(store: Stories, accounts: Accounts, window: int = WINDOW) -> list[Profile]:
     stories = accounts.recent_stories(window)
     ids = [row.id for row, _ in stories]
     headings = accounts.story_headings(ids)
@@ -122,7 +123,7 @@ def recent_profiles(store: Store, accounts: Accounts, window: int = WINDOW) -> l
 
 
 def for_you(
-    store: Store, accounts: Accounts, user: User, limit: int = 50, window: int = WINDOW
+    store: Stories, accounts: Accounts, user: User, limit: int = 50, window: int = WINDOW
 ) -> list[Pick]:
     """Recent stories that match what ``user`` follows and nothing they mute,
     best first: each matching follow counts one, halved per day of age."""
@@ -143,7 +144,7 @@ def for_you(
 
 
 def matching(
-    store: Store, accounts: Accounts, wanted: Interest, limit: int = 50, window: int = WINDOW
+    store: Stories, accounts: Accounts, wanted: Interest, limit: int = 50, window: int = WINDOW
 ) -> tuple[list[StoryRow], str]:
     """Recent stories that match one interest, latest first, and the name to
     show for it (the entity's name as the briefings write it, when known)."""

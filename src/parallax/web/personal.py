@@ -14,8 +14,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from parallax.store import Store, StoryRow
+from parallax.store import StoryRow
 from parallax.store.accounts import Accounts, Interest, Kind
+from parallax.store.protocols import Stories
 from parallax.web import interests, view
 from parallax.web.auth import require_csrf, require_user, safe_next, viewer_of
 from parallax.web.templates import Templates
@@ -60,7 +61,7 @@ def mark_read(accounts: Accounts) -> Callable[[Request, str], None]:
     return viewed
 
 
-def router(store: Store, accounts: Accounts, templates: Templates) -> APIRouter:
+def router(store: Stories, accounts: Accounts, templates: Templates) -> APIRouter:
     r = APIRouter(include_in_schema=False)
     guarded = [Depends(require_csrf)]
 

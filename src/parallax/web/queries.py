@@ -26,7 +26,8 @@ from datetime import time as clock
 from typing import Any, Generic, TypeVar
 
 from parallax.export import independent_sources
-from parallax.store import Store, StoryKey, StoryQuery, StoryRow
+from parallax.store import StoryKey, StoryQuery, StoryRow
+from parallax.store.protocols import Reading
 from parallax.web import ranking
 from parallax.web.view import outlet_name, plain
 
@@ -258,10 +259,10 @@ class Memos:
     )
 
 
-_memos: weakref.WeakKeyDictionary[Store, Memos] = weakref.WeakKeyDictionary()
+_memos: weakref.WeakKeyDictionary[Reading, Memos] = weakref.WeakKeyDictionary()
 
 
-def memos(store: Store) -> Memos:
+def memos(store: Reading) -> Memos:
     found = _memos.get(store)
     if found is None:
         found = _memos[store] = Memos()
@@ -275,7 +276,7 @@ def as_of_now(now: datetime | None = None) -> datetime:
 
 
 def story_page(
-    store: Store,
+    store: Reading,
     filters: Filters,
     *,
     limit: int,
@@ -316,7 +317,7 @@ def story_page(
     return StoryPage(rows, picked[-1].encode() if more and picked else None, as_of, folded)
 
 
-def listing_query(store: Store, filters: Filters) -> StoryQuery:
+def listing_query(store: Reading, filters: Filters) -> StoryQuery:
     """The stories the reader's ``filters`` let through; a date covers its whole day."""
     return StoryQuery(
         sections=topic_sections(store, filters.topic) if filters.topic is not None else None,
@@ -330,7 +331,7 @@ def _start_of(day: date | None) -> datetime | None:
     return datetime.combine(day, clock.min, UTC) if day is not None else None
 
 
-def _rank(store: Store, query: StoryQuery, as_of: datetime) -> Ranked:
+def _rank(store: Reading, query: StoryQuery, as_of: datetime) -> Ranked:
     """The pool in ranking order, whether it was full, and its stories' threads."""
     pool = store.story_keys(replace(query, order="activity", limit=POOL))
     reports = _reports(store, [p.id for p in pool])
@@ -345,7 +346,7 @@ def _rank(store: Store, query: StoryQuery, as_of: datetime) -> Ranked:
     return Ranked(ranked, len(pool) == POOL, threads)
 
 
-def _reports(store: Store, story_ids: Sequence[str]) -> dict[str, list[ranking.Report]]:
+def _reports(store: Reading, story_ids: Sequence[str]) -> dict[str, list[ranking.Report]]:
     return {
         story_id: [
             ranking.Report(b.source, b.id, b.duplicate_of, b.at, b.wire)
@@ -356,7 +357,7 @@ def _reports(store: Store, story_ids: Sequence[str]) -> dict[str, list[ranking.R
     }
 
 
-def _pool_end(store: Store, query: StoryQuery) -> tuple[datetime, str] | None:
+def _pool_end(store: Reading, query: StoryQuery) -> tuple[datetime, str] | None:
     """(activity, id) of the pool's last story, after which the listing goes on."""
     found: list[StoryKey] = store.story_keys(
         replace(query, order="activity", limit=1, offset=POOL - 1)
@@ -364,12 +365,12 @@ def _pool_end(store: Store, query: StoryQuery) -> tuple[datetime, str] | None:
     return (found[0].activity, found[0].id) if found else None
 
 
-def stories_by_id(store: Store, story_ids: Sequence[str]) -> list[StoryRow]:
+def stories_by_id(store: Reading, story_ids: Sequence[str]) -> list[StoryRow]:
     """Stories in the order of ``story_ids``; unknown ids are skipped."""
     return store.find_stories(StoryQuery(ids=tuple(story_ids)))
 
 
-def outlet_stories(store: Store, name: str, limit: int) -> list[StoryRow]:
+def outlet_stories(store: Reading, name: str, limit: int) -> list[StoryRow]:
     """The most recently active stories an outlet reported."""
     return store.find_stories(StoryQuery(outlet=name, order="activity", limit=limit))
 
@@ -387,7 +388,7 @@ class Coverage:
     as ``export.independent_sources`` counts them."""
 
 
-def coverage(store: Store, story_ids: Sequence[str]) -> dict[str, Coverage]:
+def coverage(store: Reading, story_ids: Sequence[str]) -> dict[str, Coverage]:
     found: dict[str, Coverage] = {}
     for story_id, bylines in store.story_bylines(story_ids).items():
         outlets = list(dict.fromkeys(outlet_name(b.source, b.url) for b in bylines))
@@ -417,12 +418,12 @@ class Topic:
     sections: tuple[str, ...]
 
 
-def topics(store: Store) -> list[Topic]:
+def topics(store: Reading) -> list[Topic]:
     """Every topic, the largest first."""
     return memos(store).topics.get(None, lambda: _load_topics(store))
 
 
-def _load_topics(store: Store) -> list[Topic]:
+def _load_topics(store: Reading) -> list[Topic]:
     rows = store.section_counts()
     grouped: dict[str, list[tuple[int, str]]] = {}
     for section, n in rows:
@@ -442,16 +443,16 @@ def _load_topics(store: Store) -> list[Topic]:
     return sorted(found, key=lambda tp: (-tp.articles, tp.slug))
 
 
-def topic(store: Store, slug: str) -> Topic | None:
+def topic(store: Reading, slug: str) -> Topic | None:
     return next((tp for tp in topics(store) if tp.slug == slug), None)
 
 
-def topic_sections(store: Store, slug: str) -> tuple[str, ...]:
+def topic_sections(store: Reading, slug: str) -> tuple[str, ...]:
     found = topic(store, slug)
     return found.sections if found else ()
 
 
-def story_topics(store: Store, story_ids: Sequence[str]) -> dict[str, list[Topic]]:
+def story_topics(store: Reading, story_ids: Sequence[str]) -> dict[str, list[Topic]]:
     """The topics of each story, largest first."""
     found: dict[str, list[Topic]] = {sid: [] for sid in story_ids}
     if not story_ids:
@@ -477,12 +478,12 @@ class OutletInfo:
     latest: datetime | None
 
 
-def outlets(store: Store) -> list[OutletInfo]:
+def outlets(store: Reading) -> list[OutletInfo]:
     """Every named outlet, the most prolific first."""
     return memos(store).outlets.get(None, lambda: _load_outlets(store))
 
 
-def _load_outlets(store: Store) -> list[OutletInfo]:
+def _load_outlets(store: Reading) -> list[OutletInfo]:
     rows = store.outlet_counts()
     # A name that is nothing but markup has no name to list it under.
     found = [OutletInfo(source, n, latest) for source, n, latest in rows if plain(source).strip()]
@@ -506,7 +507,7 @@ def entity_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def entity(store: Store, name: str, scan: int = 1000, limit: int = 100) -> EntityFound | None:
+def entity(store: Reading, name: str, scan: int = 1000, limit: int = 100) -> EntityFound | None:
     """The stories whose briefing names ``name`` (as its canonical name or an alias).
 
     Candidates come from full-text search over articles, newest stories first;
@@ -581,7 +582,7 @@ class ThreadEvent:
     current: bool
 
 
-def thread_events(store: Store, row: StoryRow) -> list[ThreadEvent]:
+def thread_events(store: Reading, row: StoryRow) -> list[ThreadEvent]:
     """The events of a story's thread, oldest first, or nothing when it is the only one."""
     if row.thread_id is None:
         return []
