@@ -69,8 +69,9 @@ WRITE_ATTEMPTS = 3
 
 class StoredMeanwhile(RuntimeError):
     """Another process stored this article after the write transaction checked for it
-    (possible where writers do not lock the database, as on PostgreSQL).  The batch
-    is rolled back and written again; the check then sees it."""
+    (not expected: the writer's lock is held from the check to the commit on both
+    backends, but a lost race must cost a retry, not the batch).  The batch is rolled
+    back and written again; the check then sees it."""
 
 
 @dataclass(slots=True)

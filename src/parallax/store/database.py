@@ -46,6 +46,8 @@ from parallax.store.search import SearchIndex, index_for
 from parallax.store.stories import StoryReads, outlet_condition
 
 ENV_VAR = "PARALLAX_DB"
+WRITER_LOCK = 0x706172616C6C6178
+"""The PostgreSQL advisory lock that ``Store.writer`` holds ("parallax" in ASCII)."""
 
 
 def default_db_url() -> str:
@@ -245,6 +247,12 @@ class Store(StoryReads):
                 # that reads, then writes after another process committed, fails at
                 # once (SQLITE_BUSY_SNAPSHOT) instead of waiting.
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif conn.dialect.name == "postgresql":
+                # PostgreSQL's writers lock rows, not the database: two importers'
+                # batches would interleave, each counting a story's articles without
+                # the other's, or adding to a story the other just merged away.  One
+                # lock held to the commit makes them take turns, as on SQLite.
+                conn.execute(select(func.pg_advisory_xact_lock(WRITER_LOCK)))
             yield Writer(conn)
 
     # --- articles ------------------------------------------------------------
@@ -625,8 +633,8 @@ class Writer:
         """Store an article; False, storing nothing, when one with its id is stored already.
 
         Another importer may have stored it since it was read: that is a duplicate,
-        not an error (on PostgreSQL, whose writers do not lock the database, the
-        caller's check before writing cannot rule it out)."""
+        not an error.  The caller's check inside the writer's lock rules that out;
+        skipping the row keeps a writer that did not check from failing the batch."""
         result = self.conn.execute(
             _insert_new(self.conn, t.articles, "id").values(
                 id=article.id,
