@@ -71,6 +71,7 @@ from parallax.enrich import lead_text
 from parallax.model import Article, Document
 from parallax.pipeline import Pipeline
 from parallax.store import Store, schema
+from synthetic import NAMES, WORDS, sentence, words
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_DAY = 400
@@ -79,43 +80,6 @@ POOL = 400
 """Distinct synthetic texts an archive's articles are drawn from: each is
 tokenised and fingerprinted once (2 and 3 ms), which for every one of 100,000
 articles would cost the bench ten minutes."""
-WORDS = [
-    "council",
-    "minister",
-    "storm",
-    "harbour",
-    "election",
-    "budget",
-    "court",
-    "river",
-    "strike",
-    "bridge",
-    "vaccine",
-    "league",
-    "museum",
-    "drought",
-    "factory",
-    "border",
-    "protest",
-    "senate",
-    "flood",
-    "mayor",
-    "contract",
-    "airport",
-    "wildfire",
-    "treaty",
-    "hospital",
-    "festival",
-    "pipeline",
-    "tariff",
-    "coalition",
-    "rescue",
-    "verdict",
-    "inquiry",
-    "reservoir",
-    "orchestra",
-]
-NAMES = ["Ada Okafor", "Lena Varga", "Tomas Reyes", "Ines Duarte", "Pavel Novak", "Mira Sato"]
 
 
 # --- the articles ---------------------------------------------------------------
@@ -270,16 +234,16 @@ def _synthetic_text(rng: random.Random, vocab: Vocab) -> tuple[str, bytes, bytes
     """A text of eight sentences in paragraphs, its parse as the tokeniser would
     cut it (no tagger or parser: nothing reads more of an archive's parses than
     its tokens) and its MinHash signature."""
-    words: list[str] = []
+    tokens: list[str] = []
     spaces: list[bool] = []
     for n in range(8):
         if n:
-            words.append("\n\n")
+            tokens.append("\n\n")
             spaces.append(False)
-        sentence = [rng.choice(WORDS) for _ in range(14)]
-        words += [sentence[0].capitalize(), *sentence[1:], "."]
+        drawn = words(rng, 14)
+        tokens += [drawn[0].capitalize(), *drawn[1:], "."]
         spaces += [True] * 14 + [False]
-    doc = Doc(vocab, words=words, spaces=spaces)
+    doc = Doc(vocab, words=tokens, spaces=spaces)
     return doc.text, nlp.doc_to_bytes(doc), signature_bytes(fingerprint(doc.text))
 
 
@@ -336,7 +300,7 @@ def build_archive(db: Path, size: int, seed: int = 7) -> int:
                         "id": article_id,
                         "url": f"https://archive.example/{made}",
                         "source": outlet,
-                        "title": " ".join(rng.choice(WORDS) for _ in range(8)).capitalize(),
+                        "title": sentence(rng, 8)[:-1],
                         "published": published,
                         "published_estimated": False,
                         "text": text,

@@ -50,6 +50,7 @@ import httpx
 
 from parallax.model import Article, Story
 from parallax.store import Store
+from synthetic import NAMES, sentence
 
 OUTLETS = [
     f"{town} {kind}"
@@ -68,48 +69,7 @@ OUTLETS = [
     for kind in ("Times", "Post", "Herald", "Courier", "Wire")
 ]
 SECTIONS = ["World", "Politics", "Business", "Science", "Sport", "Culture", "Health", "UK news"]
-WORDS = [
-    "council",
-    "minister",
-    "storm",
-    "harbour",
-    "election",
-    "budget",
-    "court",
-    "river",
-    "strike",
-    "bridge",
-    "vaccine",
-    "league",
-    "museum",
-    "drought",
-    "factory",
-    "border",
-    "protest",
-    "senate",
-    "flood",
-    "mayor",
-    "contract",
-    "airport",
-    "wildfire",
-    "treaty",
-    "hospital",
-    "festival",
-    "pipeline",
-    "tariff",
-    "coalition",
-    "rescue",
-    "verdict",
-    "inquiry",
-    "reservoir",
-    "orchestra",
-]
-NAMES = ["Ada Okafor", "Lena Varga", "Tomas Reyes", "Ines Duarte", "Pavel Novak", "Mira Sato"]
 DAYS = 60
-
-
-def sentence(rng: random.Random, n: int = 14) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
 def synthetic_briefing(rng: random.Random, ids: list[str], outlets: list[str]) -> dict[str, Any]:

@@ -53,11 +53,14 @@ def bench_module(name: str, *data: str) -> ModuleType:
     when the shared data it reads (``data``, folders under ../shared/data) is missing."""
     for folder in data:
         shared_data(folder)
-    sys.path.insert(0, str(ROOT))
+    # bench/ too: a script there imports its sibling modules as a run from its folder does.
+    paths = [str(ROOT), str(ROOT / "bench")]
+    sys.path[:0] = paths
     try:
         return importlib.import_module(f"bench.{name}")
     finally:
-        sys.path.remove(str(ROOT))
+        for path in paths:
+            sys.path.remove(path)
 
 
 @pytest.fixture
