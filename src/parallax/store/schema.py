@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    func,
 )
 
 
@@ -97,6 +98,9 @@ stories = Table(
     Column("thread_id", String(32)),
     Index("ix_stories_updated", "updated"),
     Index("ix_stories_thread", "thread_id"),
+    # Migration 0012: a starting pipeline's hot stories and unfinished briefings.
+    Index("ix_stories_last_published", "last_published"),
+    Index("ix_stories_dirty", "dirty"),
 )
 
 # Migration 0003: when two stories merge, the absorbed story's id stays here,
@@ -146,7 +150,10 @@ articles = Table(
     Index("ix_articles_url", "url"),
     Index("ix_articles_content_hash", "content_hash"),
     Index("ix_articles_story", "story_id"),
+    Index("ix_articles_duplicate_of", "duplicate_of"),  # migration 0012
 )
+# Migration 0012: news time, as the de-duplication window reads it.
+Index("ix_articles_news_time", func.coalesce(articles.c.published, articles.c.added))
 
 article_nlp = Table(
     "article_nlp",
