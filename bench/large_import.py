@@ -1,14 +1,16 @@
-"""Reading a large JSON Lines file: time and peak memory of ``read_paths``.
+"""Reading a large JSON Lines file, or a large ``.json`` array: time and peak memory
+of ``read_paths``.
 
-Writes a JSON Lines file of ``--size`` GB (default 1) in a temporary folder from
-the BBC articles of the shared data (each record a real article, with an id of
-its own), then reads it in a child process as ``parallax import`` reads it,
+Writes a file of ``--size`` GB (default 1) in a temporary folder from the BBC
+articles of the shared data (each record a real article, with an id of its
+own): JSON Lines, or with ``--json`` one JSON array of the same records, an
+element a line.  Then reads it in a child process as ``parallax import`` reads it,
 every record turned into a ``Document``, and prints the time, the rate and the
 child's peak RSS beside that of a child that only imports the reader.  The
 models are not run: at their pace a gigabyte of articles takes hours, and the
 pipeline holds one batch at a time whatever the file's size.
 
-Run: .venv/bin/python bench/large_import.py [--size 1] [--dir /tmp] [--keep]
+Run: .venv/bin/python bench/large_import.py [--size 1] [--json] [--dir /tmp] [--keep]
 """
 
 from __future__ import annotations
@@ -55,15 +57,22 @@ def articles() -> list[bytes]:
     return [r.encode() for r in records]
 
 
-def write(path: Path, size: int) -> int:
-    """Records cycled over the articles until ``size`` bytes; how many were written."""
+def write(path: Path, size: int, array: bool = False) -> int:
+    """Records cycled over the articles until ``size`` bytes; how many were written.
+    ``array``: as the elements of one JSON array, not as JSON Lines."""
     corpus = articles()
     count = 0
     with path.open("wb", buffering=2**20) as out:
+        out.write(b"[\n" if array else b"")
         while out.tell() < size:
             for record in corpus:
-                out.write(b'{"id": "bbc-%d", ' % count + record + b"\n")
+                line = b'{"id": "bbc-%d", ' % count + record
+                if array:
+                    out.write(b",\n" + line if count else line)
+                else:
+                    out.write(line + b"\n")
                 count += 1
+        out.write(b"\n]\n" if array else b"")
     return count
 
 
@@ -80,11 +89,12 @@ def main() -> None:
     parser.add_argument("--size", type=float, default=1.0, help="GB of JSON Lines (default 1)")
     parser.add_argument("--dir", default=None, help="where to write the file (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the file afterwards")
+    parser.add_argument("--json", action="store_true", help="one JSON array, not JSON Lines")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="parallax-large-", dir=options.dir))
-    path = folder / "large.jsonl"
+    path = folder / ("large.json" if options.json else "large.jsonl")
     start = time.perf_counter()
-    count = write(path, int(options.size * 2**30))
+    count = write(path, int(options.size * 2**30), array=options.json)
     size = path.stat().st_size
     print(
         f"wrote {size / 2**20:,.0f} MiB, {count:,} records in {time.perf_counter() - start:.1f} s"

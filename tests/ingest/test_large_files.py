@@ -87,20 +87,52 @@ def test_a_long_line_on_stdin_is_skipped_too() -> None:
     assert isinstance(items[1], Document) and items[1].body == "After."
 
 
-def test_a_page_over_the_record_limit_and_a_json_file_over_its_limit_are_errors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_page_and_a_json_record_over_the_record_limit_are_errors(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text("<p>" + "w" * 3000 + "</p>")
-    (tmp_path / "list.json").write_text(json.dumps([{"text": "v" * 3000}]))
-    monkeypatch.setattr(ingest_files, "MAX_JSON_BYTES", 2000)
+    (tmp_path / "one.json").write_text(json.dumps({"text": "u" * 3000}))
+    (tmp_path / "list.json").write_text(json.dumps([{"text": "v" * 3000}, {"text": "Kept."}]))
+    (tmp_path / "only.json").write_text(json.dumps([{"text": "v" * 3000}]))
     items = list(read_paths([str(tmp_path)], max_record_bytes=2000))
-    messages = [e.message for e in items if isinstance(e, IngestError)]
-    assert messages == [
-        "file is 3,014 bytes, over the 2,000 bytes limit for a .json file (read whole); "
-        "write one record a line as .jsonl, which has no size limit",
-        "file is 3,007 bytes, over the 2,000 bytes limit for one record "
-        "(PARALLAX_IMPORT_MAX_RECORD_BYTES)",
+    assert [d.body for d in items if isinstance(d, Document)] == ["Kept."]
+    errors = [(Path(e.origin).name, e.message) for e in items if isinstance(e, IngestError)]
+    limit = "over the 2,000 bytes limit for one record (PARALLAX_IMPORT_MAX_RECORD_BYTES)"
+    record = len(json.dumps({"text": "v" * 3000}))
+    assert errors == [
+        ("list.json[1]", f"record is {record:,} bytes, {limit}"),
+        ("one.json", f"record is {record:,} bytes, {limit}"),
+        ("only.json[1]", f"record is {record:,} bytes, {limit}"),
+        ("page.html", f"file is 3,007 bytes, {limit}"),
     ]
+
+
+def test_a_json_array_streams_an_element_at_a_time_in_bounded_memory(tmp_path: Path) -> None:
+    # A .json file was parsed whole, so it was refused over 50 MB; an array is now
+    # read like JSON Lines.  A 30 MiB element over the limit is skipped unheld, and
+    # a bad element costs itself, not the elements after it.
+    path = tmp_path / "big.json"
+    huge = json.dumps({"text": "x" * (30 * 2**20)}).encode()
+    count = 20 * 2**20 // len(LONG_RECORD)
+    with path.open("wb") as out:
+        out.write(b'[{"text": "b" oops},\n')
+        for _ in range(count):
+            out.write(LONG_RECORD + b",\n")
+        out.write(huge + b',\n{"text": "Last."}]\n')
+    tracemalloc.start()
+    try:
+        items = []
+        # An element's bytes are all those between its commas, line breaks too.
+        for item in read_paths([str(path)], max_record_bytes=len(LONG_RECORD) + 1):
+            items.append(item if isinstance(item, IngestError) else item.body[:5])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    errors = [(e.origin, e.message[:17]) for e in items if isinstance(e, IngestError)]
+    assert errors == [
+        (f"{path}[1]", "not valid JSON (E"),
+        (f"{path}[{count + 2}]", "record is 30.0 MB"),
+    ]
+    assert items.count("The c") == count and items[-1] == "Last."
+    assert peak < 4 * 2**20, f"peak {peak / 2**20:.1f} MiB reading a 50 MiB .json file"
 
 
 def test_the_reading_knows_its_size_and_how_far_it_is(tmp_path: Path) -> None:
@@ -121,3 +153,18 @@ def test_the_record_limit_is_a_setting() -> None:
     for bad in ("0", "lots", "-5"):
         with pytest.raises(settings.SettingsError, match="PARALLAX_IMPORT_MAX_RECORD_BYTES"):
             settings.Settings.from_env({"PARALLAX_IMPORT_MAX_RECORD_BYTES": bad})
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 2**16])
+def test_a_json_array_splits_alike_whatever_the_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # The array is read a chunk at a time; a chunk may end inside a string, inside
+    # an escape or a run of backslashes.  Strings hold every byte that ends an element.
+    texts = ['a "quoted", [bracketed] {braced}', "ends in \\", "\\\\\\", 'x\\"],{', "ü ✓"]
+    records = [{"text": text, "more": [n, {"text": text}]} for n, text in enumerate(texts)]
+    path = tmp_path / "tricky.json"
+    path.write_text(json.dumps(records, ensure_ascii=chunk % 2 == 0, indent=1), encoding="utf-8")
+    monkeypatch.setattr(ingest_files, "_ARRAY_CHUNK", chunk)
+    items = list(read_paths([str(path)]))
+    assert [d.body if isinstance(d, Document) else d for d in items] == texts

@@ -2,14 +2,16 @@
 
 JSON Lines are read a line at a time, so a file of any size takes the memory of
 one record; a line longer than the per-record limit is skipped without being
-held whole.  A ``.json`` file is one JSON value, which the standard library can
-only parse whole, so that form keeps a limit on the file.
+held whole.  A ``.json`` file holding an array is read the same way, an element
+at a time (``_elements``); any other ``.json`` file is one record.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any, TextIO
 
@@ -23,11 +25,13 @@ MAX_RECORD_BYTES = 10 * 2**20
 """The default limit on one record: a JSON Lines line, a page or a text file.  An
 article is never this big; a bigger record is a mistake (an embedded video, a
 database dump) and reading it would only waste memory."""
-MAX_JSON_BYTES = 50 * 2**20
-"""The limit on a ``.json`` file, which is parsed whole (about ten times its size
-in memory); JSON Lines have no limit but the one per record."""
 _SKIP_CHUNK = 2**20
 """How much of an over-long line is read at a time while looking for its end."""
+_ARRAY_CHUNK = 2**16
+"""How much of a JSON array is read at a time."""
+_JSON_SPACE = b" \t\r\n"
+_STRUCTURE = re.compile(rb'[][{}",]')
+"""Outside strings, the bytes that can end an array's element: a string, brackets, a comma."""
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -192,10 +196,16 @@ def _read_file(
                 for item in _records(_lines(stream, limit), str(path), defaults, limit):
                     yield item, stream.tell()
             return
+        if suffix == ".json":
+            with path.open("rb") as stream:
+                start = stream.read(_ARRAY_CHUNK)
+                if start.removeprefix(_UTF8_BOM).lstrip(_JSON_SPACE).startswith(b"["):
+                    for item in _array(stream, start, str(path), defaults, limit):
+                        yield item, stream.tell()
+                    return
         size = path.stat().st_size
-        most = MAX_JSON_BYTES if suffix == ".json" else limit
-        if size > most:
-            yield IngestError(str(path), _too_big(size, most, suffix)), 0
+        if size > limit:
+            yield IngestError(str(path), _too_big(size, limit, suffix)), 0
             return
         raw = path.read_bytes()
     except OSError as exc:
@@ -209,10 +219,7 @@ def _read_file(
             at = f" at line {exc.line}" if exc.line else ""
             yield IngestError(str(path), f"{exc}{at}"), len(raw)
             return
-        items = data if isinstance(data, list) else [data]
-        for i, item in enumerate(items, 1):
-            origin = f"{path}[{i}]" if isinstance(data, list) else str(path)
-            yield _record(item, origin, defaults), len(raw)
+        yield _record(data, str(path), defaults), len(raw)
     elif not content.strip():
         yield IngestError(str(path), "file is empty"), len(raw)
     else:
@@ -220,13 +227,117 @@ def _read_file(
         yield document, len(raw)
 
 
+def _array(
+    stream: IO[bytes], start: bytes, origin: str, defaults: dict[str, Any], limit: int
+) -> Iterator[Document | IngestError]:
+    """The records of a file holding one JSON array, an element at a time; each
+    error names the element (``file[3]``, counted from 1)."""
+    chunks = iter(lambda: stream.read(_ARRAY_CHUNK), b"")
+    head = start.removeprefix(_UTF8_BOM).lstrip(_JSON_SPACE)[1:]  # after the "["
+    for number, element in _elements(head, chunks, limit):
+        where = f"{origin}[{number}]"
+        if isinstance(element, int):
+            yield IngestError(where, _too_big(element, limit, ".json"))
+        elif isinstance(element, BadJSON):
+            yield IngestError(where, str(element))
+        else:
+            try:
+                yield _record(load_json(_line_text(element)), where, defaults)
+            except BadJSON as exc:
+                yield IngestError(where, str(exc))
+
+
+def _elements(
+    head: bytes, chunks: Iterator[bytes], limit: int
+) -> Iterator[tuple[int, bytes | int | BadJSON]]:
+    """(number, bytes) for each element of a JSON array, read from after its "[".
+
+    Only where each element ends is found here, by the brackets and strings
+    around it, so that an element that does not parse costs that element, and
+    the next one is read (a streaming parser stops at the first); the standard
+    parser then reads each element.  An element over ``limit`` bytes gives its
+    size instead, and no more than ``limit`` bytes of it are held at once.  A
+    problem with the array itself (a stray comma, no closing bracket, something
+    after it) is a ``BadJSON`` at the place it was met."""
+    number, depth, in_string, escaped = 0, 0, False, False
+    held, size, closed = bytearray(), 0, False
+
+    def element() -> tuple[int, bytes | int | BadJSON]:
+        if size > limit:
+            return number, size
+        if not held.strip(_JSON_SPACE):
+            return number, BadJSON("not valid JSON (an empty element)")
+        return number, bytes(held)
+
+    for chunk in chain([head], chunks):
+        if closed:
+            if chunk.strip(_JSON_SPACE):
+                yield number + 1, BadJSON("not valid JSON (something after the array's end)")
+                return
+            continue
+        pos = begin = 0
+        while pos < len(chunk):
+            if escaped:
+                pos, escaped = pos + 1, False
+                continue
+            if in_string:
+                pos, in_string, escaped = _string_end(chunk, pos)
+                continue
+            found = _STRUCTURE.search(chunk, pos)
+            if found is None:
+                break
+            byte, pos = chunk[found.start()], found.end()
+            if byte == 0x22:  # "
+                in_string = True
+            elif byte in b"[{":
+                depth += 1
+            elif depth and byte in b"]}":
+                depth -= 1
+            elif not depth and byte in b",]":
+                size += found.start() - begin
+                if size <= limit:
+                    held += chunk[begin : found.start()]
+                if byte == 0x2C or number or size > limit or held.strip(_JSON_SPACE):  # not "[]"
+                    number += 1
+                    yield element()
+                held, size, begin = bytearray(), 0, pos
+                if byte == 0x5D:  # ]
+                    closed = True
+                    if chunk[pos:].strip(_JSON_SPACE):
+                        yield (
+                            number + 1,
+                            BadJSON("not valid JSON (something after the array's end)"),
+                        )
+                        return
+                    break
+        if not closed:
+            size += len(chunk) - begin
+            if size <= limit:
+                held += chunk[begin:]
+            else:
+                held.clear()
+    if not closed:
+        number += 1
+        yield number, BadJSON("not valid JSON (the file ends inside the array)")
+
+
+def _string_end(chunk: bytes, pos: int) -> tuple[int, bool, bool]:
+    """Where a JSON string that goes on at ``pos`` ends in ``chunk``: (the position
+    after its closing quote, or the chunk's end; still in the string; the chunk
+    ends in a backslash whose escaped byte is in the next one)."""
+    while (quote := chunk.find(b'"', pos)) >= 0:
+        start = quote
+        while start > pos and chunk[start - 1] == 0x5C:
+            start -= 1
+        if (quote - start) % 2 == 0:  # not escaped: backslashes, if any, escape each other
+            return quote + 1, False, False
+        pos = quote + 1
+    backslashes = len(chunk) - len(chunk.rstrip(b"\\"))
+    return len(chunk), True, min(backslashes, len(chunk) - pos) % 2 == 1
+
+
 def _too_big(size: int, most: int, suffix: str) -> str:
-    if suffix == ".json":
-        return (
-            f"file is {_amount(size)}, over the {_amount(most)} limit for a .json file "
-            "(read whole); write one record a line as .jsonl, which has no size limit"
-        )
-    what = "record" if suffix == ".jsonl" else "file"
+    what = "record" if suffix in RECORD_SUFFIXES else "file"
     return (
         f"{what} is {_amount(size)}, over the {_amount(most)} limit for one record "
         "(PARALLAX_IMPORT_MAX_RECORD_BYTES)"
