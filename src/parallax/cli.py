@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
@@ -49,11 +50,13 @@ from parallax.ingest.files import parse_date, read_paths
 from parallax.model import Document
 from parallax.settings import (
     ALLOW_ENV,
+    CLUSTER_ENV,
     DB_ENV,
     TOKEN_ENV,
     Settings,
     SettingsError,
     debug_from,
+    is_cluster_address,
 )
 from parallax.store import DatabaseError, Feed, Parked, Store
 from parallax.store.accounts import AccountError, Accounts, User
@@ -218,6 +221,40 @@ def _stage(label: str, total: int | None, unit: str = "") -> Iterator[Callable[[
 
 # --- import / export -----------------------------------------------------------
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        max=256,
+        metavar="N",
+        help="Run the models and the briefings on a local Dask cluster of N processes "
+        "(default: all in this process).",
+    ),
+]
+ClusterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        metavar="ADDRESS",
+        help="Run the models and the briefings on the Dask cluster whose scheduler is at "
+        f"ADDRESS, such as tcp://scheduler:8786 (also ${CLUSTER_ENV}).",
+    ),
+]
+
+
+def _spread(ctx: typer.Context, workers: int | None, cluster: str | None) -> None:
+    """Where this command's models run: ``--workers`` or ``--cluster``, which win over
+    ``$PARALLAX_CLUSTER``; given neither, the settings decide."""
+    if workers and cluster:
+        raise CLIError("give --workers or --cluster, not both")
+    if cluster is not None and not is_cluster_address(cluster):
+        raise CLIError(
+            f"--cluster {cluster!r} is not a Dask scheduler address such as tcp://scheduler:8786"
+        )
+    if workers or cluster:
+        ctx.obj["settings"] = replace(_settings(ctx), workers=workers or 0, cluster=cluster)
+
 
 @app.command("import")
 def import_(
@@ -245,8 +282,11 @@ def import_(
             help=f"Let the fetcher reach this non-public host or network (also ${ALLOW_ENV}).",
         ),
     ] = None,
+    workers: WorkersOption = None,
+    cluster: ClusterOption = None,
 ) -> None:
     """Import articles (files, folders, JSON Lines, or pages by URL) and update their stories."""
+    _spread(ctx, workers, cluster)
     when: datetime | None = None
     if published:
         try:
@@ -746,8 +786,11 @@ def run(
     ] = 60,
     allow: AllowOption = None,
     secure_cookies: SecureOption = False,
+    workers: WorkersOption = None,
+    cluster: ClusterOption = None,
 ) -> None:
     """Poll feeds on a schedule and serve the reader."""
+    _spread(ctx, workers, cluster)
     _check_port(host, port)  # before the poller starts
     _engine(ctx, allow).start_polling(every, _print_round)
     _serve(ctx, host, port, token, secure_cookies)

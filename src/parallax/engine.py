@@ -37,6 +37,7 @@ from parallax.settings import Settings
 from parallax.store import Assignment, Feed, Parked, Store, StoryRow, now
 
 if TYPE_CHECKING:
+    from parallax.distributed import Cluster
     from parallax.pipeline import Pipeline
     from parallax.poller import PollingLoop, PollReport
 
@@ -131,6 +132,7 @@ class Engine:
         self._settings = settings
         self._owns_store = owns_store
         self._pipeline: Pipeline | None = None
+        self._cluster: Cluster | None = None
         self._fetcher: Fetcher | None = None
         self._polling: PollingLoop | None = None
 
@@ -144,10 +146,14 @@ class Engine:
     # --- lifetime --------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop polling, close the fetcher, and close the database if this engine opened it."""
+        """Stop polling, close the fetcher and the Dask cluster (stopping the workers it
+        started), and close the database if this engine opened it."""
         if self._polling is not None:
             self._polling.stop()
             self._polling = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
         if self._fetcher is not None:
             self._fetcher.close()
             self._fetcher = None
@@ -163,12 +169,19 @@ class Engine:
         self.close()
 
     def pipeline(self) -> Pipeline:
-        """The pipeline, loading the models the first time (several seconds)."""
+        """The pipeline, loading the models the first time (several seconds): in this
+        process, or on the Dask workers that ``settings.workers`` starts or that
+        ``settings.cluster`` joins."""
         if self._pipeline is None:
+            from parallax.distributed import connect
             from parallax.pipeline import Pipeline
 
             s = self.settings
-            self._pipeline = Pipeline(self.store, llm=s.llm(), quiet_days=s.quiet_days)
+            if self._cluster is None:  # kept when the pipeline failed to start, and closed
+                self._cluster = connect(s.workers, s.cluster)
+            self._pipeline = Pipeline(
+                self.store, llm=s.llm(), quiet_days=s.quiet_days, cluster=self._cluster
+            )
         return self._pipeline
 
     def fetcher(self) -> Fetcher:
@@ -216,9 +229,7 @@ class Engine:
                 report = pipeline.run(documents, progress=advance, brief=False)
         stories = sorted(report.stories)
         with step("writing briefings", len(stories)) as advance:
-            for story_id in stories:
-                pipeline.refresh([story_id])
-                advance(1)
+            pipeline.refresh(stories, progress=advance)
         return report
 
     def read_pages(

@@ -5,6 +5,10 @@ assigned to stories one by one, in arrival order.  Each batch is written in
 one transaction; stories it touched are marked dirty in that same
 transaction and re-briefed afterwards, so a run killed at any point leaves
 stored data intact and the next run finishes the briefings.
+
+With a Dask cluster (``parallax.distributed``), extraction, the models and the
+briefings run on its workers, a few batches ahead; this process stays the one
+writer, and takes their results in input order, so the stories are the same.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from parallax.brief.summary import sentence_texts
 from parallax.cluster import Assignment, Item, StoryIndex, from_members, terms
 from parallax.cluster.terms import LEAD_CHARS
 from parallax.dedup import DuplicateIndex, fingerprint, signature_bytes
+from parallax.distributed import Cluster, Shipped, Worked, extract_and_enrich
 from parallax.enrich import KEY_LABELS, Enrichment, embed_later, enrich, entity_key, settle
 from parallax.export import briefing_json
 from parallax.extract import ExtractionError, extract
@@ -38,7 +43,7 @@ from parallax.extract.dates import EARLIEST_YEAR, LATEST_YEAR, aware, plausible
 from parallax.extract.kind import OPINION, article_kind
 from parallax.ingest import IngestError, unicode_text
 from parallax.memory import release_free_memory
-from parallax.model import Article, Document, Story
+from parallax.model import Article, Briefing, Document, Extracted, Story
 from parallax.report import Report
 from parallax.store import Store, StoredNLP, Writer, now
 from parallax.store.database import BRIEFING_ATTEMPTS
@@ -80,6 +85,28 @@ class _Pending:
     content_hash: str
     feed_id: int | None
     origin: str
+    shipped: Shipped | None = None
+    """Its enrichment, when a worker made it."""
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingJob:
+    """What a story's briefing is built from: its articles and their stored parses."""
+
+    story_id: str
+    articles: list[Article]
+    parses: list[bytes]
+
+
+def build(job: BriefingJob) -> Briefing | str:
+    """The briefing of ``job``'s story, or what building it raised (its repr).  It
+    runs where the models are: in this process, or on a worker."""
+    docs = [nlp.doc_from_bytes(parse) for parse in job.parses]
+    try:
+        return build_briefing(job.articles, docs)
+    except Exception as exc:
+        log.exception("briefing of story %s failed", job.story_id)
+        return repr(exc)
 
 
 def content_hash(text: str) -> str:
@@ -105,10 +132,13 @@ class Pipeline:
         batch_size: int = BATCH,
         llm: LLMSettings | None = None,
         quiet_days: float = HOT_DAYS,
+        cluster: Cluster | None = None,
     ) -> None:
         self.store = store
         self.batch_size = batch_size
         self.quiet_days = quiet_days
+        self.cluster = cluster
+        """Where the models run; None: in this process."""
         # A language model writes an extra, checked summary only when one is configured.
         self.llm = llm
         self.index = StoryIndex()
@@ -162,9 +192,8 @@ class Pipeline:
         brief: bool = True,
     ) -> Report:
         report = Report()
-        stream = iter(items)
-        while batch := list(islice(stream, self.batch_size)):
-            self._run_batch(batch, feed_id, report)
+        for batch, worked in self._worked(self._batches(items)):
+            self._run_batch(batch, feed_id, report, worked)
             if progress:
                 progress(len(batch))
         if brief:
@@ -172,24 +201,62 @@ class Pipeline:
         release_free_memory()
         return report
 
+    def _batches(
+        self, items: Iterable[Document | IngestError]
+    ) -> Iterator[list[Document | IngestError]]:
+        stream = iter(items)
+        while batch := list(islice(stream, self.batch_size)):
+            yield [_readable(item) if isinstance(item, Document) else item for item in batch]
+
+    def _worked(
+        self, batches: Iterator[list[Document | IngestError]]
+    ) -> Iterator[tuple[list[Document | IngestError], list[Worked | None] | None]]:
+        """Each batch with what the workers made of its documents (None without a cluster)."""
+        if self.cluster is None:
+            return ((batch, None) for batch in batches)
+        return self.cluster.ordered(
+            extract_and_enrich, ((batch, self._to_ship(batch)) for batch in batches)
+        )
+
+    def _to_ship(self, batch: list[Document | IngestError]) -> list[Document | None]:
+        """The documents a worker should read: not those already stored (an import
+        run again costs no model time), which the writer will count as duplicates."""
+        return [
+            item
+            if isinstance(item, Document)
+            and self.store.known_article(article_id_for(item), None, "") is None
+            else None
+            for item in batch
+        ]
+
     def _run_batch(
-        self, batch: list[Document | IngestError], feed_id: int | None, report: Report
+        self,
+        batch: list[Document | IngestError],
+        feed_id: int | None,
+        report: Report,
+        worked: list[Worked | None] | None = None,
     ) -> None:
-        pending = list(self._extract(batch, feed_id, report))
+        pending = list(self._extract(batch, feed_id, report, worked))
         if not pending:
             return
-        enriched = enrich([p.article for p in pending])
-        # The briefings will embed these articles' sentences.  The encoder
-        # thread does it now, while this thread places the batch and parses the
-        # next one: otherwise it idles through each parse (a poll's CPU time
-        # was only 1.4-1.7 times its wall time on 2 cores).
-        embed_later(
-            [
-                text
-                for item, enrichment in zip(pending, enriched, strict=True)
-                for text in sentence_texts(item.article.text, enrichment.doc)
-            ]
-        )
+        enriched: list[Enrichment | Shipped]
+        shipped = [p.shipped for p in pending if p.shipped is not None]
+        if len(shipped) == len(pending):  # a cluster's workers enriched them all
+            enriched = list(shipped)  # the briefings, on the workers, embed their sentences
+        else:
+            local = enrich([p.article for p in pending])
+            enriched = list(local)
+            # The briefings will embed these articles' sentences.  The encoder
+            # thread does it now, while this thread places the batch and parses the
+            # next one: otherwise it idles through each parse (a poll's CPU time
+            # was only 1.4-1.7 times its wall time on 2 cores).
+            embed_later(
+                [
+                    text
+                    for item, enrichment in zip(pending, local, strict=True)
+                    for text in sentence_texts(item.article.text, enrichment.doc)
+                ]
+            )
         work = list(zip(pending, enriched, strict=True))
         try:
             self._write_waiting(work, report)
@@ -211,7 +278,9 @@ class Pipeline:
         self.index.evict_quiet(timedelta(days=self.quiet_days))
         self.duplicates.forget_older(timedelta(days=DEDUP_DAYS))
 
-    def _write_waiting(self, work: list[tuple[_Pending, Enrichment]], report: Report) -> None:
+    def _write_waiting(
+        self, work: list[tuple[_Pending, Enrichment | Shipped]], report: Report
+    ) -> None:
         """``_write``, tried again when another writer was in the way: when it stored one
         of these articles first, or kept the database locked past its busy timeout.
         Neither is a fault of these records, which would otherwise be written one by one
@@ -226,7 +295,7 @@ class Pipeline:
                 if isinstance(exc, OperationalError):
                     time.sleep(attempt)
 
-    def _write(self, work: list[tuple[_Pending, Enrichment]], report: Report) -> None:
+    def _write(self, work: list[tuple[_Pending, Enrichment | Shipped]], report: Report) -> None:
         """Place and store articles in one transaction; the report counts them once it commits."""
         before = (
             set(report.stories),
@@ -279,17 +348,28 @@ class Pipeline:
         self._fail(report, IngestError(item.origin, message), item.feed_id)
 
     def _extract(
-        self, batch: list[Document | IngestError], feed_id: int | None, report: Report
+        self,
+        batch: list[Document | IngestError],
+        feed_id: int | None,
+        report: Report,
+        worked: list[Worked | None] | None,
     ) -> Iterator[_Pending]:
         seen: set[str] = set()
         outlets: dict[str, list[str | None]] = {}  # this batch's texts (content hash) -> outlets
-        for item in batch:
-            if isinstance(item, IngestError):
-                self._fail(report, item, feed_id)
+        for i, doc in enumerate(batch):
+            if isinstance(doc, IngestError):
+                self._fail(report, doc, feed_id)
                 continue
-            doc = _readable(item)
             try:
-                pending = self._prepare(doc, feed_id, report, seen, outlets)
+                pending = self._prepare(
+                    doc,
+                    feed_id,
+                    report,
+                    seen,
+                    outlets,
+                    worked is not None,
+                    worked[i] if worked is not None else None,
+                )
             except MemoryError:
                 raise
             except Exception as exc:
@@ -309,15 +389,22 @@ class Pipeline:
         report: Report,
         seen: set[str],
         outlets: dict[str, list[str | None]],
+        on_cluster: bool = False,
+        worked: Worked | None = None,
     ) -> _Pending | None:
-        """The article a document makes; None when it fails or is already stored."""
+        """The article a document makes; None when it fails or is already stored.
+        ``worked``: what a worker made of it (``on_cluster``)."""
         article_id = article_id_for(item)
         origin = item.origin or article_id
         if article_id in seen or self.store.known_article(article_id, None, "") is not None:
             report.duplicates += 1
             return None
+        if on_cluster and worked is None:
+            # Not sent, as stored when its batch left; only an article deleted since
+            # gets here, and it is read in this process.
+            worked = extract_and_enrich([item])[0]
         try:
-            extracted = extract(item)
+            extracted = _extracted(item, worked)
         except ExtractionError as exc:
             self._fail(report, IngestError(origin, str(exc)), feed_id)
             return None
@@ -353,6 +440,7 @@ class Pipeline:
             digest,
             feed_id,
             origin,
+            worked.enrichment if worked else None,
         )
 
     def _dated(
@@ -391,7 +479,9 @@ class Pipeline:
         stored = self.store.article(first) if first else None
         return stored is not None and _same_outlet(stored.source, source)
 
-    def _place(self, article: Article, enrichment: Enrichment) -> tuple[Assignment, bytes]:
+    def _place(
+        self, article: Article, enrichment: Enrichment | Shipped
+    ) -> tuple[Assignment, bytes]:
         """Dedup, then cluster: a syndicated copy follows its original into its story."""
         fp = fingerprint(article.text)
         match = self.duplicates.find(fp)
@@ -450,10 +540,17 @@ class Pipeline:
                 )
                 report.stories.add(story.id)
 
-    def _nlp_record(self, article_id: str, enrichment: Enrichment, sig: bytes) -> StoredNLP:
+    def _nlp_record(
+        self, article_id: str, enrichment: Enrichment | Shipped, sig: bytes
+    ) -> StoredNLP:
+        parse = (
+            enrichment.parse
+            if isinstance(enrichment, Shipped)
+            else nlp.doc_to_bytes(enrichment.doc)
+        )
         return StoredNLP(
             article_id=article_id,
-            doc=nlp.doc_to_bytes(enrichment.doc),
+            doc=parse,
             embedding=enrichment.embedding.astype(np.float32).tobytes(),
             minhash=sig,
             entities=[[text, label] for text, label in enrichment.entities],
@@ -466,12 +563,34 @@ class Pipeline:
 
     # --- briefings -----------------------------------------------------------
 
-    def refresh(self, story_ids: Iterable[str]) -> None:
-        """Rebuild the briefing of each story from its stored articles and parses."""
+    def refresh(
+        self, story_ids: Iterable[str], progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Rebuild the briefing of each story from its stored articles and parses:
+        built on the cluster's workers when there is one, a few stories at once,
+        and saved here in the order given.  ``progress`` is called as each is done."""
         settle()  # the sentence vectors the import asked for
+        jobs = self._briefing_jobs(story_ids, progress)
+        built: Iterator[tuple[tuple[BriefingJob, dict[str, StoredNLP]], Briefing | str]]
+        if self.cluster is None:
+            built = ((job, build(job[0])) for job in jobs)
+        else:
+            built = self.cluster.ordered(build, ((job, job[0]) for job in jobs))
+        for (job, stored), outcome in built:
+            self._save_briefing(job, stored, outcome)
+            if progress:
+                progress(1)
+
+    def _briefing_jobs(
+        self, story_ids: Iterable[str], progress: Callable[[int], None] | None
+    ) -> Iterator[tuple[BriefingJob, dict[str, StoredNLP]]]:
+        """Each story's job, with its articles' stored parses and vectors (the headline
+        is chosen with them); a story without articles is passed over."""
         for story_id in story_ids:
             articles = self.store.story_articles(story_id)
             if not articles:
+                if progress:
+                    progress(1)
                 continue
             for article in articles:
                 # Stored before dates were checked on import: year 1 broke every briefing.
@@ -480,28 +599,30 @@ class Pipeline:
             self._estimate_dates(articles)
             articles = briefing_articles(articles)
             stored = self.store.nlp([a.id for a in articles])
-            docs = [nlp.doc_from_bytes(stored[a.id].doc) for a in articles]
+            yield BriefingJob(story_id, articles, [stored[a.id].doc for a in articles]), stored
+
+    def _save_briefing(
+        self, job: BriefingJob, stored: dict[str, StoredNLP], outcome: Briefing | str
+    ) -> None:
+        story_id = job.story_id
+        if isinstance(outcome, str):
+            # One story's odd text must not cost the others their briefings:
+            # the error is recorded, the story stays marked for a rebuild
+            # (retried on the next run, until it is parked), and the loop goes on.
+            failures = self.store.briefing_failed(story_id)
+            parked = (
+                f"; parked after {failures} failures, tried again when a new report joins it"
+                if failures >= BRIEFING_ATTEMPTS
+                else ""
+            )
+            self.store.record_error(f"story {story_id}", f"briefing failed: {outcome}{parked}")
+            return
+        if self.llm is not None:
             try:
-                briefing = build_briefing(articles, docs)
-            except Exception as exc:
-                # One story's odd text must not cost the others their briefings:
-                # the error is recorded, the story stays marked for a rebuild
-                # (retried on the next run, until it is parked), and the loop goes on.
-                log.exception("briefing of story %s failed", story_id)
-                failures = self.store.briefing_failed(story_id)
-                parked = (
-                    f"; parked after {failures} failures, tried again when a new report joins it"
-                    if failures >= BRIEFING_ATTEMPTS
-                    else ""
-                )
-                self.store.record_error(f"story {story_id}", f"briefing failed: {exc!r}{parked}")
-                continue
-            if self.llm is not None:
-                try:
-                    briefing.abstract = abstract(briefing, [a.id for a in articles], self.llm)
-                except AbstractError as exc:  # the extractive summary stands
-                    self.store.record_error(self.llm.url, f"story {story_id}: {exc}")
-            self.store.save_briefing(story_id, _headline(articles, stored), briefing_json(briefing))
+                outcome.abstract = abstract(outcome, [a.id for a in job.articles], self.llm)
+            except AbstractError as exc:  # the extractive summary stands
+                self.store.record_error(self.llm.url, f"story {story_id}: {exc}")
+        self.store.save_briefing(story_id, _headline(job.articles, stored), briefing_json(outcome))
 
     def _estimate_dates(self, articles: list[Article]) -> None:
         """Undated articles take the median date of their dated siblings, flagged as estimated."""
@@ -517,6 +638,17 @@ class Pipeline:
                 article.published, article.published_estimated = middle, True
         if estimates:
             self.store.set_estimated_dates(estimates)
+
+
+def _extracted(item: Document, worked: Worked | None) -> Extracted:
+    """What a worker extracted from ``item`` (raising what extraction raised there),
+    else ``item`` extracted here."""
+    if worked is None:
+        return extract(item)
+    if worked.problem is not None:
+        raise worked.problem
+    assert worked.extracted is not None
+    return worked.extracted
 
 
 def _readable(doc: Document) -> Document:

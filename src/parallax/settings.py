@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ LLM_KEY_ENV = "PARALLAX_LLM_KEY"
 LLM_TIMEOUT_ENV = "PARALLAX_LLM_TIMEOUT"
 FETCH_PREFIX = "PARALLAX_FETCH_"
 RECORD_ENV = "PARALLAX_IMPORT_MAX_RECORD_BYTES"
+CLUSTER_ENV = "PARALLAX_CLUSTER"
 
 QUIET_DAYS = 3.0
 """The pipeline's default (``pipeline.HOT_DAYS``; a test holds them equal)."""
@@ -87,6 +89,20 @@ class Settings:
     max_record_bytes: int = MAX_RECORD_BYTES
     """``PARALLAX_IMPORT_MAX_RECORD_BYTES``: the largest record an import reads (a JSON
     Lines line, a page or a text file); a larger one is recorded as an error and skipped."""
+    cluster: str | None = None
+    """``PARALLAX_CLUSTER``: the address of a Dask scheduler (``tcp://host:8786``) whose
+    workers run the models and the briefings; None: they run in this process."""
+    workers: int = 0
+    """Local Dask worker processes to start for the models and the briefings (the
+    ``--workers`` option of ``import`` and ``run``); 0: none.  Not with ``cluster``."""
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise SettingsError(f"workers is {self.workers}; expected 0 or more")
+        if self.workers and self.cluster:
+            raise SettingsError(
+                "workers and cluster are both set; start local workers or join a cluster"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -129,6 +145,7 @@ class Settings:
             trusted_proxies=proxies,
             debug=debug_from(environ),
             max_record_bytes=_record_limit(get(RECORD_ENV)),
+            cluster=_cluster_address(get(CLUSTER_ENV)),
         )
 
     def fetching(self, allow: tuple[str, ...] = (), **given: Any) -> Settings:
@@ -167,6 +184,7 @@ def names() -> list[str]:
         LLM_KEY_ENV,
         LLM_TIMEOUT_ENV,
         RECORD_ENV,
+        CLUSTER_ENV,
         *fetch,
         *READ_WHERE_USED,
     ]
@@ -233,6 +251,20 @@ def _record_limit(raw: str) -> int:
     if value == 0:
         raise bad(RECORD_ENV, raw, "a whole number of bytes above 0")
     return value
+
+
+_ADDRESS = re.compile(r"(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
+
+
+def is_cluster_address(raw: str) -> bool:
+    """Whether ``raw`` is a Dask scheduler's address: tcp:// or tls://, a host and a port."""
+    return _ADDRESS.fullmatch(raw) is not None
+
+
+def _cluster_address(raw: str) -> str | None:
+    if raw and not is_cluster_address(raw):
+        raise bad(CLUSTER_ENV, raw, "a Dask scheduler address such as tcp://scheduler:8786")
+    return raw or None
 
 
 def _listed(raw: str) -> tuple[str, ...]:
