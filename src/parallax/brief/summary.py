@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from parallax.brief._text import DATELINE, figures, ordered_ids, quote_spans, roots
+from parallax.brief._text import DATELINE, figures, inside, ordered_ids, quote_spans, roots
+from parallax.brief.attribution import CUE_LEMMAS, subject
 from parallax.brief.timeline import resolve as resolve_date
 from parallax.extract.kind import OPINION, article_kind
 from parallax.model import Article, QuantityGroup, SummarySentence
@@ -78,7 +79,11 @@ MMR_LAMBDA = 0.6
 # same fact).
 SUPPORT_SIM = 0.7
 MIN_WORDS, MAX_WORDS = 8, 50
-# A sentence whose words are mostly inside quotation marks is someone's voice.
+# A sentence whose words are mostly inside quotation marks is someone's voice:
+# it may be stated only when it says whose, with a speech verb and its speaker
+# outside the quotation ("“…,” the minister said").  On allsides-dev's tuning
+# part, letting such attributed quotations in (and no others) moves ROUGE-1
+# from 43.0 to 43.6 (reporting part: 43.6 to 44.5).
 MAX_QUOTED_SHARE = 0.3
 # Evaluative words an outlet may use for one side; sentences with them are
 # avoided when a plainer one exists (general vocabulary, not story-specific).
@@ -177,6 +182,18 @@ def sentence_texts(text: str, doc: Any) -> list[str]:
     return [tidy for start, end, _ in _units(text, doc) if (tidy := _tidy(text[start:end]))]
 
 
+def _says_whose(tokens: Sequence[Any], quotes: Sequence[tuple[int, int]]) -> bool:
+    """Whether a sentence names who speaks its quotation: a speech verb outside
+    the quotation marks whose speaker is outside them too."""
+    for t in tokens:
+        if t.pos_ != "VERB" or t.lemma_.lower() not in CUE_LEMMAS or inside(quotes, t.idx):
+            continue
+        speaker = subject(t)
+        if speaker is not None and not inside(quotes, speaker.idx) and speaker.pos_ != "PRON":
+            return True
+    return False
+
+
 def _content_lemmas(tokens: Sequence[Any]) -> list[str]:
     return [
         t.lemma_.lower()
@@ -236,7 +253,7 @@ def summarise(
     root = roots(articles)
     order = [a.id for a in articles]
     by_id = {a.id: a for a in articles}
-    sents: list[tuple[str, str, int, float]] = []  # article, text, position, quoted share
+    sents: list[tuple[str, str, int, float]] = []  # article, text, position, unclaimed quote
     bags: list[list[str]] = []
     counts: list[frozenset[str]] = []
     days: list[date | None] = []
@@ -249,7 +266,11 @@ def summarise(
             if not text:
                 continue
             in_quotes = sum(min(e, end) - max(b, start) for b, e in quotes if b < end and e > start)
-            sents.append((art.id, text, pos, in_quotes / max(1, end - start)))
+            share = in_quotes / max(1, end - start)
+            whole = all(start <= b and e <= end for b, e in quotes if b < end and e > start)
+            if share > MAX_QUOTED_SHARE and whole and _says_whose(tokens, quotes):
+                share = 0.0
+            sents.append((art.id, text, pos, share))
             bags.append(_content_lemmas(tokens))
             counts.append(figures(tokens))
             days.append(latest_day(tokens, published))
