@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,9 +257,26 @@ class Briefing:
                 f"(1 to {BRIEFING_VERSION}); it was written by a newer one"
             )
         try:
-            return read(cls, data)
+            return read(cls, _cut_dates_state_their_precision(data))
         except Unreadable as exc:  # no field of a briefing is required: cannot happen
             raise ValueError(str(exc)) from exc
+
+
+def _cut_dates_state_their_precision(data: dict[str, Any]) -> dict[str, Any]:
+    """A timeline date stored cut to the year ("1978") or the month ("2019-03") is
+    at that precision whatever its "precision" says (early version-1 briefings
+    wrote such dates without one); the date alone would read as the first day."""
+    events = data.get("timeline")
+    if not isinstance(events, list):
+        return data
+    cut = {4: "year", 7: "month"}
+    fixed = [
+        {**e, "precision": cut[len(e["date"])]}
+        if isinstance(e, dict) and isinstance(e.get("date"), str) and len(e["date"]) in cut
+        else e
+        for e in events
+    ]
+    return {**data, "timeline": fixed}
 
 
 BRIEFING_VERSION = 1

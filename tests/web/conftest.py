@@ -232,7 +232,12 @@ SYRIA_BRIEFING: dict[str, Any] = {
         },
         # An outlet keyed by an article id, as the briefing stage writes for an
         # article without a source: the page names the outlet, not the id.
-        {"source": "guardian-1", "terms": ["militiamen", "0.75"], "article_ids": ["guardian-1"]},
+        {
+            "source": "guardian-1",
+            "terms": ["militiamen", "0.75"],
+            "weights": [1.4, 0.75],
+            "article_ids": ["guardian-1"],
+        },
     ],
     "unique_facts": [
         {

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from parallax.model import Article
+from parallax.model import Article, Briefing
 from parallax.web import briefing, view
 
 NOW = datetime(2024, 12, 12, 12, 0, tzinfo=UTC)
@@ -95,6 +95,11 @@ def test_article_href_quotes_everything() -> None:
     assert view.article_href("a/b?c#d") == "/articles/a%2Fb%3Fc%23d"
 
 
+def _build(stored: dict[str, Any], articles: list[Article]) -> briefing.BriefingView:
+    """The page's view of a briefing as stored (JSON), read as the page reads it."""
+    return briefing.build(Briefing.from_json(stored), articles)
+
+
 def _a(id: str, source: str | None, dup: str | None = None) -> Article:
     return Article(id=id, text="t", source=source, duplicate_of=dup)
 
@@ -102,17 +107,26 @@ def _a(id: str, source: str | None, dup: str | None = None) -> Article:
 def test_build_survives_garbage_briefing() -> None:
     garbage: dict[str, Any] = {
         "summary": "not a list",
-        "entities": [None, {"name": 3}, {"name": "X", "aliases": "nope", "article_ids": "a"}],
-        "quotes": [{"text": ""}, {"text": "hi", "article_ids": [None, 5, "a"], "variants": [1]}],
+        "entities": [
+            None,
+            {"name": 3},
+            {"name": "X", "type": "PERSON", "aliases": "nope", "article_ids": "a"},
+            {"name": "Y", "type": "GPE", "aliases": [], "article_ids": ["a"]},
+        ],
+        "quotes": [
+            {"text": ""},
+            {"speaker": None, "text": "hi", "article_ids": [None, 5, "a"], "variants": [1]},
+        ],
         "quantities": [{"mentions": "x"}, {"label": 1, "conflict": "yes", "mentions": [{}]}],
         "timeline": [{"date": 20241211, "text": "t"}],
         "framing": [{"referent": "r", "terms": [{"term": "w", "article_ids": ["zz"]}]}],
     }
-    b = briefing.build(garbage, [_a("a", "A")])
+    b = _build(garbage, [_a("a", "A")])
     assert b.built and b.summary == [] and b.conflicts == []
-    assert [e.name for e in b.entities] == ["X"]
-    assert b.speakers[0].quotes[0].cites[0].article_id == "a"
-    assert b.timeline[0].day is None
+    # An item without what it needs is left out; the rest of the briefing shows.
+    assert [e.name for e in b.entities] == ["Y"]
+    assert b.speakers[0].quotes[0].cites[0].article_id == "a"  # junk ids left out
+    assert b.timeline == []  # no date to place it at
     # Citing an article outside the story still links, labelled as such.
     assert b.framing[0].by_outlet[0].outlet.name == "article not in this story"
 
@@ -231,11 +245,11 @@ def test_if_none_match(header: str, matched: bool) -> None:
 
 def test_a_briefing_that_read_part_of_its_story_says_how_much() -> None:
     story = [_a("a", "A"), _a("b", "B"), _a("c", "C")]
-    assert briefing.build({"drawn_from": ["a", "c", "gone"]}, story).read == (2, 3)
-    assert briefing.build({"drawn_from": ["a", "b", "c"]}, story).read is None
+    assert _build({"drawn_from": ["a", "c", "gone"]}, story).read == (2, 3)
+    assert _build({"drawn_from": ["a", "b", "c"]}, story).read is None
     # Briefings written before the field existed read every article.
-    assert briefing.build({"summary": []}, story).read is None
-    assert briefing.build({"drawn_from": "a"}, story).read is None
+    assert _build({"summary": []}, story).read is None
+    assert _build({"drawn_from": "a"}, story).read is None
 
 
 def test_palette_never_gives_two_outlets_one_colour() -> None:
@@ -262,7 +276,7 @@ def _clashing_names() -> tuple[str, str]:
 def test_story_view_gives_each_outlet_its_own_badge() -> None:
     first, second = _clashing_names()
     story = [_a("a", first), _a("b", second), _a("c", second)]
-    b = briefing.build({}, story)
+    b = _build({}, story)
     badges = [o.badge for o in b.outlets]
     assert badges[0] == view.badge_class(first)  # its usual colour where it can
     assert badges[1] != badges[0]
@@ -307,7 +321,7 @@ def test_timeline_shows_a_range_and_a_year_as_the_sources_give_them() -> None:
             {"date": "2019-03", "text": "A letter was sent", "article_ids": ["a"]},
         ]
     }
-    events = briefing.build(data, [_a("a", "A")]).timeline
+    events = _build(data, [_a("a", "A")]).timeline
     assert [(e.label, e.stamp) for e in events] == [
         ("1978", "1978"),
         ("Mar 2019", "2019-03"),
@@ -332,11 +346,13 @@ def test_key_quotes_one_per_named_speaker_ranked_by_outlets_and_centrality() -> 
         {"speaker": "Cy Doe", "text": "central speaker", "article_ids": ["a"]},
     ] + [{"speaker": f"P{i}", "text": f"q{i}", "article_ids": ["a"]} for i in range(10)]
     entities = [
-        {"name": "Ann Lee", "aliases": ["Lee"], "article_ids": ["a"]},
-        {"name": "Bo Ray", "article_ids": ["a"]},
-        {"name": "Cy Doe", "article_ids": ["a", "b", "c"]},
-    ] + [{"name": f"P{i}", "article_ids": ["a"]} for i in range(10)]
-    b = briefing.build({"quotes": quotes, "entities": entities}, story)
+        {"name": "Ann Lee", "type": "PERSON", "aliases": ["Lee"], "article_ids": ["a"]},
+        {"name": "Bo Ray", "type": "PERSON", "aliases": [], "article_ids": ["a"]},
+        {"name": "Cy Doe", "type": "PERSON", "aliases": [], "article_ids": ["a", "b", "c"]},
+    ] + [
+        {"name": f"P{i}", "type": "PERSON", "aliases": [], "article_ids": ["a"]} for i in range(10)
+    ]
+    b = _build({"quotes": quotes, "entities": entities}, story)
     chosen = [(k.speaker, k.quote.text) for k in b.key_quotes]
     assert len(chosen) == briefing.KEY_QUOTES
     # Bo Ray: 3 outlets carried + 1 names him; Cy Doe: 1 + 3; Ann Lee: 2 + 1.
@@ -358,7 +374,7 @@ def test_key_events_prefer_the_storys_days_then_outlets_and_keep_date_order() ->
         for d, ids in [(13, ["a", "b"]), (14, ["a"]), (15, ["b"]), (9, ["a"]), (1, ["a", "b"])]
     ]
     events += [{"date": "2026-10-15", "text": f"more {i}", "article_ids": ["b"]} for i in range(5)]
-    b = briefing.build({"timeline": events}, story)
+    b = _build({"timeline": events}, story)
     texts = [e.text for e in b.key_events]
     assert len(texts) == briefing.KEY_EVENTS
     assert "built" not in texts and "day 1" not in texts  # background, before the news
@@ -386,7 +402,7 @@ def test_distinctive_words_and_single_outlet_facts_name_outlets_not_ids() -> Non
             {"text": "No source at all.", "article_ids": []},
         ],
     }
-    b = briefing.build(data, story)
+    b = _build(data, story)
     assert [(w.outlet.name, w.terms) for w in b.words] == [
         ("ledger.example", ["flood"]),
         ("Herald", ["breach"]),
@@ -398,7 +414,7 @@ def test_distinctive_words_and_single_outlet_facts_name_outlets_not_ids() -> Non
 
 def test_the_first_screen_shows_at_most_five_summary_sentences_and_keeps_the_rest() -> None:
     data = {"summary": [{"text": f"Sentence {i}.", "article_ids": ["a"]} for i in range(7)]}
-    b = briefing.build(data, [_a("a", "A")])
+    b = _build(data, [_a("a", "A")])
     assert [s.text for s in b.summary] == [f"Sentence {i}." for i in range(5)]
     assert [s.text for s in b.summary_more] == ["Sentence 5.", "Sentence 6."]
 
@@ -419,7 +435,7 @@ def test_a_label_grouped_by_its_head_shows_its_other_wordings() -> None:
             }
         ]
     }
-    frame = briefing.build(data, [_a("a", "A"), _a("b", "B"), _a("c", "C")]).framing[0]
+    frame = _build(data, [_a("a", "A"), _a("b", "B"), _a("c", "C")]).framing[0]
     assert [(r.outlet.name, r.terms) for r in frame.by_outlet] == [
         ("A", ["dictator"]),
         ("B", ["dictator"]),

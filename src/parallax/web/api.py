@@ -366,8 +366,8 @@ def router(engine: Engine) -> APIRouter:
             stories=story_items(store, found.stories),
             timeline=[
                 EntityEvent(
-                    date=e.get("date") if isinstance(e.get("date"), str) else None,
-                    text=str(e.get("text")),
+                    date=export.iso_at(e.date, e.precision),
+                    text=e.text,
                     story_id=row.id,
                 )
                 for row, e in found.events

@@ -44,7 +44,7 @@ def router(store: Reading, accounts: Accounts) -> APIRouter:
         base = _base(request)
         page = base + view.story_href(row.id)
         feed = _feed(request, f"{row.title} — Parallax", page, f"urn:parallax:story:{row.id}")
-        briefing = interests.summary_text(row.briefing)
+        briefing = _summary(row)
         articles = store.story_articles(row.id)
         outlets = list(dict.fromkeys(view.outlet_name(a.source, a.url) for a in articles))
         # One entry for the briefing, re-dated whenever the story changes, and
@@ -160,7 +160,7 @@ def _clean(text: str) -> str:
 
 def _add_stories(feed: Any, base: str, rows: list[StoryRow]) -> None:
     for row in rows:
-        summary = interests.summary_text(row.briefing)
+        summary = _summary(row)
         _entry(
             feed,
             title=row.title,
@@ -173,6 +173,12 @@ def _add_stories(feed: Any, base: str, rows: list[StoryRow]) -> None:
             pubdate=row.created,
             updateddate=row.updated,
         )
+
+
+def _summary(row: StoryRow) -> str:
+    """The briefing's summary as one paragraph; empty before it is written."""
+    typed = row.typed_briefing()
+    return " ".join(s.text for s in typed.summary) if typed else ""
 
 
 def _response(feed: Any) -> Response:

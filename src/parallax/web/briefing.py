@@ -2,9 +2,10 @@
 grouped by speaker, syndicated copies folded under their originals, and the
 few items the page leads with (key quotes, key events).
 
-Briefings are stored JSON written by another stage (and possibly by an older
-version of it), so every reader here is defensive: a missing key, a wrong type
-or an unknown article id degrades to "nothing to show", never to an error page.
+The page reads a briefing as typed records (``Briefing.from_json``, which
+reads every stored version and leaves out an item it cannot read), so a bad
+item costs that item and an unknown article id shows as "not in this story",
+never an error page.
 """
 
 from __future__ import annotations
@@ -14,9 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from parallax.export import independent_sources
+from parallax.export import independent_sources, iso_at
 from parallax.extract.kind import OPINION, article_kind
-from parallax.model import Article
+from parallax.model import (
+    Article,
+    Briefing,
+    Entity,
+    SummarySentence,
+    TimelineEvent,
+)
 from parallax.web.view import (
     Palette,
     article_href,
@@ -26,7 +33,6 @@ from parallax.web.view import (
     first_sentence,
     initials,
     outlet_name,
-    parse_partial_day,
 )
 
 SUMMARY_LEAD = 5
@@ -337,35 +343,23 @@ class BriefingView:
         return sum(len(o.facts) for o in self.facts)
 
 
-def _items(briefing: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    value = briefing.get(key)
-    if not isinstance(value, list):
-        return []
-    return [v for v in value if isinstance(v, Mapping)]
+def _text(value: str | None) -> str:
+    return value.strip() if value else ""
 
 
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> BriefingView:
+def build(briefing: Briefing | None, articles: list[Article]) -> BriefingView:
+    """The page's view of ``briefing`` (None: not written yet) over the story's articles."""
     names: dict[str, None] = {}
     for article in articles:
         names.setdefault(outlet_name(article.source, article.url), None)
     # Colours go to the story's own outlets first, in story order, so the
     # header's list of outlets is the key to every badge below it.
     cites = Citations(articles, Palette(names))
-    data: Mapping[str, Any] = briefing if isinstance(briefing, Mapping) else {}
+    data = briefing if briefing is not None else Briefing()
     groups = _figure_groups(data, cites)
     entries = fold_copies(articles, cites)
     by_id = {a.id: a for a in articles}
-    summary = _summary(data, cites, by_id)
+    summary = _summary(data.summary, cites, by_id)
     speakers = _speakers(data, cites)
     entities = _entities(data, cites)
     timeline = _timeline(data, cites)
@@ -373,12 +367,12 @@ def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> Briefi
         built=briefing is not None,
         summary=summary[:SUMMARY_LEAD],
         summary_more=summary[SUMMARY_LEAD:],
-        abstract=_summary(data, cites, by_id, key="abstract"),
+        abstract=_summary(data.abstract, cites, by_id),
         conflicts=[g for g in groups if g.conflict],
         updates=[g for g in groups if g.update and not g.conflict],
         figures=[g for g in groups if not g.conflict and not g.update],
         speakers=speakers,
-        key_quotes=key_quotes(speakers, _items(data, "entities"), cites),
+        key_quotes=key_quotes(speakers, data.entities, cites),
         entities=entities,
         timeline=timeline,
         key_events=key_events(timeline, articles),
@@ -393,23 +387,22 @@ def build(briefing: Mapping[str, Any] | None, articles: list[Article]) -> Briefi
     )
 
 
-def _read(data: Mapping[str, Any], articles: list[Article]) -> tuple[int, int] | None:
-    drawn = data.get("drawn_from")
-    if not isinstance(drawn, list):  # briefings written before the field read everything
+def _read(data: Briefing, articles: list[Article]) -> tuple[int, int] | None:
+    if not data.drawn_from:  # briefings written before the field read everything
         return None
-    read = len({a.id for a in articles} & {i for i in drawn if isinstance(i, str)})
+    read = len({a.id for a in articles} & set(data.drawn_from))
     return (read, len(articles)) if read < len(articles) else None
 
 
 def _summary(
-    data: Mapping[str, Any], cites: Citations, by_id: Mapping[str, Article], key: str = "summary"
+    sentences: list[SummarySentence], cites: Citations, by_id: Mapping[str, Article]
 ) -> list[SummaryLine]:
     lines = []
-    for item in _items(data, key):
-        text = _text(item.get("text"))
+    for item in sentences:
+        text = _text(item.text)
         if not text:
             continue
-        found = cites.many(item.get("article_ids"))
+        found = cites.many(item.article_ids)
         supports = []
         for cite in found:
             article = by_id.get(cite.article_id)
@@ -422,59 +415,50 @@ def _summary(
     return lines
 
 
-def _figure_groups(data: Mapping[str, Any], cites: Citations) -> list[FigureGroup]:
+def _figure_groups(data: Briefing, cites: Citations) -> list[FigureGroup]:
     groups = []
-    for group in _items(data, "quantities"):
-        mentions = group.get("mentions")
+    for group in data.quantities:
         figures = []
-        for m in mentions if isinstance(mentions, list) else []:
-            if not isinstance(m, Mapping) or not _text(m.get("text")):
+        for m in group.mentions:
+            if not _text(m.text):
                 continue
-            cite = cites.get(m.get("article_id"))
+            cite = cites.get(m.article_id)
             figures.append(
                 Figure(
-                    text=_text(m.get("text")),
+                    text=_text(m.text),
                     cite=cite,
                     outlet=cites.outlet(cite.outlet) if cite and cite.known else None,
-                    attribution=_text(m.get("attribution")) or None,
-                    low=_number(m.get("low")),
-                    high=_number(m.get("high")),
-                    update=m.get("update") is True,
+                    attribution=_text(m.attribution) or None,
+                    low=m.low,
+                    high=m.high,
+                    update=m.update,
                 )
             )
         if figures:
             groups.append(
                 FigureGroup(
-                    label=_text(group.get("label")) or "Figures",
-                    conflict=group.get("conflict") is True,
-                    update=group.get("update") is True,
+                    label=_text(group.label) or "Figures",
+                    conflict=group.conflict,
+                    update=group.update,
                     figures=figures,
                 )
             )
     return groups
 
 
-def _speakers(data: Mapping[str, Any], cites: Citations) -> list[Speaker]:
+def _speakers(data: Briefing, cites: Citations) -> list[Speaker]:
     speakers: dict[str | None, Speaker] = {}
-    for quote in _items(data, "quotes"):
-        text = _text(quote.get("text"))
+    for quote in data.quotes:
+        text = _text(quote.text)
         if not text:
             continue
-        name = _text(quote.get("speaker")) or None
-        variants = quote.get("variants")
+        name = _text(quote.speaker) or None
         view = QuoteView(
             text=text,
-            direct=quote.get("direct") is not False,
-            cites=cites.many(quote.get("article_ids")),
-            outlets=cites.outlets(quote.get("article_ids")),
-            variants=[
-                v
-                for v in (
-                    _text(x.get("text")) if isinstance(x, Mapping) else _text(x)
-                    for x in (variants if isinstance(variants, list) else [])
-                )
-                if v and v != text
-            ],
+            direct=quote.direct,
+            cites=cites.many(quote.article_ids),
+            outlets=cites.outlets(quote.article_ids),
+            variants=[v for v in map(_text, quote.variants) if v and v != text],
         )
         speakers.setdefault(name, Speaker(name)).quotes.append(view)
     # Named speakers first, in briefing order; unattributed quotes last.
@@ -482,7 +466,7 @@ def _speakers(data: Mapping[str, Any], cites: Citations) -> list[Speaker]:
 
 
 def key_quotes(
-    speakers: list[Speaker], entities: list[Mapping[str, Any]], cites: Citations
+    speakers: list[Speaker], entities: list[Entity], cites: Citations
 ) -> list[KeyQuote]:
     """At most KEY_QUOTES quotes, one per speaker, for the page's highlights.
 
@@ -494,9 +478,8 @@ def key_quotes(
     """
     named: dict[str, int] = {}
     for entity in entities:
-        ids = entity.get("article_ids")
-        reach = len(cites.outlets(ids))
-        for alias in [entity.get("name"), *(_list(entity.get("aliases")))]:
+        reach = len(cites.outlets(entity.article_ids))
+        for alias in [entity.name, *entity.aliases]:
             if _text(alias):
                 key = _text(alias).casefold()
                 named[key] = max(named.get(key, 0), reach)
@@ -517,28 +500,20 @@ def key_quotes(
     return [r[3] for r in ranked[:KEY_QUOTES]]
 
 
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _entities(data: Mapping[str, Any], cites: Citations) -> list[EntityView]:
+def _entities(data: Briefing, cites: Citations) -> list[EntityView]:
     views = []
-    for entity in _items(data, "entities"):
-        name = _text(entity.get("name"))
+    for entity in data.entities:
+        name = _text(entity.name)
         if not name:
             continue
-        aliases = [
-            a
-            for a in dict.fromkeys(_text(x) for x in _list(entity.get("aliases")))
-            if a and a != name
-        ]
-        kind = _text(entity.get("type")).upper()
+        aliases = [a for a in dict.fromkeys(map(_text, entity.aliases)) if a and a != name]
+        kind = _text(entity.type).upper()
         views.append(
             EntityView(
                 name=name,
                 kind=ENTITY_TYPES.get(kind, kind.capitalize() or "Other"),
                 aliases=aliases,
-                cites=cites.many(entity.get("article_ids")),
+                cites=cites.many(entity.article_ids),
             )
         )
     return views
@@ -557,29 +532,19 @@ class When:
     """The first day as a machine-readable date at that precision ("1978", "2019-03")."""
 
 
-def when(event: Mapping[str, Any]) -> When:
-    """The date of a stored timeline event: its first day, the last day of a
-    stated range ("last week"), and the precision its sources give."""
-    raw = _text(event.get("date"))
-    found = parse_partial_day(raw)
-    end = parse_partial_day(event.get("end"))
-    # A stored "1978" is a year whatever precision it claims.
-    stated = _text(event.get("precision")) or "day"
-    precision = found[1] if found and found[1] != "day" else stated
-    day = found[0] if found else None
-    last = end[0] if end and day and end[0] > day else None
-    if day is None:
-        return When(None, None, precision, raw or "Undated", "")
-    stamp = {"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}"}.get(
-        precision, day.isoformat()
-    )
+def when(event: TimelineEvent) -> When:
+    """The date of a timeline event: its first day, the last day of a stated
+    range ("last week"), and the precision its sources give."""
+    day, precision = event.date, event.precision
+    last = event.end if event.end is not None and event.end > day else None
+    stamp = iso_at(day, precision)
     return When(day, last, precision, date_label(day, last, precision), stamp)
 
 
-def _timeline(data: Mapping[str, Any], cites: Citations) -> list[Event]:
+def _timeline(data: Briefing, cites: Citations) -> list[Event]:
     events = []
-    for e in _items(data, "timeline"):
-        text = _text(e.get("text"))
+    for e in data.timeline:
+        text = _text(e.text)
         if not text:
             continue
         dated = when(e)
@@ -588,17 +553,17 @@ def _timeline(data: Mapping[str, Any], cites: Citations) -> list[Event]:
                 day=dated.day,
                 end=dated.end,
                 label=dated.label,
-                raw_date=_text(e.get("date")),
+                raw_date=dated.stamp,
                 precision=dated.precision,
                 stamp=dated.stamp,
                 text=text,
-                estimated=e.get("estimated") is True,
-                cites=cites.many(e.get("article_ids")),
+                estimated=e.estimated,
+                cites=cites.many(e.article_ids),
             )
         )
-    # Dates are ISO 8601 at the precision the sources give ("2011", "2024-11",
-    # "2024-11-26"), which sorts as text; undated events stay after the dated ones.
-    return sorted(events, key=lambda e: (not e.raw_date[:4].isdigit(), e.raw_date))
+    # Stamps are ISO 8601 at the precision the sources give ("2011", "2024-11",
+    # "2024-11-26"), which sorts as text.
+    return sorted(events, key=lambda e: e.stamp)
 
 
 def key_events(timeline: list[Event], articles: list[Article]) -> list[Event]:
@@ -623,20 +588,20 @@ def key_events(timeline: list[Event], articles: list[Article]) -> list[Event]:
     return [event for _, event in sorted(chosen)]
 
 
-def _framing(data: Mapping[str, Any], cites: Citations) -> list[FramingView]:
+def _framing(data: Briefing, cites: Citations) -> list[FramingView]:
     views = []
-    for frame in _items(data, "framing"):
-        referent = _text(frame.get("referent"))
+    for frame in data.framing:
+        referent = _text(frame.referent)
         by_outlet: dict[str, OutletTerms] = {}
         variants: dict[str, list[str]] = {}
-        for term in _list(frame.get("terms")):
-            word = _text(term.get("term")) if isinstance(term, Mapping) else ""
+        for term in frame.terms:
+            word = _text(term.term)
             if not word:
                 continue
-            others = [v for v in dict.fromkeys(map(_text, _list(term.get("variants")))) if v]
+            others = [v for v in dict.fromkeys(map(_text, term.variants)) if v]
             if others := [v for v in others if v != word]:
                 variants[word] = others
-            for cite in cites.many(term.get("article_ids")):
+            for cite in cites.many(term.article_ids):
                 row = by_outlet.setdefault(
                     cite.outlet, OutletTerms(cites.outlet(cite.outlet), [], [])
                 )
@@ -649,17 +614,17 @@ def _framing(data: Mapping[str, Any], cites: Citations) -> list[FramingView]:
     return views
 
 
-def _words(data: Mapping[str, Any], cites: Citations) -> list[OutletTerms]:
+def _words(data: Briefing, cites: Citations) -> list[OutletTerms]:
     """Each outlet's distinctive words, named by the outlet of the articles they
     come from (never by a stored label, which may be an article id), and only
     real words: the scores stored beside them are for ranking, not reading."""
     rows: dict[str, OutletTerms] = {}
-    for item in _items(data, "distinctive_terms"):
-        found = [c for c in cites.many(item.get("article_ids")) if c.known]
-        name = found[0].outlet if found else _text(item.get("source"))
-        if not name or (item.get("article_ids") and not found):
+    for item in data.distinctive_terms:
+        found = [c for c in cites.many(item.article_ids) if c.known]
+        name = found[0].outlet if found else _text(item.source)
+        if not name or (item.article_ids and not found):
             continue
-        terms = [t for t in (_text(x) for x in _list(item.get("terms"))) if _is_word(t)]
+        terms = [t for t in map(_text, item.terms) if _is_word(t)]
         if terms:
             row = rows.setdefault(name, OutletTerms(cites.outlet(name), [], []))
             row.terms.extend(t for t in terms if t not in row.terms)
@@ -671,12 +636,12 @@ def _is_word(term: str) -> bool:
     return any(ch.isalpha() for ch in term)
 
 
-def _facts(data: Mapping[str, Any], cites: Citations) -> list[OutletFacts]:
+def _facts(data: Briefing, cites: Citations) -> list[OutletFacts]:
     """Sentences only one outlet reports, grouped under that outlet."""
     rows: dict[str, OutletFacts] = {}
-    for item in _items(data, "unique_facts"):
-        text = _text(item.get("text"))
-        found = [c for c in cites.many(item.get("article_ids")) if c.known]
+    for item in data.unique_facts:
+        text = _text(item.text)
+        found = [c for c in cites.many(item.article_ids) if c.known]
         if not text or not found:
             continue  # a fact must say where it comes from
         name = found[0].outlet

@@ -165,7 +165,7 @@ def router(
         row = store.story(story_id)
         if row is None:
             return None
-        view = briefing.build(row.briefing, store.story_articles(row.id))
+        view = briefing.build(row.typed_briefing(), store.story_articles(row.id))
         thread = queries.thread_events(store, row)
         body = Markup(templates.render("story_body.html", b=view, thread=thread))
         return Briefed(row, view, queries.story_topics(store, [row.id])[row.id], body)
@@ -272,7 +272,7 @@ def router(
             entity=found,
             kinds=[briefing.ENTITY_TYPES.get(k.upper(), k.capitalize()) for k in found.kinds],
             cards=cards(store, found.stories[: PAGE_SIZE * 2]),
-            events=[(row, briefing.when(e), e.get("text")) for row, e in found.events],
+            events=[(row, briefing.when(e), e.text) for row, e in found.events],
         )
 
     @pages.get("/outlets")

@@ -25,7 +25,8 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any, Generic, TypeVar
 
-from parallax.export import independent_sources
+from parallax.export import independent_sources, iso_at
+from parallax.model import Briefing, TimelineEvent
 from parallax.store import StoryKey, StoryQuery, StoryRow
 from parallax.store.protocols import Reading
 from parallax.web import ranking
@@ -499,7 +500,7 @@ class EntityFound:
     kinds: list[str]
     aliases: list[str]
     stories: list[StoryRow]
-    events: list[tuple[StoryRow, Mapping[str, Any]]]
+    events: list[tuple[StoryRow, TimelineEvent]]
     """Timeline events, from those stories, that name the entity."""
 
 
@@ -523,7 +524,7 @@ def entity(store: Reading, name: str, scan: int = 1000, limit: int = 100) -> Ent
     aliases: dict[str, None] = {}
     canonical: dict[str, int] = {}
     found: list[StoryRow] = []
-    events: list[tuple[StoryRow, Mapping[str, Any]]] = []
+    events: list[tuple[StoryRow, TimelineEvent]] = []
     for row in rows:
         matched = [e for e in _briefing_list(row.briefing, "entities") if _names(e) & {key}]
         if not matched:
@@ -540,16 +541,20 @@ def entity(store: Reading, name: str, scan: int = 1000, limit: int = 100) -> Ent
                 if isinstance(alias, str) and alias.strip():
                     aliases.setdefault(alias.strip(), None)
             forms |= _names(e)
-        for event in _briefing_list(row.briefing, "timeline"):
-            text = event.get("text")
-            if isinstance(text, str) and _mentions(text, forms):
-                events.append((row, event))
+        named = [
+            event
+            for event in _briefing_list(row.briefing, "timeline")
+            if isinstance(event.get("text"), str) and _mentions(event["text"], forms)
+        ]
+        # Only the events that name it are read as typed records: the page lists
+        # them, while reading every candidate's whole briefing would cost the scan.
+        events.extend((row, e) for e in Briefing.from_json({"timeline": named}).timeline)
         if len(found) >= limit:
             break
     if not found:
         return None
     shown = max(canonical.items(), key=lambda kv: kv[1])[0] if canonical else name
-    events.sort(key=lambda pair: str(pair[1].get("date") or ""), reverse=True)
+    events.sort(key=lambda pair: iso_at(pair[1].date, pair[1].precision), reverse=True)
     return EntityFound(
         name=shown,
         kinds=list(kinds),

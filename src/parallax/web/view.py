@@ -271,33 +271,6 @@ def iso(moment: datetime | None) -> str:
     return moment.isoformat()
 
 
-def parse_day(value: object) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
-
-
-def parse_partial_day(value: object) -> tuple[date, str] | None:
-    """A date stored at the precision its source gave ("1978", "2019-03",
-    "2026-10-14"), as its first day and that precision."""
-    day = parse_day(value)
-    if day is not None:
-        return day, "day"
-    found = _PARTIAL_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
-    if found is None:
-        return None
-    try:
-        return date(int(found[1]), int(found[2] or 1), 1), "month" if found[2] else "year"
-    except ValueError:
-        return None
-
-
 def highlight(text: str, query: str, width: int = 220) -> list[tuple[str, bool]]:
     """A window of ``text`` around the first query word, as (segment, is_match) pairs.
 
