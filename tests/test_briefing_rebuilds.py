@@ -22,9 +22,9 @@ def test_a_story_is_briefed_once_a_run_and_a_quiet_one_not_at_all(tmp_path: Path
     briefed: Counter[str] = Counter()
     save = store.save_briefing
 
-    def counted(story_id: str, *args: Any) -> None:
+    def counted(story_id: str, *args: Any) -> bool:
         briefed[story_id] += 1
-        save(story_id, *args)
+        return save(story_id, *args)
 
     store.save_briefing = counted  # type: ignore[method-assign]
     # The five seed reports of one event arrive in three batches of one run.

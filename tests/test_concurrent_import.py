@@ -75,6 +75,33 @@ def test_writers_take_turns_so_a_story_counts_every_article(any_db: str) -> None
         store.close()
 
 
+def test_a_briefing_read_before_another_importer_added_a_report_is_not_saved(
+    any_db: str,
+) -> None:
+    """It was saved: it overwrote the briefing the other importer wrote with the new
+    report, and marked the story fresh without it, for good."""
+    store = Store.open(any_db)
+    try:
+        with store.writer() as w:
+            w.add_article(Article(id="a1", text="one", source="A", story_id="s1"), "h1")
+            w.save_story(Story(id="s1", title="S"), b"", [], None, None)
+        read = [a.id for a in store.story_articles("s1")]  # this importer starts a briefing
+        with store.writer() as w:  # another importer adds a report and briefs the story
+            w.add_article(Article(id="b1", text="two", source="B", story_id="s1"), "h2")
+            w.save_story(Story(id="s1", title="S"), b"", [], None, None)
+        assert store.save_briefing("s1", "S", {"drawn_from": ["a1", "b1"]}, ["a1", "b1"])
+        assert not store.save_briefing("s1", "S", {"drawn_from": read}, read)
+        [row] = store.stories()
+        assert row.briefing == {"drawn_from": ["a1", "b1"]}
+        with store.writer() as w:  # a third report: the story waits for its briefing
+            w.add_article(Article(id="c1", text="three", source="C", story_id="s1"), "h3")
+            w.save_story(Story(id="s1", title="S"), b"", [], None, None)
+        assert not store.save_briefing("s1", "S", {"drawn_from": read}, read)
+        assert store.dirty_stories() == ["s1"]
+    finally:
+        store.close()
+
+
 def _serve(db: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """``parallax serve`` with two worker processes on a free port, once it answers."""
     import socket

@@ -571,27 +571,29 @@ class Pipeline:
         and saved here in the order given.  ``progress`` is called as each is done."""
         settle()  # the sentence vectors the import asked for
         jobs = self._briefing_jobs(story_ids, progress)
-        built: Iterator[tuple[tuple[BriefingJob, dict[str, StoredNLP]], Briefing | str]]
+        built: Iterator[tuple[tuple[BriefingJob, dict[str, StoredNLP], list[str]], Briefing | str]]
         if self.cluster is None:
             built = ((job, build(job[0])) for job in jobs)
         else:
             built = self.cluster.ordered(build, ((job, job[0]) for job in jobs))
-        for (job, stored), outcome in built:
-            self._save_briefing(job, stored, outcome)
+        for (job, stored, built_from), outcome in built:
+            self._save_briefing(job, stored, built_from, outcome)
             if progress:
                 progress(1)
 
     def _briefing_jobs(
         self, story_ids: Iterable[str], progress: Callable[[int], None] | None
-    ) -> Iterator[tuple[BriefingJob, dict[str, StoredNLP]]]:
+    ) -> Iterator[tuple[BriefingJob, dict[str, StoredNLP], list[str]]]:
         """Each story's job, with its articles' stored parses and vectors (the headline
-        is chosen with them); a story without articles is passed over."""
+        is chosen with them) and the ids of all its articles as read (``save_briefing``
+        checks them); a story without articles is passed over."""
         for story_id in story_ids:
             articles = self.store.story_articles(story_id)
             if not articles:
                 if progress:
                     progress(1)
                 continue
+            built_from = [a.id for a in articles]
             for article in articles:
                 # Stored before dates were checked on import: year 1 broke every briefing.
                 if article.published is not None and not plausible(article.published):
@@ -599,10 +601,15 @@ class Pipeline:
             self._estimate_dates(articles)
             articles = briefing_articles(articles)
             stored = self.store.nlp([a.id for a in articles])
-            yield BriefingJob(story_id, articles, [stored[a.id].doc for a in articles]), stored
+            job = BriefingJob(story_id, articles, [stored[a.id].doc for a in articles])
+            yield job, stored, built_from
 
     def _save_briefing(
-        self, job: BriefingJob, stored: dict[str, StoredNLP], outcome: Briefing | str
+        self,
+        job: BriefingJob,
+        stored: dict[str, StoredNLP],
+        built_from: list[str],
+        outcome: Briefing | str,
     ) -> None:
         story_id = job.story_id
         if isinstance(outcome, str):
@@ -622,7 +629,10 @@ class Pipeline:
                 outcome.abstract = abstract(outcome, [a.id for a in job.articles], self.llm)
             except AbstractError as exc:  # the extractive summary stands
                 self.store.record_error(self.llm.url, f"story {story_id}: {exc}")
-        self.store.save_briefing(story_id, _headline(job.articles, stored), briefing_json(outcome))
+        title = _headline(job.articles, stored)
+        if not self.store.save_briefing(story_id, title, briefing_json(outcome), built_from):
+            # Another importer changed the story meanwhile; it briefs it next.
+            log.info("story %s changed while its briefing was built; not saved", story_id)
 
     def _estimate_dates(self, articles: list[Article]) -> None:
         """Undated articles take the median date of their dated siblings, flagged as estimated."""

@@ -517,13 +517,34 @@ class Store(StoryReads):
                     .values(published=when, published_estimated=True)
                 )
 
-    def save_briefing(self, story_id: str, title: str, briefing: dict[str, Any]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
+    def save_briefing(
+        self,
+        story_id: str,
+        title: str,
+        briefing: dict[str, Any],
+        built_from: Sequence[str] | None = None,
+    ) -> bool:
+        """Store a story's briefing and mark it fresh; False, storing nothing, when
+        ``built_from`` (every article of the story as the briefing read it) is no
+        longer the story's articles.
+
+        Another importer may have added a report (or merged the story away) since:
+        saved, this briefing would overwrite the newer one that importer wrote, and
+        leave the story marked fresh without its report.  The importer that changed
+        the story briefs it afterwards (the story stays dirty until one does).  The
+        check and the write hold the writers' lock, so no batch commits between them."""
+        with self.writer() as writer:
+            if built_from is not None:
+                a = t.articles.c
+                now_in = writer.conn.execute(select(a.id).where(a.story_id == story_id))
+                if set(now_in.scalars()) != set(built_from):
+                    return False
+            writer.conn.execute(
                 update(t.stories)
                 .where(t.stories.c.id == story_id)
                 .values(briefing=briefing, title=title, dirty=False)
             )
+        return True
 
     # --- feeds ---------------------------------------------------------------
 
