@@ -156,3 +156,19 @@ def test_when_every_wording_states_a_figure_only_its_carriers_are_cited() -> Non
     )
     assert len(sank) == 1
     assert "40" in sank[0].text and sank[0].article_ids == ["a"]
+
+
+def test_a_relative_clause_reads_as_its_own_clause() -> None:
+    from parallax.nlp import parse
+
+    text = (
+        "Rescue crews reached the last cut-off village on Wednesday.\n\n"
+        "The interior minister, Dana Ferro, who flew over the valley on Monday, promised new levees.\n\n"
+        "The old levee, which was completed in 1961, gave way within an hour."
+    )
+    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
+    events = build_timeline([article], parse([text]))
+    monday = [e.text for e in events if e.date == date(2031, 4, 7)]
+    assert monday == ["Dana Ferro flew over the valley on Monday"]
+    built = [e.text for e in events if e.date.year == 1961]
+    assert built == ["The old levee was completed in 1961"]

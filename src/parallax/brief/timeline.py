@@ -85,6 +85,7 @@ _MARKS = frozenset(
     {"that", "when", "after", "since", "until", "till", "before", "as", "while", "once", "whether"}
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
+_RELATIVES = frozenset({"who", "which", "that"})
 # Same-day events from different articles are one event when their clauses
 # are this close (MiniLM cosine).  Rewordings of one happening ("militias
 # crossed into Syria overnight" / "militias entered Syria overnight") score
@@ -419,32 +420,50 @@ def _event_text(anchor: Any, verb: Any) -> str:
         else []
     )
     attached = verb.dep_ in ("relcl", "acl") and keep(verb.head)
+    # "Araghchi, who visited Assad on Sunday": the relative pronoun that is
+    # the clause's subject is left out, so that the event reads as a clause
+    # ("Araghchi visited Assad on Sunday"), not as a noun and its aside.
+    relative = next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ in _SUBJECTS and c.tag_ in ("WP", "WDT") and c.lower_ in _RELATIVES
+        ),
+        None,
+    )
+    skip: set[int] = set()
     if attached:
         # "rebels who seized Aleppo last week", "a structure completed in
         # 1978": keep who or what it is about.  The parser often hangs the
         # clause on the last noun of a phrase ("an embankment on the River
-        # Oru built in 1978"), so the whole phrase is kept.
+        # Oru built in 1978"), so the whole phrase is kept; but "who" names
+        # the person it hangs on ("the government of Hale, who has ruled").
         head = verb.head
         while (
             head.dep_ == "pobj"
             and head.head.dep_ == "prep"
             and head.head.head.pos_ in ("NOUN", "PROPN")
             and keep(head.head.head)
+            and not (relative is not None and relative.lower_ == "who")
         ):
             head = head.head.head
         first = min([t for t in head.subtree if keep(t)], key=lambda t: t.i)
         toks = [t for t in sent if keep(t) and first.i <= t.i and t.i <= max(x.i for x in toks)]
+        if relative is not None and verb.dep_ == "relcl":
+            skip = {relative.i} | {t.i for t in toks if t.i == relative.i - 1 and t.text == ","}
     subjectless = not attached and not any(c.dep_ in _SUBJECTS for c in verb.children)
     if len(toks) < 4 or reported or subjectless:
         # "…, the governor said last night": the event is what was said.
         # "[the dam] collapsed on Tuesday night", "[he is expected] to fly
         # later today": a clause without its subject is not readable alone.
         toks = [t for t in sent if keep(t)]
+        skip = set()
     elif (
         toks[0].dep_ in ("mark", "advmod") and toks[0].head.i == verb.i and toks[0].lower_ in _MARKS
     ):
         toks = toks[1:]
-    text = str(anchor.doc[toks[0].i : toks[-1].i + 1].text).strip(" ,;:")
+    span = anchor.doc[toks[0].i : toks[-1].i + 1]
+    text = "".join(t.whitespace_ if t.i in skip else t.text_with_ws for t in span).strip(" ,;:")
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"\s*\([^)]*$", "", text)  # an aside cut off by the clause's end
     text = re.sub(r"[,;]?\s+(?:and|but|or)$", "", text)  # the joint to a clause left out
