@@ -3,7 +3,9 @@
 Targets: ``feeds`` (RSS, Atom, JSON Feed and sitemaps, through ``parse_feed``),
 ``opml``, ``html`` (article extraction from a page), ``text`` (plain-text
 clean-up), ``jsonl`` (JSON Lines records, read as ``parallax import -`` reads
-them), ``dates`` (every date reader), and the briefing's readers of parsed
+them), ``json`` (a ``.json`` file, whose array is split into elements as it is
+read: where the whole file parses as an array, the split must find the same
+records), ``dates`` (every date reader), and the briefing's readers of parsed
 reports: ``figures`` (the figures each outlet gives, ``extract_quantities``)
 and ``timeline`` (dated events, ``build_timeline``, and the date-expression
 reader ``resolve_when``).  Each may raise its own documented
@@ -73,6 +75,10 @@ SEEDS: dict[str, list[bytes]] = {
         b'{"id": "a", "text": "Body \\udfff text.", "published": "2026-03-04T05:06:07Z"}\n'
         b'{"html": "<p>x</p>", "source": 5}\n[1]\n'
     ],
+    "json": [
+        b'[{"id": "a", "text": "Body \\" ], {\\\\ text.", "published": "2026-03-04"},\n'
+        b' {"html": "<p>x</p>", "source": 5}, [1], "s", {"text": "\\udfff"}]'
+    ],
     "dates": [b"Tuesday 13 October 2026 13.14 BST", b"2026-10-13T09:00:00+14:00"],
     # The briefing's readers: first byte, the reports' date (``_reports``); a NUL
     # byte starts another outlet's report of the same story.
@@ -87,6 +93,10 @@ SEEDS: dict[str, list[bytes]] = {
         b"between Nov. 26 and Dec. 1, and again early last year."
     ],
 }
+JSON_RECORD_BYTES = 4096
+"""The record limit of the ``json`` target: small, so that inputs reach it."""
+JSON_CHUNKS = (1, 5, 2**16)
+"""The reads the ``json`` target splits its array with (the last is the reader's own)."""
 MODEL_TARGETS = ("figures", "timeline")
 """Targets that parse with spaCy: the models load before instrumenting, so that
 coverage follows Parallax's own code, not the model libraries'."""
@@ -96,8 +106,9 @@ def _targets() -> dict[str, tuple[Callable[[bytes], object], tuple[type[BaseExce
     """Each target's call and the errors it is documented to raise."""
     from parallax.extract import ExtractionError, extract
     from parallax.extract import dates as page_dates
-    from parallax.ingest import IngestError
+    from parallax.ingest import IngestError, files
     from parallax.ingest.feeds import FeedError, parse_feed
+    from parallax.ingest.files import _record as record
     from parallax.ingest.files import parse_date, read_paths
     from parallax.ingest.opml import OpmlError, read_opml
     from parallax.model import Document
@@ -119,6 +130,31 @@ def _targets() -> dict[str, tuple[Callable[[bytes], object], tuple[type[BaseExce
             for value in (item.body, item.id, item.url, item.title, item.source, item.author):
                 if value is not None:
                     value.encode("utf-8")
+
+    def json_file(data: bytes) -> None:
+        # The file is read in chunks; tiny ones put their ends everywhere (in escapes,
+        # in runs of backslashes), and each reading must split the array alike.
+        readings = []
+        with tempfile.NamedTemporaryFile(suffix=".json") as file:
+            file.write(data)
+            file.flush()
+            for chunk in JSON_CHUNKS:
+                files._ARRAY_CHUNK = chunk
+                readings.append(list(read_paths([file.name], max_record_bytes=JSON_RECORD_BYTES)))
+        items = readings[0]
+        for other in readings[1:]:
+            assert [repr(i) for i in other] == [repr(i) for i in items], "chunks split unlike"
+        try:
+            whole = json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError):
+            return  # not one JSON value: only the absence of a crash is checked
+        if not isinstance(whole, list) or len(data) > JSON_RECORD_BYTES:
+            return
+        # Every element is under the record limit: the split finds each one.
+        expected = [record(element, "", {"source": None, "published": None}) for element in whole]
+        got = [(type(i).__name__, getattr(i, "body", None)) for i in items]
+        want = [(type(i).__name__, getattr(i, "body", None)) for i in expected]
+        assert got == want, f"split {got!r}, parsed whole {want!r}"
 
     def dates(data: bytes) -> None:
         text = text_of(data)
@@ -150,6 +186,7 @@ def _targets() -> dict[str, tuple[Callable[[bytes], object], tuple[type[BaseExce
         "html": (lambda d: extract(Document(body=text_of(d), is_html=True)), (ExtractionError,)),
         "text": (lambda d: extract(Document(body=text_of(d), is_html=False)), (ExtractionError,)),
         "jsonl": (jsonl, ()),
+        "json": (json_file, ()),
         "dates": (dates, ()),
         "figures": (figures, ()),
         "timeline": (timeline, ()),
