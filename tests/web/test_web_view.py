@@ -366,6 +366,44 @@ def test_key_quotes_one_per_named_speaker_ranked_by_outlets_and_centrality() -> 
     assert b.n_quotes == 16  # every quote stays in the full list
 
 
+def test_key_quotes_leave_reported_speech_that_needs_its_context_to_the_full_list() -> None:
+    story = [_dated(i, s, "2026-10-14") for i, s in [("a", "A"), ("b", "B")]]
+    quotes = [
+        # Reported speech told with pronouns reads as nothing on its own.
+        {
+            "speaker": "Ann Lee",
+            "text": "It will continue to back him",
+            "article_ids": ["a", "b"],
+            "direct": False,
+        },
+        {
+            "speaker": "Ann Lee",
+            "text": "The dam will be rebuilt by spring",
+            "article_ids": ["a"],
+            "direct": False,
+        },
+        {
+            "speaker": "Bo Ray",
+            "text": "They were expected to arrive",
+            "article_ids": ["a", "b"],
+            "direct": False,
+        },
+        # A quotation's pronouns are the speaker's own words.
+        {"speaker": "Cy Doe", "text": "We saw it fall", "article_ids": ["a"], "direct": True},
+    ]
+    entities = [
+        {"name": n, "type": "PERSON", "aliases": [], "article_ids": ["a"]}
+        for n in ("Ann Lee", "Bo Ray", "Cy Doe")
+    ]
+    b = _build({"quotes": quotes, "entities": entities}, story)
+    chosen = {(k.speaker, k.quote.text) for k in b.key_quotes}
+    assert chosen == {
+        ("Ann Lee", "The dam will be rebuilt by spring"),
+        ("Cy Doe", "We saw it fall"),
+    }
+    assert b.n_quotes == 4
+
+
 def test_key_events_prefer_the_storys_days_then_outlets_and_keep_date_order() -> None:
     story = [_dated("a", "A", "2026-10-14"), _dated("b", "B", "2026-10-15")]
     events = [{"date": "1978", "text": "built", "article_ids": ["a", "b"], "precision": "year"}]

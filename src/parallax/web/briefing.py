@@ -10,6 +10,7 @@ never an error page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -465,14 +466,20 @@ def _speakers(data: Briefing, cites: Citations) -> list[Speaker]:
     return sorted(speakers.values(), key=lambda s: s.name is None)
 
 
-def key_quotes(
-    speakers: list[Speaker], entities: list[Entity], cites: Citations
-) -> list[KeyQuote]:
+# Reported speech told with "it", "him" or "their" ("It will continue to
+# support him") leans on the sentences around it, which a highlight shows
+# without: such an item stays in the full list of quotes.  A quotation's
+# pronouns are the speaker's own words, and stay.
+_POINTS_AWAY = re.compile(r"\b(?:it|its|he|him|his|she|her|they|them|their)\b", re.IGNORECASE)
+
+
+def key_quotes(speakers: list[Speaker], entities: list[Entity], cites: Citations) -> list[KeyQuote]:
     """At most KEY_QUOTES quotes, one per speaker, for the page's highlights.
 
     Only speakers the story names as one of its people, groups or places take
     part: a quote credited to "locals" or to a bare title is left to the full
-    list.  Each speaker's quote is the one most outlets carried; speakers rank
+    list, and so is reported speech that needs its context to be read.
+    Each speaker's quote is the one most outlets carried; speakers rank
     by that count plus the number of outlets whose reports name the speaker,
     so a quote many outlets ran, from someone the whole story is about, leads.
     """
@@ -491,9 +498,12 @@ def key_quotes(
         key = speaker.name.casefold()
         if key not in named or key in seen:
             continue
+        alone = [q for q in speaker.quotes if q.direct or not _POINTS_AWAY.search(q.text)]
+        if not alone:
+            continue
         seen.add(key)
         # Most outlets first; a direct quotation before reported speech.
-        best = min(speaker.quotes, key=lambda q: (-len(q.outlets), not q.direct))
+        best = min(alone, key=lambda q: (-len(q.outlets), not q.direct))
         score = len(best.outlets) + named[key]
         ranked.append((-score, not best.direct, order, KeyQuote(speaker.name, best)))
     ranked.sort(key=lambda r: r[:3])
