@@ -30,12 +30,15 @@ def render_briefing(story: dict[str, Any], console: Console) -> None:
         console.print()
         console.print(f"[bold underline]{escape(text)}[/]")
 
-    outlets = sorted({outlet[a["id"]] for a in articles})
+    # Reports with no outlet named are not one outlet: they are counted apart.
+    outlets = sorted({a["source"] for a in articles if a.get("source")})
+    unnamed = sum(1 for a in articles if not a.get("source"))
+    names = [*outlets, f"{unnamed} whose outlet is not known"] if unnamed else outlets
+    independent = story.get("independent_sources", len(outlets) + unnamed)
     console.print(f"[bold]{escape(story['title'])}[/]")
     console.print(
-        f"{len(articles)} articles from {len(outlets)} outlets "
-        f"({story.get('independent_sources', len(outlets))} independent): "
-        + escape(", ".join(outlets))
+        f"{len(articles)} articles ({independent} independent): "
+        + escape(", ".join(names))
         + f"  ·  updated {story.get('updated', '')[:16]}  ·  story {story['id']}",
         style="dim",
     )
