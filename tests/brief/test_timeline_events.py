@@ -172,3 +172,16 @@ def test_a_relative_clause_reads_as_its_own_clause() -> None:
     assert monday == ["Dana Ferro flew over the valley on Monday"]
     built = [e.text for e in events if e.date.year == 1961]
     assert built == ["The old levee was completed in 1961"]
+
+
+def test_a_phrase_whose_subject_only_the_sentence_names_is_no_event() -> None:
+    from parallax.nlp import parse
+
+    text = (
+        "The army said on Monday that it was working to secure the towns it recaptured"
+        " from the rebels on Sunday."
+    )
+    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
+    events = build_timeline([article], parse([text]))
+    assert not any(e.text.lower().startswith("towns it recaptured") for e in events)
+    assert not any(e.text.lower().startswith("the towns it recaptured") for e in events)

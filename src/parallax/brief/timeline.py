@@ -86,6 +86,7 @@ _MARKS = frozenset(
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 _RELATIVES = frozenset({"who", "which", "that"})
+_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i", "you"})
 # Same-day events from different articles are one event when their clauses
 # are this close (MiniLM cosine).  Rewordings of one happening ("militias
 # crossed into Syria overnight" / "militias entered Syria overnight") score
@@ -451,6 +452,13 @@ def _event_text(anchor: Any, verb: Any) -> str:
         toks = [t for t in sent if keep(t) and first.i <= t.i and t.i <= max(x.i for x in toks)]
         if relative is not None and verb.dep_ == "relcl":
             skip = {relative.i} | {t.i for t in toks if t.i == relative.i - 1 and t.text == ","}
+        elif verb.dep_ == "relcl" and any(
+            c.dep_ in _SUBJECTS and c.lower_ in _PRONOUNS for c in verb.children
+        ):
+            # "towns it recaptured on Sunday": whose "it" is, only the
+            # sentence around says; such a phrase is no event a reader can
+            # place, and the sentence itself speaks of another day.
+            return ""
     subjectless = not attached and not any(c.dep_ in _SUBJECTS for c in verb.children)
     if len(toks) < 4 or reported or subjectless:
         # "…, the governor said last night": the event is what was said.
