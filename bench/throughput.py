@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import random
 import re
 import resource
@@ -148,6 +149,12 @@ def peak_rss_mb() -> float:
         return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024  # type: ignore[index]
     except (OSError, TypeError):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def load_average() -> str:
+    """The machine's load over the last 1, 5 and 15 minutes: on a shared machine it
+    moves the figures more than most changes do, so each is printed beside it."""
+    return "load average " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 # --- the models alone -----------------------------------------------------------
@@ -359,7 +366,8 @@ def main() -> None:
         print(
             f"models alone on {len(probe)} articles: spaCy {1000 * models.spacy:.1f} ms "
             f"+ MiniLM (title and lead) {1000 * models.encoder:.1f} ms = "
-            f"{1000 * models.both:.1f} ms an article ({1 / models.both:.1f} articles/s)",
+            f"{1000 * models.both:.1f} ms an article ({1 / models.both:.1f} articles/s); "
+            f"{load_average()}",
             flush=True,
         )
         print(f"stream: {args.stream} BBC articles, {args.poll} a poll, into a new database")
@@ -369,7 +377,7 @@ def main() -> None:
             f"{1000 * run.cpu / run.articles:.1f} CPU ms an article, of which opening "
             f"{1000 * run.opening / run.articles:.1f} ms); failed {run.failed}; "
             f"peak RSS {run.peak_mb:.0f} MB\n"
-            f"  pipeline / models alone: {run.per_article / models.both:.2f}",
+            f"  pipeline / models alone: {run.per_article / models.both:.2f}; {load_average()}",
             flush=True,
         )
         marginal: dict[int, tuple[Run, Models]] = {}
@@ -393,7 +401,8 @@ def main() -> None:
                 f"{1000 * run.opening / run.articles:.1f} ms); failed {run.failed}; "
                 f"peak RSS {run.peak_mb:.0f} MB\n"
                 f"  pipeline / models alone timed just before: "
-                f"{run.per_article / beside.both:.2f} ({1000 * beside.both:.1f} ms an article)",
+                f"{run.per_article / beside.both:.2f} ({1000 * beside.both:.1f} ms an article); "
+                f"{load_average()}",
                 flush=True,
             )
             db.unlink()
