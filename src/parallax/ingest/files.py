@@ -198,9 +198,9 @@ def _read_file(
             return
         if suffix == ".json":
             with path.open("rb") as stream:
-                start = stream.read(_ARRAY_CHUNK)
-                if start.removeprefix(_UTF8_BOM).lstrip(_JSON_SPACE).startswith(b"["):
-                    for item in _array(stream, start, str(path), defaults, limit):
+                start = _first_value(stream)
+                if start.startswith(b"["):
+                    for item in _array(stream, start[1:], str(path), defaults, limit):
                         yield item, stream.tell()
                     return
         size = path.stat().st_size
@@ -227,13 +227,23 @@ def _read_file(
         yield document, len(raw)
 
 
+def _first_value(stream: IO[bytes]) -> bytes:
+    """The first bytes of a JSON file's value: after its byte order mark and the
+    white space before it, however much there is of that (b"" when there is no value)."""
+    start = stream.read(max(_ARRAY_CHUNK, len(_UTF8_BOM))).removeprefix(_UTF8_BOM)
+    start = start.lstrip(_JSON_SPACE)
+    while not start and (more := stream.read(_ARRAY_CHUNK)):
+        start = more.lstrip(_JSON_SPACE)
+    return start
+
+
 def _array(
-    stream: IO[bytes], start: bytes, origin: str, defaults: dict[str, Any], limit: int
+    stream: IO[bytes], head: bytes, origin: str, defaults: dict[str, Any], limit: int
 ) -> Iterator[Document | IngestError]:
-    """The records of a file holding one JSON array, an element at a time; each
-    error names the element (``file[3]``, counted from 1)."""
+    """The records of a file holding one JSON array, read from after its "[" (the
+    ``head`` read already, then the stream), an element at a time; each error
+    names the element (``file[3]``, counted from 1)."""
     chunks = iter(lambda: stream.read(_ARRAY_CHUNK), b"")
-    head = start.removeprefix(_UTF8_BOM).lstrip(_JSON_SPACE)[1:]  # after the "["
     for number, element in _elements(head, chunks, limit):
         where = f"{origin}[{number}]"
         if isinstance(element, int):
