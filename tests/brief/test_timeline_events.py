@@ -185,3 +185,14 @@ def test_a_phrase_whose_subject_only_the_sentence_names_is_no_event() -> None:
     events = build_timeline([article], parse([text]))
     assert not any(e.text.lower().startswith("towns it recaptured") for e in events)
     assert not any(e.text.lower().startswith("the towns it recaptured") for e in events)
+
+
+def test_a_concession_reads_as_its_own_clause() -> None:
+    from parallax.nlp import parse
+
+    text = "Although Ostria has been at war with its neighbour since 2022, its capital is calm."
+    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
+    events = build_timeline([article], parse([text]))
+    assert [e.text for e in events if e.date.year == 2022] == [
+        "Ostria has been at war with its neighbour since 2022"
+    ]

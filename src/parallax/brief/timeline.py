@@ -82,7 +82,22 @@ DESIGNATE_LEMMAS = frozenset({"declare", "designate", "proclaim", "name", "set"}
 # Words that open a subordinate clause: dropped so that the event reads as a
 # sentence ("when the rains began last week" -> "The rains began last week").
 _MARKS = frozenset(
-    {"that", "when", "after", "since", "until", "till", "before", "as", "while", "once", "whether"}
+    {
+        "that",
+        "when",
+        "after",
+        "since",
+        "until",
+        "till",
+        "before",
+        "as",
+        "while",
+        "once",
+        "whether",
+        "although",
+        "though",
+        "because",
+    }
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 _RELATIVES = frozenset({"who", "which", "that"})
