@@ -41,17 +41,7 @@ def sample() -> list[Document]:
     dates = [a.published for a, _ in events if a.published]
     distractors = clustering.bbc(shared_data(), min(dates), max(dates))[::DISTRACTOR_EVERY]
     items = sorted(events + distractors, key=lambda x: (x[0].published, x[0].id))
-    documents = [
-        Document(
-            body=a.text,
-            is_html=False,
-            id=a.id,
-            title=a.title,
-            source=a.source,
-            published=a.published,
-        )
-        for a, _ in items
-    ]
+    documents = bench_module("scaling").documents([a for a, _ in items])
     first = documents[0]
     return [
         *documents,
