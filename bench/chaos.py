@@ -1,22 +1,26 @@
 """Chaos: imports killed with ``kill -9`` and resumed, importers racing, a server serving.
 
     .venv/bin/python bench/chaos.py [--articles 192] [--kills 20] [--importers 3]
-                                    [--racing 96] [--seed 1]
+                                    [--racing 96] [--seed 1] [--cache DIR]
+    .venv/bin/python bench/chaos.py --prefill --cache DIR [--articles N] [--budget 540]
 
-All on one SQLite database in a temporary folder, with BBC articles
-(``../shared/data/bbc``) written to JSON Lines files there:
+All on one SQLite database in a temporary folder, with real articles (the
+BBC's, PolNeAR's and AllSides' from ``../shared/data``, taken in turn)
+written to JSON Lines files there:
 
 1. **Kill and resume.**  ``parallax import`` of ``--articles`` articles is
    killed with SIGKILL at ``--kills`` points, taken in turn from five sites
    (``SITES``): inside a batch's transaction after its n-th article, just after
-   a batch commits, at the n-th briefing written, at a batch's parse, and at a
-   random moment while the models load.  The first four the process sends
-   itself from a hook at that very statement (only the forked copy of the code
-   is changed); the last comes from outside.  After each kill:
-   ``PRAGMA integrity_check``; the stored articles are whole batches, a prefix
-   of the file that is a multiple of the batch size (a batch is one
-   transaction); every stored article has its parse, its assignment and its
-   story.  Then the import is run to its end: every article once, nothing
+   the n-th batch commits, at the n-th briefing of the stories the last killed
+   run left, at the n-th batch's parse, and at a random moment from outside.
+   The first four the process sends itself from a hook at that very statement
+   (only the forked copy of the code is changed); the last comes from outside,
+   at a moment drawn from the span the killed runs took so far.  Each n is
+   drawn so that the kills fall all along the import (``kill_point``).  After
+   each kill: ``PRAGMA integrity_check``; the stored articles are whole
+   batches, a prefix of the file that is a multiple of the batch size (a batch
+   is one transaction); every stored article has its parse, its assignment and
+   its story.  Then the import is run to its end: every article once, nothing
    failed, no story left unbriefed.
 2. **Racing importers.** ``--importers`` processes import overlapping files of
    ``--racing`` further articles at once (every article in two or more files).
@@ -26,16 +30,31 @@ All on one SQLite database in a temporary folder, with BBC articles
    client thread; 5xx answers and connection errors are counted.
 
 Prints a line per kill and a table of what was lost, duplicated or failed; the
-goal is zero of each, and the exit status is 1 when one is missed.  The
-default run took 909 s on 2 shared cores (load average 2-12), and 2,031 s
-under a steady 12; most of it goes to the 21 restarts: each loads the models,
-and one after a kill among the briefings first briefs what the killed run left.
+goal is zero of each, and the exit status is 1 when one is missed.
+
+**Where the time goes.**  A restart is cheap: forked from the forkserver, an
+import that finds everything stored took 1.7 s (load average 10); loading
+spaCy takes about 1 s and the encoder 0.4 s.  The models' work is what costs:
+about 0.85 CPU-seconds an article, so 3,000 articles are some 45 CPU-minutes,
+an hour or more on 2 shared cores, and without a model cache a killed run's
+batches are parsed again by the next.  ``--cache DIR`` gives the importers a
+model cache (``PARALLAX_MODEL_CACHE``), and ``--prefill --cache DIR`` fills
+it beforehand with what importing the same articles computes: ``parallax
+import`` of them into a database of its own in DIR, a slice at a time for at
+most ``--budget`` seconds, run again until it says all are in (any cache that
+already holds the texts serves too).  The chaos run then reads the parses and
+vectors instead of computing them, and its time goes to what it tests: the
+kills, the restarts, the checks, the writes, the briefings and the serving.
+The models still run, lazily, on any text the prefill did not meet (briefings
+of stories as a killed run left them group sentences differently); the table
+counts those texts.
 
 The importers are the real command (``parallax.cli.main``) in processes that
 multiprocessing's forkserver forks from a process that has already imported
 the libraries: on this shared 2-core machine importing torch and spaCy took up
 to 150 s a process, which two dozen processes cannot afford.  Each still loads
-the models and opens the database itself, as a fresh ``parallax import`` does.
+the models it needs and opens the database itself, as a fresh ``parallax
+import`` does.
 """
 
 from __future__ import annotations
@@ -61,6 +80,7 @@ from typing import Any
 
 import httpx
 
+from parallax.nlp import model_cache
 from parallax.pipeline import BATCH, content_hash
 from parallax.store import Store
 
@@ -70,31 +90,90 @@ SUMMARY = re.compile(r"imported (\d+).*, duplicates (\d+), failed (\d+)")
 PATHS = ["/", "/api/stories", "/search?q=government", "/api/search?q=market", "/outlets", "/feeds"]
 
 
-def bbc_records(data: Path, count: int) -> list[dict[str, str]]:
-    """``count`` BBC articles as JSON Lines records, taken round the topics in turn so
-    that any slice mixes them.  The set repeats some texts word for word; a repeat
-    is a duplicate to the importer, so only the first is taken."""
+def bbc_records(data: Path) -> list[dict[str, str]]:
+    """The BBC articles as JSON Lines records, taken round the topics in turn so
+    that any slice mixes them."""
     topics = sorted(p for p in (data / "bbc" / "articles").iterdir() if p.is_dir())
     files = [sorted(topic.glob("*.txt")) for topic in topics]
+    paths = [f[i] for i in range(max(map(len, files))) for f in files if i < len(f)]
+    records = []
+    for i, path in enumerate(paths):
+        title, _, body = path.read_bytes().decode("latin-1").strip().partition("\n")
+        records.append(
+            {
+                "id": f"bbc-{path.parent.name}-{path.stem}",
+                "title": title.strip(),
+                "text": body.strip(),
+                "source": "BBC",
+                "published": f"2024-01-{1 + i % 28:02d}T12:00:00+00:00",
+            }
+        )
+    return records
+
+
+def polnear_records(data: Path) -> list[dict[str, str]]:
+    """PolNeAR's articles (2016 US election news from seven outlets) as records,
+    with the outlet and date its metadata gives."""
+    folder = data / "polnear" / "data"
+    meta: dict[str, dict[str, str]] = {}
+    with (folder / "metadata.tsv").open(encoding="utf-8") as lines:
+        header = next(lines).rstrip("\n").split("\t")
+        for line in lines:
+            row = dict(zip(header, line.rstrip("\n").split("\t"), strict=False))
+            meta[row["filename"]] = row
+    records = []
+    for path in sorted(folder.glob("*/text/*.txt")):
+        title, _, body = path.read_text(encoding="utf-8").strip().partition("\n")
+        row = meta.get(path.stem, {})
+        record = {"id": f"polnear-{path.stem}", "title": title.strip(), "text": body.strip()}
+        if row.get("publisher"):
+            record["source"] = row["publisher"]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.get("publication_date", "")):
+            record["published"] = f"{row['publication_date']}T12:00:00+00:00"
+        records.append(record)
+    return records
+
+
+def allsides_records(data: Path) -> list[dict[str, str]]:
+    """AllSides' reports (2021; up to three outlets' of each story) as records."""
+    records = []
+    with (data / "allsides-dev" / "roundups.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            story = json.loads(line)
+            for side, report in story["news"].items():
+                body = report.get("newBody") or []
+                records.append(
+                    {
+                        "id": f"allsides-{story['id']}-{side}",
+                        "title": report.get("newsTitle") or "",
+                        "text": "\n\n".join(body) if isinstance(body, list) else str(body),
+                        "source": report.get("newsSource") or "",
+                        "published": story["date"],
+                    }
+                )
+    return records
+
+
+def news_records(data: Path, count: int) -> list[dict[str, str]]:
+    """``count`` real articles as JSON Lines records: the BBC's 2,225, PolNeAR's 927
+    and AllSides' 602, taken in turn in proportion to their sizes so that any
+    slice mixes them.  The sets repeat some texts word for word; a repeat is a
+    duplicate to the importer, so only the first is taken."""
+    sets = [bbc_records(data), polnear_records(data), allsides_records(data)]
+    total = sum(map(len, sets))
+    mixed = sorted(
+        (i / len(s), n, record) for n, s in enumerate(sets) for i, record in enumerate(s)
+    )
     records: list[dict[str, str]] = []
     seen: set[str] = set()
-    i = 0
-    while len(records) < count:
-        path = files[i % len(files)][i // len(files)]
-        title, _, body = path.read_bytes().decode("latin-1").strip().partition("\n")
-        if content_hash(body) not in seen:
-            seen.add(content_hash(body))
-            records.append(
-                {
-                    "id": f"bbc-{path.parent.name}-{path.stem}",
-                    "title": title.strip(),
-                    "text": body.strip(),
-                    "source": "BBC",
-                    "published": f"2024-01-{1 + i % 28:02d}T12:00:00+00:00",
-                }
-            )
-        i += 1
-    return records
+    for _, _, record in mixed:
+        digest = content_hash(record["text"])
+        if digest not in seen and record["text"]:
+            seen.add(digest)
+            records.append(record)
+    if len(records) < count:
+        raise SystemExit(f"only {len(records)} different articles of {total} in {data}")
+    return records[:count]
 
 
 def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
@@ -102,10 +181,32 @@ def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
     return path
 
 
-SITES = ("writing", "committed", "briefing", "parsing", "loading")
+SITES = ("writing", "committed", "briefing", "parsing", "outside")
 """Where kill points fall, in turn: inside a batch's transaction, just after one
 commits, while briefings are written (a killed run's stories are briefed by the
-next when it opens), while a batch is parsed, and while the models load."""
+next when it opens), while a batch is parsed, and at a random moment from outside."""
+ADVANCING = frozenset({"writing", "committed", "parsing"})
+"""The sites whose runs store batches before they die: the import advances by them."""
+
+
+def kill_point(site: str, rng: random.Random, left: int, ahead: int, dirty: int) -> int:
+    """The n of a kill point at ``site``: a random one that its run surely reaches.
+
+    ``left``: articles not stored yet; ``ahead``: kill points at advancing sites
+    from this one on; ``dirty``: stories the run will brief first.  At an
+    advancing site the run stores on average ``left / ahead`` articles before it
+    dies, so that the kills fall all along the import and the final run has
+    about as much left as one killed run.
+    """
+    batches = -(-left // BATCH)  # that the run will parse and write
+    stride = max(1, min(batches, 2 * batches // max(1, ahead) - 1))
+    if site == "writing":  # the n-th article written inside the open transactions
+        return rng.randint(1, max(1, min(left, stride * BATCH)))
+    if site in ("committed", "parsing"):  # the n-th batch
+        return rng.randint(1, stride)
+    if site == "briefing":  # the n-th of the stories the last run left unbriefed
+        return rng.randint(1, max(1, dirty))
+    return 0  # outside: a moment, not a count
 
 
 def _import_command(db: str, files: list[str], log: str, kill: tuple[str, int] | None) -> None:
@@ -308,25 +409,29 @@ def kill_and_resume(
     killed = broken = partial = incomplete = finished_early = 0
     print(f"kill -9 and resume: {len(ids)} articles, batches of {BATCH}, {kills} kill points")
     sys.stdout.flush()
+    durations: list[float] = []
+    health = look(db)
     for k in range(kills):
         site = SITES[k % len(SITES)]
-        before = stored_count(db)
-        # Each point is one its run surely reaches: an article of its first batch,
-        # the first commit, one of the first briefings, the first parse.
-        n = 1
-        if site == "writing":
-            n = rng.randint(1, max(1, min(BATCH, len(ids) - before)))
-        elif site == "briefing":
-            n = rng.randint(1, 3)
+        before = len(health.stored)
+        if site == "briefing" and not health.dirty:
+            site = "committed"  # nothing to brief first: the next briefing is after the import
+        ahead = sum(SITES[j % len(SITES)] in ADVANCING for j in range(k, kills))
+        n = kill_point(site, rng, len(ids) - before, ahead, health.dirty)
         started = time.monotonic()
-        if site == "loading":
+        if site == "outside":
             process, log = importers.start([path])
-            process.join(rng.uniform(0.5, 4))
+            # A random moment of a run as long as the killed runs so far took on
+            # average: while the libraries load, while it briefs what the last
+            # run left, or amid its batches.
+            mean = sum(durations) / len(durations) if durations else 4.0
+            process.join(rng.uniform(0.5, max(4.0, mean)))
             if process.is_alive():
                 process.kill()  # SIGKILL from outside: no handler, no cleanup
         else:
             process, log = importers.start([path], (site, n))
         process.join(600)
+        durations.append(time.monotonic() - started)
         if process.exitcode == -signal.SIGKILL:
             killed += 1
         else:
@@ -339,20 +444,26 @@ def kill_and_resume(
         broken += health.integrity != "ok"
         partial += not whole
         incomplete += health.incomplete
-        point = f"{site} {n}" if site != "loading" else site
+        point = f"{site} {n}" if site != "outside" else f"outside {durations[-1]:.0f} s"
         print(
             f"  {k + 1:>2}. {point:<12} +{time.monotonic() - started:5.1f} s: "
             f"{'killed' if process.exitcode == -signal.SIGKILL else f'exit {process.exitcode}'}, "
             f"stored {before} -> {stored}, integrity {health.integrity}, "
             f"{'whole batches' if whole else 'NOT WHOLE BATCHES'}"
-            + (f", {health.incomplete} incomplete" if health.incomplete else ""),
+            + (f", {health.incomplete} incomplete" if health.incomplete else "")
+            + f" (load average {os.getloadavg()[0]:.1f})",
             flush=True,
         )
+    started = time.monotonic()
     process, log = importers.start([path])
     process.join()
     final = look(db)
     counts = summary_of(log)
-    print(f"  the import run to its end: exit {process.exitcode}, {last_line(log)}", flush=True)
+    print(
+        f"  the import run to its end +{time.monotonic() - started:.1f} s: "
+        f"exit {process.exitcode}, {last_line(log)}",
+        flush=True,
+    )
     tally.add("kill -9 points", killed, kills)
     tally.add("imports that ended before their kill", finished_early)
     tally.add("integrity_check not ok after a kill", broken)
@@ -416,13 +527,14 @@ def chaos(
     """The three parts on one database in ``folder``; what they measured."""
     db = folder / "chaos.db"
     Store.open(str(db)).close()
+    computed = cache_entries()
     server, base = serve(db, folder / "server.log")
     web = Web(base)
     requests = threading.Thread(target=web.run, daemon=True)
     requests.start()
     try:
         forks = Importers(db, folder)
-        records = bbc_records(data, articles + racing_articles)
+        records = news_records(data, articles + racing_articles)
         tally = kill_and_resume(forks, db, records[:articles], kills, seed)
         more = racing(forks, db, records[articles:], importers)
         tally.rows.update(more.rows)
@@ -437,7 +549,64 @@ def chaos(
     tally.add("web connection errors", len(web.errors))
     for error in web.errors[:5]:
         print(f"  web: {error}")
+    if computed is not None:
+        # Counted, not a goal: what the models had to compute during the run,
+        # texts that a prefill did not meet (briefings of stories as a killed
+        # run left them embed sentences in other groupings).
+        computed = (cache_entries() or 0) - computed
+        tally.add("texts the models computed (cache misses)", computed, computed)
     return tally
+
+
+def cache_entries() -> int | None:
+    """Entries in the model cache that ``$PARALLAX_MODEL_CACHE`` names, if one does."""
+    folder = os.environ.get(model_cache.ENV)
+    path = Path(folder) / model_cache.FILENAME if folder else None
+    if path is None or not path.exists():
+        return 0 if path else None
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60) as conn:
+        return int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+
+PREFILL_SLICE = 256
+
+
+def prefill(data: Path, cache: Path, count: int, budget: float) -> bool:
+    """Fill the model cache in ``cache`` with what importing the run's ``count``
+    articles computes: ``parallax import`` of them into a database of its own
+    there, a slice at a time, until done or ``budget`` seconds are spent.
+    What is done stays done: run it again to go on.  True when all are in."""
+    records = news_records(data, count)
+    work = cache / "prefill"
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "prefill.sqlite"
+    Store.open(str(db)).close()
+    forks = Importers(db, work)
+    started = time.monotonic()
+    longest = 0.0
+    for start in range(0, len(records), PREFILL_SLICE):
+        chunk = records[start : start + PREFILL_SLICE]
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=60) as conn:
+            stored = {r[0] for r in conn.execute("SELECT id FROM articles")}
+        if all(r["id"] in stored for r in chunk):
+            continue
+        if time.monotonic() - started + longest > budget:
+            print(f"prefill: {start} of {len(records)} articles in; run it again to go on")
+            return False
+        began = time.monotonic()
+        process, log = forks.start([write_jsonl(work / f"slice-{start}.jsonl", chunk)])
+        process.join()
+        longest = max(longest, time.monotonic() - began)
+        print(
+            f"prefill: articles {start + 1}-{start + len(chunk)}: exit {process.exitcode}, "
+            f"{last_line(log)} ({time.monotonic() - began:.0f} s, load average "
+            f"{os.getloadavg()[0]:.1f}, {cache_entries()} cache entries)",
+            flush=True,
+        )
+        if process.exitcode != 0:
+            return False
+    print(f"prefill: all {len(records)} articles in ({cache_entries()} cache entries)")
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -448,7 +617,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--racing", type=int, default=96, help="articles the importers race on")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="the model cache folder for the importers (PARALLAX_MODEL_CACHE)",
+    )
+    parser.add_argument(
+        "--prefill",
+        action="store_true",
+        help="only fill --cache with what the run's imports compute, for --budget seconds",
+    )
+    parser.add_argument("--budget", type=float, default=540, help="seconds --prefill may take")
     args = parser.parse_args(argv)
+    if args.cache is not None:
+        # Before the forkserver starts: the importers inherit it.
+        os.environ[model_cache.ENV] = str(args.cache.resolve())
+    if args.prefill:
+        if args.cache is None:
+            parser.error("--prefill needs --cache")
+        count = args.articles + args.racing
+        return 0 if prefill(args.data, args.cache.resolve(), count, args.budget) else 2
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="parallax-chaos-") as folder:
         tally = chaos(
@@ -462,7 +650,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     print()
     print(tally.table())
-    print(f"\n{time.monotonic() - started:.0f} s; missed: {', '.join(tally.missed) or 'none'}")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\n{time.monotonic() - started:.0f} s (load average now {load}); "
+        f"missed: {', '.join(tally.missed) or 'none'}"
+    )
     return 1 if tally.missed else 0
 
 

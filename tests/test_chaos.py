@@ -1,8 +1,10 @@
 """A short ``bench/chaos.py``: imports killed with SIGKILL and resumed, three importers
 of overlapping files at once, and a server answering throughout, on one SQLite file.
 
-The importers are real processes running ``parallax import``; each loads the
-models, so the test is slow.
+The importers are real processes running ``parallax import``.  With the suite's
+model cache warm the models read most parses and vectors from it; still the test
+starts a server, a forkserver and eight imports, and took 195 s at a load
+average of 11 on 2 cores.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ def test_killed_and_racing_imports_lose_and_repeat_nothing_while_pages_are_serve
     # The importers are forked from a process that imports bench.chaos to run them.
     monkeypatch.syspath_prepend(str(ROOT))
     # 40 articles: a whole batch of 32 and a part.  Three kill points: inside the
-    # first batch's transaction, just after it commits, and among the briefings
-    # the next run writes for the stories that batch left unbriefed.
+    # first batch's transaction, just after a batch commits, and among the
+    # briefings the next run writes for the stories the killed run left unbriefed.
     tally = chaos.chaos(
         shared_data(), tmp_path, articles=40, kills=3, importers=3, racing_articles=18
     )
