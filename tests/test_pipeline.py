@@ -70,14 +70,14 @@ def test_seed_briefing_cites_its_articles(seeded: tuple[Store, dict[str, object]
     ids = {a.id for a in store.story_articles(story.id)}
     briefing = story.briefing
     assert briefing is not None
-    assert len(briefing["summary"]) >= 3
-    for sentence in briefing["summary"]:
-        assert sentence["article_ids"] and set(sentence["article_ids"]) <= ids
+    assert len(briefing.summary) >= 3
+    for sentence in briefing.summary:
+        assert sentence.article_ids and set(sentence.article_ids) <= ids
     # Several outlets support the core of the story, not just one each.
-    assert max(len(s["article_ids"]) for s in briefing["summary"]) >= 2
-    names = {e["name"] for e in briefing["entities"]}
+    assert max(len(s.article_ids) for s in briefing.summary) >= 2
+    names = {e.name for e in briefing.entities}
     assert len(names) >= 10
-    assert all(set(e["article_ids"]) <= ids for e in briefing["entities"])
+    assert all(set(e.article_ids) <= ids for e in briefing.entities)
 
 
 def test_importing_again_stores_nothing_twice(seeded: tuple[Store, dict[str, object]]) -> None:
@@ -166,7 +166,7 @@ def test_a_long_story_is_briefed_from_a_bounded_selection(tmp_path: Path) -> Non
     (story,) = store.stories()
     assert len(store.story_articles(story.id)) == BRIEF_ARTICLES + 3
     assert story.briefing is not None
-    drawn = story.briefing["drawn_from"]
+    drawn = story.briefing.drawn_from
     assert len(drawn) == BRIEF_ARTICLES
     assert "w0" in drawn and "w1" not in drawn and f"w{BRIEF_ARTICLES + 2}" in drawn
     # The terminal view says so too.

@@ -10,8 +10,18 @@ from pathlib import Path
 import pytest
 
 import parallax.web
-from parallax.model import Article, Story
+from parallax.export import briefing_json
+from parallax.model import (
+    Article,
+    Briefing,
+    Entity,
+    QuantityGroup,
+    QuantityMention,
+    Story,
+    SummarySentence,
+)
 from parallax.store import Store, StoryQuery
+from parallax.store.stories import CARD
 
 DAY = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
@@ -95,6 +105,48 @@ def test_pages_by_offset_and_by_keyset_walk_every_story_once(listed: Store) -> N
         after = (keys[0].activity, keys[0].id)
     assert walked == ["new", "tie", "mid", "old"]
     assert listed.story_keys(StoryQuery(ids=("mid",)))[0].activity == DAY + timedelta(days=3)
+
+
+BRIEFED = Briefing(
+    summary=[SummarySentence("Two reports disagree on the count.", ["old-0", "old-1"])],
+    entities=[Entity("Mira Solen", "PERSON", ["Solen"], ["old-0"])],
+    quantities=[
+        QuantityGroup(
+            "people evacuated",
+            True,
+            [
+                QuantityMention("old-0", "200 people", 200, 200),
+                QuantityMention("old-1", "300", 300, 300),
+            ],
+        )
+    ],
+    drawn_from=["old-0", "old-1"],
+)
+
+
+def test_briefings_come_back_typed_and_a_listing_reads_only_its_parts(listed: Store) -> None:
+    assert listed.save_briefing("old", "OLD", briefing_json(BRIEFED))
+    whole = listed.story("old")
+    assert whole is not None and whole.briefing == BRIEFED
+    [card] = listed.find_stories(StoryQuery(ids=("old", "mid")), CARD)[:1]
+    # The parts a card shows, typed; the rest of the briefing is not read.
+    assert card.briefing == Briefing(summary=BRIEFED.summary, quantities=BRIEFED.quantities)
+    assert [r.briefing for r in listed.find_stories(StoryQuery(ids=("mid",)), CARD)] == [None]
+    # Every listing of the store gives typed records, whole unless it names parts.
+    assert [r.briefing for r in listed.stories() if r.id == "old"] == [BRIEFED]
+    assert [r.briefing for r in listed.thread("old")] == [card.briefing, None]
+
+
+def test_a_briefing_in_a_newer_shape_is_not_read_by_any_listing(listed: Store) -> None:
+    """A briefing a newer Parallax wrote reads as not there, not as a half-understood
+    one, in a card as on the story page; one stored before versions were written
+    (version 1) reads as ever."""
+    newer = {**briefing_json(BRIEFED), "version": 99}
+    assert listed.save_briefing("old", "OLD", newer)
+    assert listed.save_briefing("mid", "MID", {"summary": [{"text": "Old.", "article_ids": []}]})
+    assert (row := listed.story("old")) is not None and row.briefing is None
+    cards = {r.id: r.briefing for r in listed.find_stories(StoryQuery(ids=("old", "mid")), CARD)}
+    assert cards == {"old": None, "mid": Briefing(summary=[SummarySentence("Old.", [])])}
 
 
 def test_the_web_app_never_opens_a_connection_of_its_own() -> None:

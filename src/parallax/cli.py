@@ -374,8 +374,7 @@ def stories(
     for column in ("story", "title", "articles", "sources", "updated"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        typed = row.typed_briefing()
-        conflict = typed is not None and any(group.conflict for group in typed.quantities)
+        conflict = row.briefing is not None and any(g.conflict for g in row.briefing.quantities)
         title = row.title + (" [disputed figures]" if conflict else "")
         # As Text, not markup: "[disputed figures]" read as a style tag was dropped,
         # and a title from a feed may hold brackets of its own.

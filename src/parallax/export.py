@@ -107,7 +107,7 @@ def article_json(article: Article) -> dict[str, Any]:
 
 
 def story_json(row: StoryRow, articles: list[Article]) -> dict[str, Any]:
-    briefing = row.briefing or {}
+    briefing = briefing_json(row.briefing) if row.briefing is not None else {}
     document: dict[str, Any] = {
         "id": row.id,
         "title": row.title,

@@ -45,7 +45,9 @@ def report(
 def briefing(*names: tuple[str, list[str]], summary: str = "") -> dict[str, Any]:
     return {
         "summary": [{"text": summary, "article_ids": []}] if summary else [],
-        "entities": [{"name": n, "type": "PERSON", "aliases": a} for n, a in names],
+        "entities": [
+            {"name": n, "type": "PERSON", "aliases": a, "article_ids": []} for n, a in names
+        ],
     }
 
 

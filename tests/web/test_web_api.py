@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 from parallax import export
 from parallax.store import Store
 
-from .conftest import SLASH_ID
+from .conftest import NOW, SLASH_ID, SYRIA_ARTICLES, SYRIA_BRIEFING, add_story
 
 SCHEMA = Path(export.__file__).parent / "schema" / "story.schema.json"
 """The story contract, as the package ships it (``export.story_schema``)."""
@@ -41,6 +42,19 @@ def test_story_list(client: TestClient) -> None:
     pending = stories["s2pending"]
     assert pending["conflict"] is False and pending["summary"] is None
     assert pending["briefed"] is False
+
+
+def test_a_briefing_in_a_newer_shape_is_listed_as_not_briefed(
+    web_store: Store, client: TestClient
+) -> None:
+    """The list reads briefings as the story page does (``Briefing.from_json``): one
+    a newer Parallax wrote is not half-read into a summary and a conflict flag."""
+    articles = [dataclasses.replace(a, id="n-" + a.id) for a in SYRIA_ARTICLES[:2]]
+    newer = {**SYRIA_BRIEFING, "version": 99}
+    add_story(web_store, "s5newer", "A story from the future", articles, newer, NOW)
+    listed = {s["id"]: s for s in client.get("/api/stories").json()["stories"]}
+    assert listed["s5newer"]["briefed"] is False
+    assert listed["s5newer"]["summary"] is None and listed["s5newer"]["conflict"] is False
 
 
 def test_story_list_cursor_walks_every_story_once(client: TestClient) -> None:

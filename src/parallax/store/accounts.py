@@ -43,7 +43,7 @@ from sqlalchemy.exc import IntegrityError
 
 from parallax.store import schema as t
 from parallax.store.database import Store, now
-from parallax.store.stories import LISTED, StoryQuery, StoryRow
+from parallax.store.stories import LISTED, Part, StoryQuery, StoryRow, briefing_columns, story_row
 
 Kind = Literal["entity", "topic", "outlet"]
 KINDS: tuple[Kind, ...] = ("entity", "topic", "outlet")
@@ -514,35 +514,15 @@ class Accounts:
         """The latest stories with the clustering index's entity keys (there before
         any briefing), carrying only the briefing's entities and summary: the parts
         matching reads, a small share of a whole briefing."""
-        c = t.stories.c
+        parts: tuple[Part, ...] = ("entities", "summary")
         query = StoryQuery(order="updated", limit=limit)
         with self.engine.connect() as conn:
             rows = conn.execute(
                 query.select(
-                    *LISTED,
-                    c.briefing["entities"].label("entities"),
-                    c.briefing["summary"].label("summary"),
-                    c.thread_id,
-                    c.keywords,
+                    *LISTED, *briefing_columns(parts), t.stories.c.thread_id, t.stories.c.keywords
                 )
             ).all()
-        found = []
-        for r in rows:
-            parts = {"entities": r.entities, "summary": r.summary}
-            briefing = parts if any(v is not None for v in parts.values()) else None
-            story = StoryRow(
-                r.id,
-                r.title,
-                r.created,
-                r.updated,
-                r.last_published,
-                r.n_articles,
-                r.n_sources,
-                briefing,
-                r.thread_id,
-            )
-            found.append((story, list(r.keywords or [])))
-        return found
+        return [(story_row(r._mapping, parts), list(r.keywords or [])) for r in rows]
 
     def story_headings(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
         """Article headlines and section names per story."""

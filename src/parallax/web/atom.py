@@ -177,8 +177,7 @@ def _add_stories(feed: Any, base: str, rows: list[StoryRow]) -> None:
 
 def _summary(row: StoryRow) -> str:
     """The briefing's summary as one paragraph; empty before it is written."""
-    typed = row.typed_briefing()
-    return " ".join(s.text for s in typed.summary) if typed else ""
+    return " ".join(s.text for s in row.briefing.summary) if row.briefing else ""
 
 
 def _response(feed: Any) -> Response:

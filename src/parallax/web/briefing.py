@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from parallax.export import independent_sources, iso_at
 from parallax.extract.kind import OPINION, article_kind
@@ -77,22 +76,16 @@ class Outlet:
     badge: str
 
 
-def has_conflict(data: Mapping[str, Any] | None) -> bool:
-    """Whether a stored briefing reports conflicting figures."""
-    groups = (data or {}).get("quantities")
-    return isinstance(groups, list) and any(
-        isinstance(g, Mapping) and g.get("conflict") is True for g in groups
-    )
+def has_conflict(data: Briefing | None) -> bool:
+    """Whether a briefing reports conflicting figures."""
+    return data is not None and any(group.conflict for group in data.quantities)
 
 
-def summary_line(data: Mapping[str, Any] | None) -> str | None:
-    """The first sentence of a stored briefing's summary, for story listings."""
-    sentences = (data or {}).get("summary")
-    if isinstance(sentences, list) and sentences and isinstance(sentences[0], Mapping):
-        text = sentences[0].get("text")
-        if isinstance(text, str) and text.strip():
-            return first_sentence(text)
-    return None
+def summary_line(data: Briefing | None) -> str | None:
+    """The first sentence of a briefing's summary, for story listings."""
+    if data is None or not data.summary or not data.summary[0].text.strip():
+        return None
+    return first_sentence(data.summary[0].text)
 
 
 def outlets(names: Iterable[str]) -> list[Outlet]:

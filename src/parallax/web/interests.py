@@ -20,11 +20,10 @@ is still news).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from parallax.enrich import entity_key
 from parallax.store import StoryRow
@@ -109,14 +108,16 @@ def recent_profiles(store: Stories, accounts: Accounts, window: int = WINDOW) ->
     found = []
     for row, keywords in stories:
         p = Profile(row)
-        for surface, name in _briefing_entities(row.briefing):
-            p.entities.setdefault(follow_key("entity", surface), name)
+        for entity in row.briefing.entities if row.briefing else []:
+            for surface in (entity.name, *entity.aliases):
+                p.entities.setdefault(follow_key("entity", surface), entity.name)
         for key in keywords:
             p.entities.setdefault(" ".join(key.split()), key)
         for b in bylines.get(row.id, []):
             name = outlet_name(b.source, b.url)
             p.outlets.setdefault(follow_key("outlet", name), name)
-        parts = [row.title, *headings.get(row.id, []), *_summary(row.briefing)]
+        summary = row.briefing.summary if row.briefing else []
+        parts = [row.title, *headings.get(row.id, []), *(s.text for s in summary)]
         p.text = "\n".join(_words(part) for part in parts)
         found.append(p)
     return found
@@ -155,10 +156,6 @@ def matching(
     return [p.row for p in found[:limit]], label
 
 
-def summary_text(briefing: dict[str, Any] | None) -> str:
-    return " ".join(_summary(briefing))
-
-
 def _freshness(updated: datetime, newest: datetime | None) -> float:
     if newest is None:
         return 1.0
@@ -169,24 +166,3 @@ def _freshness(updated: datetime, newest: datetime | None) -> float:
 def _words(text: str) -> str:
     """Case-folded words joined by single spaces: punctuation and spacing ignored."""
     return " ".join(_WORD.findall(text.casefold()))
-
-
-def _briefing_entities(briefing: dict[str, Any] | None) -> Iterable[tuple[str, str]]:
-    """(name or alias, name) for each entity the briefing lists."""
-    entities = (briefing or {}).get("entities")
-    if not isinstance(entities, list):
-        return
-    for e in entities:
-        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
-            continue
-        yield e["name"], e["name"]
-        aliases = e.get("aliases")
-        if isinstance(aliases, list):
-            yield from ((a, e["name"]) for a in aliases if isinstance(a, str))
-
-
-def _summary(briefing: dict[str, Any] | None) -> list[str]:
-    sentences = (briefing or {}).get("summary")
-    if not isinstance(sentences, list):
-        return []
-    return [s["text"] for s in sentences if isinstance(s, dict) and isinstance(s.get("text"), str)]

@@ -165,7 +165,7 @@ def router(
         row = store.story(story_id)
         if row is None:
             return None
-        view = briefing.build(row.typed_briefing(), store.story_articles(row.id))
+        view = briefing.build(row.briefing, store.story_articles(row.id))
         thread = queries.thread_events(store, row)
         body = Markup(templates.render("story_body.html", b=view, thread=thread))
         return Briefed(row, view, queries.story_topics(store, [row.id])[row.id], body)

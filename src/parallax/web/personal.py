@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from parallax.store import StoryRow
 from parallax.store.accounts import Accounts, Interest, Kind
 from parallax.store.protocols import Stories
-from parallax.web import interests, view
+from parallax.web import briefing, interests, view
 from parallax.web.auth import require_csrf, require_user, safe_next, viewer_of
 from parallax.web.templates import Templates
 
@@ -151,7 +151,7 @@ def _line(row: StoryRow, reads: dict[str, datetime], reasons: list[Interest] | N
     return Line(
         row=row,
         href=view.story_href(row.id),
-        summary=view.first_sentence(interests.summary_text(row.briefing)),
+        summary=briefing.summary_line(row.briefing) or "",
         read=reads.get(row.id),
         reasons=reasons or [],
     )

@@ -19,16 +19,17 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from parallax.export import independent_sources, iso_at
-from parallax.model import Briefing, TimelineEvent
+from parallax.model import Entity, TimelineEvent
 from parallax.store import StoryKey, StoryQuery, StoryRow
 from parallax.store.protocols import Reading
+from parallax.store.stories import CARD, Part
 from parallax.web import ranking
 from parallax.web.view import outlet_name, plain
 
@@ -366,14 +367,17 @@ def _pool_end(store: Reading, query: StoryQuery) -> tuple[datetime, str] | None:
     return (found[0].activity, found[0].id) if found else None
 
 
-def stories_by_id(store: Reading, story_ids: Sequence[str]) -> list[StoryRow]:
-    """Stories in the order of ``story_ids``; unknown ids are skipped."""
-    return store.find_stories(StoryQuery(ids=tuple(story_ids)))
+def stories_by_id(
+    store: Reading, story_ids: Sequence[str], parts: Sequence[Part] = CARD
+) -> list[StoryRow]:
+    """Stories in the order of ``story_ids``, with the ``parts`` of their briefings
+    a listing shows; unknown ids are skipped."""
+    return store.find_stories(StoryQuery(ids=tuple(story_ids)), parts)
 
 
 def outlet_stories(store: Reading, name: str, limit: int) -> list[StoryRow]:
-    """The most recently active stories an outlet reported."""
-    return store.find_stories(StoryQuery(outlet=name, order="activity", limit=limit))
+    """The most recently active stories an outlet reported, as cards show them."""
+    return store.find_stories(StoryQuery(outlet=name, order="activity", limit=limit), CARD)
 
 
 # --- who covers a story ------------------------------------------------------------
@@ -518,41 +522,37 @@ def entity(store: Reading, name: str, scan: int = 1000, limit: int = 100) -> Ent
     if not key:
         return None
     story_ids = list(dict.fromkeys(store.search_story_ids(name, limit=scan)))
-    rows = stories_by_id(store, story_ids)
+    # Every candidate's entities, and of the stories that name it only, the cards
+    # and the timelines: the search may propose a thousand stories.
+    rows = stories_by_id(store, story_ids, ("entities",))
     rows.sort(key=lambda r: r.last_published or r.updated, reverse=True)
     kinds: dict[str, None] = {}
     aliases: dict[str, None] = {}
     canonical: dict[str, int] = {}
-    found: list[StoryRow] = []
-    events: list[tuple[StoryRow, TimelineEvent]] = []
+    forms: dict[str, set[str]] = {}  # the names each story found gives the entity
     for row in rows:
-        matched = [e for e in _briefing_list(row.briefing, "entities") if _names(e) & {key}]
+        matched = [e for e in (row.briefing.entities if row.briefing else []) if key in _names(e)]
         if not matched:
             continue
-        found.append(row)
-        forms: set[str] = set()
+        forms[row.id] = set()
         for e in matched:
-            if isinstance(e.get("type"), str):
-                kinds.setdefault(e["type"], None)
-            if isinstance(e.get("name"), str):
-                canonical[e["name"]] = canonical.get(e["name"], 0) + 1
-                aliases.setdefault(e["name"].strip(), None)
-            for alias in e.get("aliases") or []:
-                if isinstance(alias, str) and alias.strip():
-                    aliases.setdefault(alias.strip(), None)
-            forms |= _names(e)
-        named = [
-            event
-            for event in _briefing_list(row.briefing, "timeline")
-            if isinstance(event.get("text"), str) and _mentions(event["text"], forms)
-        ]
-        # Only the events that name it are read as typed records: the page lists
-        # them, while reading every candidate's whole briefing would cost the scan.
-        events.extend((row, e) for e in Briefing.from_json({"timeline": named}).timeline)
-        if len(found) >= limit:
+            kinds.setdefault(e.type, None)
+            canonical[e.name] = canonical.get(e.name, 0) + 1
+            aliases.update((x.strip(), None) for x in (e.name, *e.aliases) if x.strip())
+            forms[row.id] |= _names(e)
+        if len(forms) >= limit:
             break
-    if not found:
+    if not forms:
         return None
+    found = stories_by_id(store, list(forms), (*CARD, "timeline"))
+    # An event counts when it names the entity as its story does.
+    events = [
+        (row, event)
+        for row in found
+        if row.briefing is not None
+        for event in row.briefing.timeline
+        if _mentions(event.text, forms[row.id])
+    ]
     shown = max(canonical.items(), key=lambda kv: kv[1])[0] if canonical else name
     events.sort(key=lambda pair: iso_at(pair[1].date, pair[1].precision), reverse=True)
     return EntityFound(
@@ -564,14 +564,8 @@ def entity(store: Reading, name: str, scan: int = 1000, limit: int = 100) -> Ent
     )
 
 
-def _briefing_list(briefing: Mapping[str, Any] | None, key: str) -> list[Mapping[str, Any]]:
-    value = (briefing or {}).get(key)
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
-
-
-def _names(entity: Mapping[str, Any]) -> set[str]:
-    raw: Iterable[Any] = [entity.get("name"), *(entity.get("aliases") or [])]
-    return {entity_key(x) for x in raw if isinstance(x, str) and x.strip()}
+def _names(entity: Entity) -> set[str]:
+    return {entity_key(x) for x in (entity.name, *entity.aliases) if x.strip()}
 
 
 def _mentions(text: str, forms: set[str]) -> bool:
