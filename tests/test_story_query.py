@@ -165,3 +165,20 @@ def test_the_web_app_never_opens_a_connection_of_its_own() -> None:
             if isinstance(node, ast.Attribute) and node.attr == "engine":
                 offenders.append(f"{path.name}:{node.lineno}: .engine")
     assert offenders == []
+
+
+def test_the_pipeline_and_the_poller_take_storage_by_its_protocols() -> None:
+    """They name the parts of storage they use (``store.protocols``: ``Importing``,
+    ``Polling``), never the concrete ``Store``, so another storage needs only those."""
+    import parallax.pipeline
+    import parallax.poller
+
+    for module in (parallax.pipeline, parallax.poller):
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        named = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+        }
+        assert "Store" not in named, module.__name__

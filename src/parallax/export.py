@@ -14,7 +14,8 @@ from importlib import resources
 from typing import Any, Protocol
 
 from parallax.model import BRIEFING_VERSION, Article, Briefing
-from parallax.store import Store, StoryRow
+from parallax.store import StoryRow
+from parallax.store.protocols import Reading
 from parallax.wire import agency_named
 
 BRIEFING_KEYS = ("summary", "entities", "quotes", "quantities", "timeline", "framing")
@@ -124,7 +125,7 @@ def story_json(row: StoryRow, articles: list[Article]) -> dict[str, Any]:
     return document
 
 
-def story_document(store: Store, story_id: str) -> dict[str, Any] | None:
+def story_document(store: Reading, story_id: str) -> dict[str, Any] | None:
     row = store.story(story_id)
     if row is None:
         return None

@@ -45,8 +45,9 @@ from parallax.ingest import IngestError, unicode_text
 from parallax.memory import release_free_memory
 from parallax.model import Article, Briefing, Document, Extracted, Story
 from parallax.report import Report
-from parallax.store import Store, StoredNLP, Writer, now
+from parallax.store import StoredNLP, Writer, now
 from parallax.store.database import BRIEFING_ATTEMPTS
+from parallax.store.protocols import Importing
 from parallax.wire import carried_wire
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ class Pipeline:
 
     def __init__(
         self,
-        store: Store,
+        store: Importing,
         batch_size: int = BATCH,
         llm: LLMSettings | None = None,
         quiet_days: float = HOT_DAYS,

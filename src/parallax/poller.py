@@ -28,7 +28,8 @@ from parallax.ingest.pages import PageReader, page_document
 from parallax.model import Document
 from parallax.pipeline import Pipeline
 from parallax.report import Report
-from parallax.store import Feed, Store, now
+from parallax.store import Feed, now
+from parallax.store.protocols import Polling
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class _Harvest:
 class Poller:
     def __init__(
         self,
-        store: Store,
+        store: Polling,
         pipeline: Pipeline,
         fetcher: Fetcher,
         settings: PollSettings | None = None,

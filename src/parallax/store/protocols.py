@@ -1,4 +1,5 @@
-"""What storage offers, split by domain: articles, stories, feeds and errors.
+"""What storage offers, split by domain: articles, stories, feeds and errors,
+and the transaction that writes them.
 
 ``Store`` implements them all over one SQLAlchemy engine (SQLite or
 PostgreSQL); people and their follows are ``accounts.Accounts``, and full-text
@@ -11,6 +12,7 @@ cache in front of the reader) needs only the parts its caller names.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:  # the records live beside the implementation, which imports t
         Parked,
         Store,
         StoredNLP,
+        Writer,
     )
     from parallax.store.stories import Byline, Part, StoryKey, StoryQuery, StoryRow
 
@@ -108,13 +111,29 @@ class Errors(Protocol):
     def recent_errors(self, limit: int = 50) -> list[tuple[datetime, str, str]]: ...
 
 
+class Writing(Protocol):
+    """Writes in one transaction that holds the database's write lock to its commit
+    (``Store.writer``): a batch of articles with their stories, or entries seen."""
+
+    def writer(self) -> AbstractContextManager[Writer]: ...
+
+
 class Reading(Articles, Stories, Protocol):
     """What the reader's listings and feeds read: articles and stories."""
 
 
+class Importing(Articles, Stories, Errors, Writing, Protocol):
+    """What the pipeline reads and writes: articles, the stories they join and
+    their briefings, and the errors of records it could not store."""
+
+
+class Polling(Feeds, Errors, Writing, Protocol):
+    """What the poller keeps: the feeds' state, the entries seen, and errors."""
+
+
 if TYPE_CHECKING:
 
-    def _store_has_every_domain(store: Store) -> tuple[Reading, Feeds, Errors]:
+    def _store_has_every_domain(store: Store) -> tuple[Reading, Importing, Polling]:
         """Checked by mypy, never run: ``Store`` implements every protocol above, so a
         method missing from it, or one whose signature drifted, fails the type check."""
         return store, store, store

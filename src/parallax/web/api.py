@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from parallax import export
 from parallax.engine import Engine
-from parallax.store import Feed, Store, StoryRow
+from parallax.store import Feed, StoryRow
+from parallax.store.protocols import Reading
 from parallax.web import briefing, queries, view
 from parallax.web.pages import filters_from, search_articles
 from parallax.web.queries import coverage
@@ -174,7 +175,7 @@ class NotFound(BaseModel):
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": NotFound}}
 
 
-def story_items(store: Store, rows: list[StoryRow]) -> list[StoryItem]:
+def story_items(store: Reading, rows: list[StoryRow]) -> list[StoryItem]:
     covers = coverage(store, [r.id for r in rows])
     return [
         StoryItem(

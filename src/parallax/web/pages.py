@@ -16,7 +16,8 @@ from markupsafe import Markup
 from parallax.engine import Engine
 from parallax.extract.dates import EARLIEST_YEAR, LATEST_YEAR
 from parallax.model import Article
-from parallax.store import Store, StoryRow
+from parallax.store import StoryRow
+from parallax.store.protocols import Reading
 from parallax.web import briefing, queries, view
 from parallax.web.queries import BadCursor, Filters, Topic
 from parallax.web.templates import Templates
@@ -65,7 +66,7 @@ class StoryCard:
 
 
 def cards(
-    store: Store, rows: Sequence[StoryRow], folded: Mapping[str, list[StoryRow]] | None = None
+    store: Reading, rows: Sequence[StoryRow], folded: Mapping[str, list[StoryRow]] | None = None
 ) -> list[StoryCard]:
     ids = [r.id for r in rows]
     covers = queries.coverage(store, ids)
@@ -112,7 +113,7 @@ def filters_from(
     )
 
 
-def story_page(store: Store, filters: Filters, cursor: str | None) -> queries.StoryPage:
+def story_page(store: Reading, filters: Filters, cursor: str | None) -> queries.StoryPage:
     try:
         return queries.story_page(
             store, filters, limit=PAGE_SIZE, cursor=cursor or None, fold_threads=True
