@@ -14,7 +14,7 @@ import pytest
 from rich.console import Console
 
 import parallax
-from parallax import cli
+from parallax import cli, engine
 from parallax.ingest.files import read_paths
 from parallax.settings import Settings
 from tests.conftest import shared_data
@@ -89,3 +89,28 @@ def test_the_engine_imports_a_stream_a_batch_at_a_time_and_counts_its_bytes(
     assert ("importing articles", size, "bytes") in steps
     assert sum(counted) == size and len(counted) == 3  # batches of 4, 4 and 2
     assert read_at_first[0] < size / 2  # only the first batch had been read
+
+
+def test_the_bar_counts_the_bytes_of_the_documents_done_not_of_those_read_ahead(
+    tmp_path: Path,
+) -> None:
+    """A Dask cluster's window keeps batches on the workers while further ones are
+    read: the bar counted the bytes read, ran ahead of the import, and stood at
+    the end while the last batches were still being worked on."""
+    path = tmp_path / "five.jsonl"
+    lines = [json.dumps({"source": "Outlet", "text": f"Report {i}. " * (i + 1)}) for i in range(5)]
+    path.write_text("".join(line + "\n" for line in lines))
+    ends = [sum(len(line) + 1 for line in lines[: i + 1]) for i in range(5)]
+    reading = read_paths([str(path)])
+    shown: list[int] = []
+    counted = engine._BytesDone(reading, shown.append)
+    taken = counted.handed(reading)
+    for _ in range(4):  # two batches of two in flight
+        next(taken)
+    counted.done(2)  # the first batch written
+    assert shown == [ends[1]]
+    next(taken)
+    counted.done(2)
+    assert sum(shown) == ends[3]  # the read-ahead batch is not counted yet
+    counted.done(1)
+    assert sum(shown) == ends[4] == path.stat().st_size

@@ -18,6 +18,7 @@ engine that only reads opens in a moment.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -222,7 +223,8 @@ class Engine:
         documents = chain(head, stream)
         if isinstance(items, Reading) and items.size:
             with step("importing articles", items.size, "bytes") as advance:
-                report = pipeline.run(documents, progress=_in_bytes(items, advance), brief=False)
+                counted = _BytesDone(items, advance)
+                report = pipeline.run(counted.handed(documents), progress=counted.done, brief=False)
         else:
             total = len(items) if isinstance(items, Sized) else None
             with step("importing articles", total) as advance:
@@ -417,16 +419,36 @@ def _up_to_first_article(items: Iterator[Document | IngestError]) -> list[Docume
     return head
 
 
-def _in_bytes(reading: Reading, advance: Callable[[int], None]) -> Callable[[int], None]:
-    """A pipeline's progress (documents done) as the bytes of input read up to them."""
-    shown = 0
+class _BytesDone:
+    """A pipeline's progress (documents done) as the bytes of input up to the last
+    of them, for a bar that can tell how long is left.
 
-    def done(_: int) -> None:
-        nonlocal shown
-        advance(reading.done - shown)
-        shown = reading.done
+    The pipeline reads ahead of what it has done: with a Dask cluster, a few
+    batches per worker are in flight.  The bytes read so far would then run ahead
+    of the import, and reach the end while the last batches were still on the
+    workers.  So each document's place in the input is noted as the pipeline takes
+    it, and counted when the pipeline reports it done.  That is a batch at a time:
+    the models work on whole batches, and a batch's records are committed together,
+    so no record of a batch is done before the others."""
 
-    return done
+    def __init__(self, reading: Reading, advance: Callable[[int], None]) -> None:
+        self._reading = reading
+        self._advance = advance
+        self._read_to: deque[int] = deque()
+        """Bytes read up to each document taken and not yet done, in input order."""
+        self._shown = 0
+
+    def handed(self, items: Iterable[Document | IngestError]) -> Iterator[Document | IngestError]:
+        for item in items:
+            self._read_to.append(self._reading.done)
+            yield item
+
+    def done(self, n: int) -> None:
+        at = self._shown
+        for _ in range(min(n, len(self._read_to))):
+            at = self._read_to.popleft()
+        self._advance(at - self._shown)
+        self._shown = at
 
 
 @contextmanager
