@@ -22,11 +22,13 @@ from typer.testing import CliRunner
 import parallax
 from parallax import cli
 from parallax.engine import BadFeedAddress, Engine
+from parallax.model import Briefing
 from parallax.poller import PollingLoop, PollReport
 from parallax.settings import Settings
 from parallax.store import Feed, Store
 from parallax.store import schema as t
 from parallax.store.accounts import Accounts
+from parallax.store.stories import CARD
 from parallax.web import create_app
 from parallax.web.auth import LOGIN_COOKIE
 from tests.web.conftest import build_store
@@ -191,6 +193,12 @@ def test_reading_is_the_same_on_every_surface(db_url: str) -> None:
         document = json.loads(json.dumps(detail.document()))
         assert by_cli[story_id] == document
         assert client.get(f"/api/stories/{story_id}").json() == document
+    # A listing that names the parts of the briefings it shows reads those alone.
+    whole = {row.id: row.briefing for row in engine.stories(limit=200)}
+    for row in engine.stories(limit=200, parts=CARD):
+        full = whole[row.id]
+        card = Briefing(summary=full.summary, quantities=full.quantities) if full else None
+        assert row.briefing == card
 
     found = CliRunner().invoke(cli.app, ["--db", db_url, "search", "fighters"])
     cli_ids = [line.split()[0] for line in found.stdout.splitlines()]

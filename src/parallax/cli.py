@@ -334,7 +334,7 @@ def export(
     engine = _engine(ctx)
     documents = []
     offset = 0
-    while page := engine.stories(limit=200, offset=offset):
+    while page := engine.stories(limit=200, offset=offset, parts=()):  # ids: read whole below
         offset += len(page)
         found = (engine.story(row.id) for row in page)
         documents += [detail.document() for detail in found if detail]
@@ -362,7 +362,7 @@ def stories(
 ) -> None:
     """List stories: title, articles, independent sources, last update."""
     engine = _engine(ctx)
-    rows = engine.stories(limit=limit)
+    rows = engine.stories(limit=limit, parts=("quantities",))  # for disputed figures
     if not rows:
         out.print("no stories yet; add some with 'parallax import' or 'parallax add-feed'")
         return

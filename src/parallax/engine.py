@@ -19,7 +19,7 @@ engine that only reads opens in a moment.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +36,7 @@ from parallax.model import Article, Document
 from parallax.report import Report
 from parallax.settings import Settings
 from parallax.store import Assignment, Feed, Parked, Store, StoryRow, now
+from parallax.store.stories import Part
 
 if TYPE_CHECKING:
     from parallax.distributed import Cluster
@@ -348,9 +349,12 @@ class Engine:
 
     # --- reading ---------------------------------------------------------------
 
-    def stories(self, limit: int = 50, offset: int = 0) -> list[StoryRow]:
-        """Stories, the most recently updated first."""
-        return self.store.stories(limit=limit, offset=offset)
+    def stories(
+        self, limit: int = 50, offset: int = 0, parts: Sequence[Part] | None = None
+    ) -> list[StoryRow]:
+        """Stories, the most recently updated first, with their whole briefings, or
+        only the ``parts`` of them named (``store.stories.CARD``: what a card shows)."""
+        return self.store.stories(limit=limit, offset=offset, parts=parts)
 
     def story(self, story_id: str) -> StoryDetail | None:
         """A story by id, by the id of a story merged into it, or by a unique prefix."""
