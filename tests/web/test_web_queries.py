@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from parallax.model import Article
 from parallax.store import Store
 from parallax.web import queries
 from parallax.web.queries import Filters, Kept, Place
+
+from .conftest import NOW, add_story
 
 
 def test_kept_values_are_reused_until_they_expire() -> None:
@@ -158,3 +161,34 @@ def test_topics_merge_spellings_and_prefer_the_capitalised_one(web_store: Store)
         "s1syria": [world],
         "s2pending": [queries.topic(web_store, "uk-news")],
     }
+
+
+def test_the_entity_page_takes_the_newest_stories_that_name_it_a_share_at_a_time(
+    web_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Candidates are read newest first, a share at a time, until enough name the
+    entity; a candidate that only mentions the name in its text does not count."""
+    for hours, story_id, named in (
+        (1, "m1", True),
+        (2, "m2", False),
+        (3, "m3", True),
+        (4, "m4", True),
+    ):
+        entities = [{"name": "Mira Solen", "type": "PERSON", "aliases": [], "article_ids": []}]
+        article = Article(
+            id=f"{story_id}-a", source="Ledger", title="Harbour", text="Mira Solen spoke."
+        )
+        add_story(
+            web_store,
+            story_id,
+            f"Story {story_id}",
+            [article],
+            {"entities": entities if named else []},
+            NOW - timedelta(hours=hours),
+        )
+    monkeypatch.setattr(queries, "SCAN_SHARE", 1)
+    found = queries.entity(web_store, "Mira Solen", limit=2)
+    assert found is not None and [r.id for r in found.stories] == ["m1", "m3"]
+    everything = queries.entity(web_store, "mira solen")
+    assert everything is not None and [r.id for r in everything.stories] == ["m1", "m3", "m4"]
+    assert everything.name == "Mira Solen" and everything.kinds == ["PERSON"]

@@ -512,6 +512,10 @@ def entity_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+SCAN_SHARE = 100
+"""Candidate stories whose entities the entity page reads at once."""
+
+
 def entity(store: Reading, name: str, scan: int = 1000, limit: int = 100) -> EntityFound | None:
     """The stories whose briefing names ``name`` (as its canonical name or an alias).
 
@@ -521,11 +525,13 @@ def entity(store: Reading, name: str, scan: int = 1000, limit: int = 100) -> Ent
     key = entity_key(name)
     if not key:
         return None
-    story_ids = list(dict.fromkeys(store.search_story_ids(name, limit=scan)))
-    # Every candidate's entities, and of the stories that name it only, the cards
-    # and the timelines: the search may propose a thousand stories.
-    rows = stories_by_id(store, story_ids, ("entities",))
-    rows.sort(key=lambda r: r.last_published or r.updated, reverse=True)
+    candidates = StoryQuery(ids=tuple(dict.fromkeys(store.search_story_ids(name, limit=scan))))
+    # Newest first, a share at a time: the search may propose a thousand stories,
+    # and the first hundred that name the entity are enough.  Of those only, the
+    # cards and the timelines are read.
+    newest_first = [k.id for k in store.story_keys(replace(candidates, order="activity"))]
+    shares = (newest_first[i : i + SCAN_SHARE] for i in range(0, len(newest_first), SCAN_SHARE))
+    rows = (row for share in shares for row in stories_by_id(store, share, ("entities",)))
     kinds: dict[str, None] = {}
     aliases: dict[str, None] = {}
     canonical: dict[str, int] = {}
