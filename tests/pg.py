@@ -2,12 +2,13 @@
 runs a test on SQLite and on PostgreSQL.
 
 The server is Debian's own binaries (``initdb``, ``pg_ctl``), started once per
-test session in a temporary directory, listening only on a unix socket there,
-and stopped at the end.  PostgreSQL refuses to run as root, so under root (as
-CI runs) the cluster belongs to the ``postgres`` account that Debian's package
-creates, or to ``nobody``.  Each test gets its own database, copied from a
-template that is migrated once: a fresh database costs a file copy, not a
-migration run.
+test session (under pytest-xdist, once per worker) in a temporary directory,
+listening only on a unix socket there, and stopped at the end.  PostgreSQL
+refuses to run as root, so under root (as CI runs) the cluster belongs to the
+``postgres`` account that Debian's package creates, or to ``nobody``.  Each
+test gets its own database, copied from a template that is migrated once: a
+fresh database costs a file copy, not a migration run.  ``db_templates`` does
+the same on SQLite for databases that several tests fill alike.
 
 Tests that take ``db_url`` (or the ``store`` fixture built on it) run once per
 backend.  Tests marked ``slow`` (the language models) stay on SQLite only: the
@@ -25,9 +26,10 @@ import itertools
 import os
 import pwd
 import shutil
+import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -165,6 +167,48 @@ def pg_server() -> Iterator[PgServer]:
         pytest.skip(str(exc))
     yield server
     server.stop()
+
+
+Build = Callable[[str], Store]
+"""Writes what several tests read into the new database at a URL; returns its store."""
+
+
+class Templates:
+    """SQLite databases filled once per session, copied into each test's own.
+
+    The web tests each start from the same hand-written stories; writing them
+    again for every test cost more than most of those tests.  A page-by-page
+    backup of the filled file costs a fifth of that, and each test still has a
+    database of its own.  On PostgreSQL the stories are written into each
+    test's database as before: a database created from a filled template costs
+    as much as the writes (each ``CREATE DATABASE`` copies the whole catalogue)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.built: dict[Build, Path] = {}
+
+    def open(self, url: str, build: Build) -> Store:
+        """A store on the new database at ``url``, filled with what ``build`` writes."""
+        target = make_url(url)
+        if target.get_backend_name() != "sqlite" or not target.database:
+            return build(url)
+        if build not in self.built:
+            self.built[build] = self.folder / f"template_{len(self.built)}.db"
+            build(f"sqlite:///{self.built[build]}").close()
+        source, copy = sqlite3.connect(self.built[build]), sqlite3.connect(target.database)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+            copy.close()
+        return Store.open(url)
+
+
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    """``db_templates.open(db_url, build)``: the test's new database, holding what
+    ``build`` writes (on SQLite, a copy of what it wrote once per session)."""
+    return Templates(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from parallax.model import Article, Story
 from parallax.store import Store, Writer
 from parallax.web import create_app
+from tests.pg import Templates
 
 NOW = datetime.now(UTC)
 DAY = datetime(2024, 12, 11, 9, 0, tzinfo=UTC)
@@ -383,8 +384,8 @@ def build_store(path: Path | str) -> Store:
 
 
 @pytest.fixture()
-def web_store(db_url: str) -> Iterator[Store]:
-    s = build_store(db_url)
+def web_store(db_url: str, db_templates: Templates) -> Iterator[Store]:
+    s = db_templates.open(db_url, build_store)  # on SQLite, a copy of the stories written once
     yield s
     s.close()
 
