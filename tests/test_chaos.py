@@ -9,6 +9,7 @@ average of 11 on 2 cores.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,40 @@ def test_killed_and_racing_imports_lose_and_repeat_nothing_while_pages_are_serve
     assert rows["racing importers: imported in all"] == (18, 18)
     assert rows["web requests answered"][0] > 0
     assert rows["web 5xx answers"][0] == rows["web connection errors"][0] == 0
+
+
+def test_kill_points_are_each_reached_and_fall_along_the_whole_import() -> None:
+    """At 3,000 articles the kills must not all fall in the first batches (each run's
+    first batch was the old rule) nor ask for a batch the run never reaches."""
+    chaos = bench_module("chaos")
+    batch = chaos.BATCH
+    finals = []
+    for seed in range(1, 21):
+        rng = random.Random(seed)
+        stored, kills = 0, 20
+        for k in range(kills):
+            site = chaos.SITES[k % len(chaos.SITES)]
+            left = 3000 - stored
+            ahead = sum(
+                chaos.SITES[j % len(chaos.SITES)] in chaos.ADVANCING for j in range(k, kills)
+            )
+            n = chaos.kill_point(site, rng, left, ahead, dirty=40)
+            batches = -(-left // batch)
+            # What the killed run stores before it dies, as each hook is placed.
+            if site == "writing":
+                assert 1 <= n <= left
+                stored += (n - 1) // batch * batch
+            elif site == "committed":
+                assert 1 <= n <= batches
+                stored = min(3000, stored + n * batch)
+            elif site == "parsing":
+                assert 1 <= n <= batches
+                stored += (n - 1) * batch
+            elif site == "briefing":
+                assert 1 <= n <= 40
+        finals.append(3000 - stored)
+    # The final run has about one killed run's share left (157 articles on average
+    # over these seeds), not most of the import (the old rule, each run killed in
+    # its first batch, left 2,872: one batch stored every five kills).
+    assert max(finals) < 1000
+    assert sum(finals) / len(finals) < 400
