@@ -45,9 +45,10 @@ most ``--budget`` seconds, run again until it says all are in (any cache that
 already holds the texts serves too).  The chaos run then reads the parses and
 vectors instead of computing them, and its time goes to what it tests: the
 kills, the restarts, the checks, the writes, the briefings and the serving.
-The models still run, lazily, on any text the prefill did not meet (briefings
-of stories as a killed run left them group sentences differently); the table
-counts those texts.
+The models still run, lazily, on any text the prefill did not meet (the
+framing part of a briefing embeds word contexts gathered over a story's
+articles, and a killed run leaves stories part-grown); the table counts those
+texts.
 
 Measured on 2 cores shared with other work (load average 8-13), after a
 prefill: ``--cache DIR --articles 1200 --kills 20`` took 746 s.  All 20 kill
@@ -56,12 +57,13 @@ each, integrity ok and whole batches; run to its end, every one of the 1,200
 articles stored once, none failed, no story left unbriefed; the 3 racing
 importers (96 articles) all exited 0 with each article stored once; 2,924
 requests, 0 5xx, 0 connection errors; the models computed 372 texts the prefill
-had not met.  A killed run took 5-73 s, most of it briefing what the last one
-left.  The prefill is the slow part: its slices of 256 articles took 444-628 s
-each at that load (0.4-0.6 articles/s; 1,134 s beside two more importers
-filling the same cache), so filling it for 3,000 articles takes over an hour; at 3,000 articles the
-chaos run itself, some 2.5 times the work of the run above, would take about
-30 minutes at that load (an estimate: not yet run).
+had not met.  A killed run took 5-73 s; the longest stored nothing new, as it
+first briefed the stories the two runs before had left.  The prefill is the
+slow part: its slices of 256 articles took 444-628 s each at that load
+(0.4-0.6 articles/s; 1,134 s beside two more importers filling the same
+cache), so filling it for 3,000 articles takes over an hour.  At 3,000
+articles the chaos run itself, some 2.5 times the work of the run above, would
+take about 30 minutes at that load (an estimate: not yet run).
 
 The importers are the real command (``parallax.cli.main``) in processes that
 multiprocessing's forkserver forks from a process that has already imported
