@@ -43,10 +43,14 @@ apt-postgres:
 	  else echo "not installed: postgresql (apt-get install postgresql); the PostgreSQL test runs will skip"; fi; \
 	fi
 
+# pytest-xdist: one worker a core (TEST_WORKERS=0 runs in this process); which
+# tests share a worker and which go first is set in tests/conftest.py.
+TEST_WORKERS ?= auto
+
 test: $(STAMP) apt-tools apt-postgres
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 bench: $(STAMP) apt-tools
 	$(BIN)/python bench/extraction.py

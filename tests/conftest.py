@@ -40,6 +40,41 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault(model_cache.ENV, str(folder))
 
 
+SHARED_SCOPES = {"module", "class", "package"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``), which
+    tests must share a worker, and which start first.
+
+    A file whose tests share a module fixture (a corpus parsed, a pipeline run)
+    stays on one worker, and so do the browser tests and the readers of the one
+    ``parallax demo``, which takes a minute to build; every other test goes to
+    whichever worker is free.  The tests marked ``slow`` and the demo's are
+    handed out first, so that none of them is left running alone at the end
+    (with ``--no-loadscope-reorder``, which keeps this order)."""
+    if not hasattr(config, "workerinput"):
+        return  # not a pytest-xdist worker: the order and the groups are moot
+    first: set[str] = set()
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        fixtures = getattr(item, "_fixtureinfo", None)
+        scopes = {
+            d.scope
+            for defs in (fixtures.name2fixturedefs.values() if fixtures else [])
+            for d in defs
+        }
+        if path.startswith("tests/browser/") or "demo_server" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("demo"))
+            first.add(item.nodeid)  # the demo runs the models and the pipeline
+        elif scopes & SHARED_SCOPES:
+            item.add_marker(pytest.mark.xdist_group(path))
+        if item.get_closest_marker("slow"):
+            first.add(item.nodeid)
+    items.sort(key=lambda item: item.nodeid not in first)
+
+
 def shared_data(*parts: str) -> Path:
     """A path under ../shared/data, or a skip saying what is missing."""
     path = SHARED_DATA.joinpath(*parts)
