@@ -42,7 +42,9 @@ def test_sign_in_follow_an_entity_and_see_it_in_for_you(page: Any, shared_reader
     entities.get_by_role("link", name="Abbas Araghchi").click()
     page.wait_for_url(re.compile(r"/entities/Abbas%20Araghchi$"))
     page.get_by_role("button", name="Follow Abbas Araghchi").click()
-    assert page.get_by_role("button", name="Stop following Abbas Araghchi").is_visible()
+    # The click posts a form and loads the page again: an is_visible() at once could
+    # still see the old page on a busy machine; wait_for() fails if it never shows.
+    page.get_by_role("button", name="Stop following Abbas Araghchi").wait_for(state="visible")
 
     page.get_by_role("link", name="For you").first.click()
     page.wait_for_url(re.compile(r"/for-you"))
