@@ -96,6 +96,10 @@ from typing import Any
 
 import httpx
 
+from parallax.extract import extract
+from parallax.extract.errors import ExtractionError
+from parallax.ingest.files import read_paths
+from parallax.model import Document
 from parallax.nlp import model_cache
 from parallax.pipeline import BATCH, content_hash
 from parallax.store import Store
@@ -180,16 +184,32 @@ def news_records(data: Path, count: int) -> list[dict[str, str]]:
     mixed = sorted(
         (i / len(s), n, record) for n, s in enumerate(sets) for i, record in enumerate(s)
     )
+    candidates = [record for _, _, record in mixed]
     records: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for _, _, record in mixed:
-        digest = content_hash(record["text"])
-        if digest not in seen and record["text"]:
+    seen: set[str | None] = {None}
+    # The importer compares texts as extracted: records that differ only in
+    # what clean-up removes are one article to it, and only the first is stored.
+    for record, digest in zip(candidates, extracted_digests(candidates), strict=True):
+        if digest not in seen:
             seen.add(digest)
             records.append(record)
     if len(records) < count:
         raise SystemExit(f"only {len(records)} different articles of {total} in {data}")
     return records[:count]
+
+
+def extracted_digests(records: list[dict[str, str]]) -> list[str | None]:
+    """Each record's text as ``parallax import`` compares it: read from a JSON
+    Lines file and extracted, then hashed; None when the importer would fail it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        read = list(read_paths([str(write_jsonl(Path(tmp) / "all.jsonl", records))]))
+    digests: list[str | None] = []
+    for item in read:
+        try:
+            digests.append(content_hash(extract(item).text) if isinstance(item, Document) else None)
+        except ExtractionError:
+            digests.append(None)
+    return digests
 
 
 def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
