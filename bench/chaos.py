@@ -405,14 +405,6 @@ def look(db: Path) -> Health:
     return Health(integrity, stored, incomplete, dirty)
 
 
-def stored_count(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0  # busy for a moment: asked again
-
-
 @dataclass
 class Tally:
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)
