@@ -48,7 +48,7 @@ from typing import Any
 
 import httpx
 
-from parallax.model import Article, Story
+from parallax.model import Article, Briefing, Story
 from parallax.store import Store
 from synthetic import NAMES, sentence
 
@@ -164,9 +164,8 @@ def build(path: Path, n_articles: int, seed: int = 7) -> tuple[int, list[str]]:
             for a in articles:
                 w.add_article(a, f"{a.id}-hash")
             w.save_story(story, b"", [], min(dates), max(dates))
-        store.save_briefing(
-            story_id, story.title, synthetic_briefing(rng, [a.id for a in articles], outlets)
-        )
+        briefing = synthetic_briefing(rng, [a.id for a in articles], outlets)
+        store.save_briefing(story_id, story.title, Briefing.from_json(briefing))
         story_ids.append(story_id)
         made += size
     count = store.count_articles()

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from parallax.model import Article, Story
+from parallax.model import Article, Briefing, Story
 from parallax.store import Store
 from parallax.store import schema as t
 from tests.conftest import ROOT, bench_module, run_cli, shared_data
@@ -89,14 +89,14 @@ def test_a_briefing_read_before_another_importer_added_a_report_is_not_saved(
         with store.writer() as w:  # another importer adds a report and briefs the story
             w.add_article(Article(id="b1", text="two", source="B", story_id="s1"), "h2")
             w.save_story(Story(id="s1", title="S"), b"", [], None, None)
-        assert store.save_briefing("s1", "S", {"drawn_from": ["a1", "b1"]}, ["a1", "b1"])
-        assert not store.save_briefing("s1", "S", {"drawn_from": read}, read)
+        assert store.save_briefing("s1", "S", Briefing(drawn_from=["a1", "b1"]), ["a1", "b1"])
+        assert not store.save_briefing("s1", "S", Briefing(drawn_from=read), read)
         [row] = store.stories()
         assert row.briefing is not None and row.briefing.drawn_from == ["a1", "b1"]
         with store.writer() as w:  # a third report: the story waits for its briefing
             w.add_article(Article(id="c1", text="three", source="C", story_id="s1"), "h3")
             w.save_story(Story(id="s1", title="S"), b"", [], None, None)
-        assert not store.save_briefing("s1", "S", {"drawn_from": read}, read)
+        assert not store.save_briefing("s1", "S", Briefing(drawn_from=read), read)
         assert store.dirty_stories() == ["s1"]
     finally:
         store.close()

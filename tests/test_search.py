@@ -11,6 +11,7 @@ import pytest
 from parallax.model import Article, Story
 from parallax.store import Store
 from parallax.store.query import parse
+from tests.stored import store_briefing_json
 
 DAY = datetime(2026, 10, 14, 9, tzinfo=UTC)
 
@@ -31,7 +32,8 @@ def _story(store: Store, story_id: str, texts: dict[str, str], briefing: dict[st
                 ),
                 content_hash=f"hash-{article_id}",
             )
-    store.save_briefing(story_id, story_id, briefing)
+    # As stored, junk included: search must read what any version wrote.
+    store_briefing_json(store, story_id, story_id, briefing)
 
 
 @pytest.fixture

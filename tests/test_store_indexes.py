@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from sqlalchemy import event
 
-from parallax.model import Article, Story
+from parallax.model import Article, Briefing, Story
 from parallax.store import Store, StoredNLP
 
 
@@ -73,7 +73,7 @@ def archive(store: Store) -> Store:
                 start,
                 start + timedelta(days=n),
             )
-    store.save_briefing("s0", "A story", {"summary": []})
+    store.save_briefing("s0", "A story", Briefing())
     return store
 
 

@@ -22,6 +22,7 @@ from parallax.model import (
 )
 from parallax.store import Store, StoryQuery
 from parallax.store.stories import CARD
+from tests.stored import store_briefing_json
 
 DAY = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
@@ -125,7 +126,7 @@ BRIEFED = Briefing(
 
 
 def test_briefings_come_back_typed_and_a_listing_reads_only_its_parts(listed: Store) -> None:
-    assert listed.save_briefing("old", "OLD", briefing_json(BRIEFED))
+    assert listed.save_briefing("old", "OLD", BRIEFED)
     whole = listed.story("old")
     assert whole is not None and whole.briefing == BRIEFED
     [card] = listed.find_stories(StoryQuery(ids=("old", "mid")), CARD)[:1]
@@ -142,8 +143,8 @@ def test_a_briefing_in_a_newer_shape_is_not_read_by_any_listing(listed: Store) -
     one, in a card as on the story page; one stored before versions were written
     (version 1) reads as ever."""
     newer = {**briefing_json(BRIEFED), "version": 99}
-    assert listed.save_briefing("old", "OLD", newer)
-    assert listed.save_briefing("mid", "MID", {"summary": [{"text": "Old.", "article_ids": []}]})
+    store_briefing_json(listed, "old", "OLD", newer)
+    store_briefing_json(listed, "mid", "MID", {"summary": [{"text": "Old.", "article_ids": []}]})
     assert (row := listed.story("old")) is not None and row.briefing is None
     cards = {r.id: r.briefing for r in listed.find_stories(StoryQuery(ids=("old", "mid")), CARD)}
     assert cards == {"old": None, "mid": Briefing(summary=[SummarySentence("Old.", [])])}

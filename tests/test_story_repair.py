@@ -8,7 +8,7 @@ import numpy as np
 
 from parallax.cluster import story_id_for
 from parallax.dedup import fingerprint, signature_bytes
-from parallax.model import Article, Story
+from parallax.model import Article, Briefing, Story
 from parallax.nlp import EMBEDDING_DIM
 from parallax.pipeline import DEDUP_DAYS, Pipeline
 from parallax.store import Store, StoredNLP, now
@@ -105,7 +105,7 @@ def test_a_restarted_pipeline_holds_hot_stories_with_their_members(store: Store)
     _add(store, "b", first, seed=2)
     _add(store, "c", story_id_for("c"), seed=3)
     for story_id in store.dirty_stories():  # briefed already: the pipeline need not parse
-        store.save_briefing(story_id, "Harbour bridge", {})
+        store.save_briefing(story_id, "Harbour bridge", Briefing())
     index = Pipeline(store).index
     story = index.get(first)
     assert story is not None
@@ -126,7 +126,7 @@ def test_a_restart_after_importing_an_archive_holds_what_a_running_pipeline_woul
     for n, age in enumerate([0, 4, 20]):
         _add(store, f"a{age}", story_id_for(f"a{age}"), seed=n, published=day - timedelta(days=age))
     for story_id in store.dirty_stories():
-        store.save_briefing(story_id, "Harbour bridge", {})
+        store.save_briefing(story_id, "Harbour bridge", Briefing())
 
     pipeline = Pipeline(store, quiet_days=3)
     hot = {s for s in map(story_id_for, ["a0", "a4", "a20"]) if pipeline.index.get(s)}

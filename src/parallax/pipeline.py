@@ -37,7 +37,6 @@ from parallax.cluster.terms import LEAD_CHARS
 from parallax.dedup import DuplicateIndex, fingerprint, signature_bytes
 from parallax.distributed import Cluster, Shipped, Worked, extract_and_enrich
 from parallax.enrich import KEY_LABELS, Enrichment, embed_later, enrich, entity_key, settle
-from parallax.export import briefing_json
 from parallax.extract import ExtractionError, extract
 from parallax.extract.dates import EARLIEST_YEAR, LATEST_YEAR, aware, plausible
 from parallax.extract.kind import OPINION, article_kind
@@ -631,7 +630,7 @@ class Pipeline:
             except AbstractError as exc:  # the extractive summary stands
                 self.store.record_error(self.llm.url, f"story {story_id}: {exc}")
         title = _headline(job.articles, stored)
-        if not self.store.save_briefing(story_id, title, briefing_json(outcome), built_from):
+        if not self.store.save_briefing(story_id, title, outcome, built_from):
             # Another importer changed the story meanwhile; it briefs it next.
             log.info("story %s changed while its briefing was built; not saved", story_id)
 

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from parallax.model import Article, Story
+from parallax.model import Article, Briefing, Story
 from parallax.store import schema as t
 from parallax.store.query import Query, Term, spelled
 from parallax.store.query import parse as parse_query
@@ -521,18 +521,24 @@ class Store(StoryReads):
         self,
         story_id: str,
         title: str,
-        briefing: dict[str, Any],
+        briefing: Briefing,
         built_from: Sequence[str] | None = None,
     ) -> bool:
         """Store a story's briefing and mark it fresh; False, storing nothing, when
         ``built_from`` (every article of the story as the briefing read it) is no
         longer the story's articles.
 
+        It is stored as ``export.briefing_json`` writes it, the shape that
+        ``Briefing.from_json`` reads back and the story API hands out.
+
         Another importer may have added a report (or merged the story away) since:
         saved, this briefing would overwrite the newer one that importer wrote, and
         leave the story marked fresh without its report.  The importer that changed
         the story briefs it afterwards (the story stays dirty until one does).  The
         check and the write hold the writers' lock, so no batch commits between them."""
+        # Imported here: export reads stories through this package.
+        from parallax.export import briefing_json
+
         with self.writer() as writer:
             if built_from is not None:
                 a = t.articles.c
@@ -542,7 +548,7 @@ class Store(StoryReads):
             writer.conn.execute(
                 update(t.stories)
                 .where(t.stories.c.id == story_id)
-                .values(briefing=briefing, title=title, dirty=False)
+                .values(briefing=briefing_json(briefing), title=title, dirty=False)
             )
         return True
 

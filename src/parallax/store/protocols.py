@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the records live beside the implementation, which imports this module
-    from parallax.model import Article
+    from parallax.model import Article, Briefing
     from parallax.store.database import (
         Assignment,
         Feed,
@@ -85,7 +85,7 @@ class Stories(Protocol):
         self,
         story_id: str,
         title: str,
-        briefing: dict[str, Any],
+        briefing: Briefing,
         built_from: Sequence[str] | None = None,
     ) -> bool: ...
     def assignment(self, article_id: str) -> Assignment | None: ...
