@@ -67,6 +67,18 @@ def test_search_with_a_filter(page: Any, reader: Served) -> None:
     assert "Hundreds of Iraqi militiamen" not in page.locator("ol.results").inner_text()
 
 
+def test_a_row_of_filters_is_level(page: Any, reader: Served) -> None:
+    # A row of filters is aligned on its bottom edge, and Chromium draws a date
+    # field taller than a select: their labels used to sit 6 px apart.
+    for path in ("/search?q=fighters", "/"):
+        page.goto(reader.url(path))
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        heights = page.locator(".filter-form :is(select, input)").evaluate_all(
+            "els => els.map(e => Math.round(e.getBoundingClientRect().height))"
+        )
+        assert len(heights) >= 3 and len(set(heights)) == 1, (path, heights)
+
+
 def test_add_a_feed(page: Any, reader: Served) -> None:
     page.goto(reader.url("/feeds"))
     page.get_by_label("Feed address").fill("https://added-in-a-browser.example/rss")
