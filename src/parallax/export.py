@@ -129,7 +129,7 @@ def story_document(store: Reading, story_id: str) -> dict[str, Any] | None:
     row = store.story(story_id)
     if row is None:
         return None
-    events = store.thread(row.thread_id) if row.thread_id else []
+    events = store.thread(row.thread_id, ()) if row.thread_id else []  # listed: id, title, date
     return full_document(row, store.story_articles(row.id), events)
 
 

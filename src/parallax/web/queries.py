@@ -591,7 +591,7 @@ def thread_events(store: Reading, row: StoryRow) -> list[ThreadEvent]:
     """The events of a story's thread, oldest first, or nothing when it is the only one."""
     if row.thread_id is None:
         return []
-    events = store.thread(row.thread_id)
+    events = store.thread(row.thread_id, ())  # titles and dates: no part of a briefing
     if len(events) < 2:
         return []
     return [
