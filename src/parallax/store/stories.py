@@ -3,7 +3,8 @@
 ``StoryQuery`` says which stories (an outlet's, a topic's sections', a date
 range's, a thread's, a given set such as a search's hits), in what order and
 how many.  ``StoryReads`` (a part of ``Store``) runs it for the shape a caller
-needs: whole rows (``StoryRow``) or the keys the front page's ranking scores
+needs: rows (``StoryRow``), with the whole briefing or only the parts of it a
+listing names (``CARD``), or the keys the front page's ranking scores
 (``StoryKey``).  The front page, the API, the Atom feeds, the personal lists
 and the command line all list stories through it, so a filter means the same
 on every surface and the columns of a listed story are written once.
