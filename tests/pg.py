@@ -193,8 +193,9 @@ class Templates:
         if target.get_backend_name() != "sqlite" or not target.database:
             return build(url)
         if build not in self.built:
-            self.built[build] = self.folder / f"template_{len(self.built)}.db"
-            build(f"sqlite:///{self.built[build]}").close()
+            path = Path(tempfile.mkdtemp(dir=self.folder)) / "template.db"
+            build(f"sqlite:///{path}").close()
+            self.built[build] = path  # once whole: what a failed build wrote is not copied
         source, copy = sqlite3.connect(self.built[build]), sqlite3.connect(target.database)
         try:
             source.backup(copy)
