@@ -27,7 +27,6 @@ from parallax.poller import PollingLoop, PollReport
 from parallax.settings import Settings
 from parallax.store import Feed, Store
 from parallax.store import schema as t
-from parallax.store.accounts import Accounts
 from parallax.store.stories import CARD
 from parallax.web import create_app
 from parallax.web.auth import LOGIN_COOKIE
@@ -241,7 +240,7 @@ def test_the_feeds_page_shows_remove_buttons_only_for_feeds_the_reader_may_remov
     tmp_path: Path,
 ) -> None:
     store = build_store(tmp_path / "p.db")
-    accounts = Accounts(store)
+    accounts = store.accounts
     alice = accounts.add_user("alice", "alice-correct-horse")[0]
     bob = accounts.add_user("bob", "bob-battery-staple")[0]
     store.add_feed("https://cli.example/rss")  # from the command line: the first account's

@@ -16,7 +16,7 @@ from parallax.cli import app
 from parallax.model import Article, Story
 from parallax.store import DatabaseError, Store, StoredNLP
 from parallax.store import schema as t
-from parallax.store.accounts import Accounts, Interest
+from parallax.store.accounts import Interest
 from parallax.store.copy import copy_database
 from tests.pg import PgServer
 from tests.web.conftest import build_store
@@ -35,7 +35,7 @@ def _populate(url: str) -> None:
         feed = store.feeds()[0]
         w.mark_entry(feed.id, "guid-1", "pa-1")
         w.mark_entry(feed.id, "guid-2", None)
-    accounts = Accounts(store)
+    accounts = store.accounts
     alice, _ = accounts.add_user("alice", "correct horse battery")
     accounts.start_session(alice)
     accounts.create_token(alice, "feed reader")

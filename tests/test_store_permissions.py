@@ -7,7 +7,6 @@ import stat
 from pathlib import Path
 
 from parallax.store import Store
-from parallax.store.accounts import Accounts
 
 
 def _mode(path: Path) -> int:
@@ -19,7 +18,7 @@ def test_a_new_database_and_its_wal_and_shm_are_owner_only(tmp_path: Path) -> No
     try:
         path = tmp_path / "p.db"
         store = Store.open(str(path))
-        Accounts(store).add_user("alice", "alice-correct-horse")
+        store.accounts.add_user("alice", "alice-correct-horse")
         with store.engine.connect() as conn:  # keeps the WAL and SHM files open
             files = [path, tmp_path / "p.db-wal", tmp_path / "p.db-shm"]
             assert all(f.exists() for f in files)

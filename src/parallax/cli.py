@@ -59,7 +59,8 @@ from parallax.settings import (
     is_cluster_address,
 )
 from parallax.store import DatabaseError, Feed, Parked, Store
-from parallax.store.accounts import AccountError, Accounts, User
+from parallax.store.accounts import AccountError, User
+from parallax.store.protocols import Accounts
 
 if TYPE_CHECKING:
     from parallax.poller import PollReport  # the pipeline behind it takes seconds to import
@@ -705,7 +706,7 @@ def _serve(
     proxies = serving.proxy_options(settings.trusted_proxies)
     token = token or settings.token
     local = host in LOCAL_HOSTS
-    has_accounts = Accounts(store).has_accounts()
+    has_accounts = store.accounts.has_accounts()
     if not local and not token and not has_accounts:
         raise CLIError(
             f"refusing to serve on {host} without authentication; "
@@ -884,7 +885,7 @@ def user_add(
     ] = False,
 ) -> None:
     """Create an account (the first one takes over the single-reader follows and saves)."""
-    accounts = Accounts(_store(ctx))
+    accounts = _store(ctx).accounts
     try:
         _, adopted = accounts.add_user(name, _new_password(password_stdin))
     except AccountError as exc:
@@ -904,7 +905,7 @@ def user_password(
 ) -> None:
     """Set a new password (signs the account out everywhere)."""
     try:
-        Accounts(_store(ctx)).set_password(name, _new_password(password_stdin))
+        _store(ctx).accounts.set_password(name, _new_password(password_stdin))
     except AccountError as exc:
         raise CLIError(str(exc)) from exc
     out.print(f"changed the password of {name}", markup=False)
@@ -913,7 +914,7 @@ def user_password(
 @user_app.command("list")
 def user_list(ctx: typer.Context) -> None:
     """List the accounts."""
-    for user in Accounts(_store(ctx)).users():
+    for user in _store(ctx).accounts.users():
         out.print(user.name, markup=False)
 
 
@@ -922,7 +923,7 @@ def user_remove(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="The account to delete.")]
 ) -> None:
     """Delete an account with its sessions, tokens, follows and saved stories."""
-    if not Accounts(_store(ctx)).remove_user(name):
+    if not _store(ctx).accounts.remove_user(name):
         raise CLIError(f"there is no user called {name!r}; see 'parallax user list'")
     out.print(f"removed user {name}", markup=False)
 
@@ -951,7 +952,7 @@ def token_create(
     user: UserOption = None,
 ) -> None:
     """Create an API token and print it (it is shown only this once)."""
-    accounts = Accounts(_store(ctx))
+    accounts = _store(ctx).accounts
     record, secret = accounts.create_token(_token_owner(accounts, user), label)
     err.print(f"token {record.id} for {record.user}; keep it secret, it is not shown again")
     out.print(secret, markup=False)
@@ -960,7 +961,7 @@ def token_create(
 @token_app.command("list")
 def token_list(ctx: typer.Context, user: UserOption = None) -> None:
     """List API tokens (their first characters only)."""
-    accounts = Accounts(_store(ctx))
+    accounts = _store(ctx).accounts
     owner = _token_owner(accounts, user) if user else None
     for tk in accounts.tokens(owner):
         used = tk.last_used.strftime("%Y-%m-%d %H:%M") if tk.last_used else "never used"
@@ -978,7 +979,7 @@ def token_revoke(
     ],
 ) -> None:
     """Revoke an API token: it stops working at once."""
-    if not Accounts(_store(ctx)).revoke_token(token_id):
+    if not _store(ctx).accounts.revoke_token(token_id):
         raise CLIError(f"there is no token {token_id}; see 'parallax token list'")
     out.print(f"revoked token {token_id}", markup=False)
 

@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from parallax.store.accounts import Accounts
-
 from ..web.conftest import build_store
 from .conftest import Served
 
@@ -22,7 +20,7 @@ PASSWORD = "a-long-browser-password"
 def shared_reader(tmp_path: Path) -> Iterator[Served]:
     """A reader with accounts: every page asks to sign in first."""
     store = build_store(tmp_path / "accounts.db")
-    Accounts(store).add_user("reader", PASSWORD)
+    store.accounts.add_user("reader", PASSWORD)
     served = Served(store)
     yield served
     served.close()

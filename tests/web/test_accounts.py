@@ -27,7 +27,8 @@ from typer.testing import CliRunner, Result
 from parallax import cli
 from parallax.store import Store
 from parallax.store import schema as t
-from parallax.store.accounts import AccountError, Accounts, Interest, User
+from parallax.store.accounts import AccountError, Interest, User
+from parallax.store.protocols import Accounts
 from parallax.web import create_app
 from parallax.web.auth import CSRF_COOKIE, LOGIN_COOKIE, safe_next
 from parallax.web.throttle import FIRST_DELAY, FREE_TRIES, Throttle
@@ -66,7 +67,7 @@ def login(client: TestClient, name: str, password: str, next: str = "/") -> http
 
 @pytest.fixture()
 def accounts(web_store: Store) -> Accounts:
-    return Accounts(web_store)
+    return web_store.accounts
 
 
 @pytest.fixture()
@@ -545,7 +546,7 @@ def test_cli_users_and_tokens(tmp_path: Path) -> None:
     assert len(listing.splitlines()) == 2
     store = Store.open(db)
     try:
-        accounts = Accounts(store)
+        accounts = store.accounts
         assert accounts.token_user(secret) is not None
         assert run("token", "revoke", "2").exit_code == 0
         assert accounts.token_user(secret) is None
@@ -611,7 +612,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     """A real server over a database with one account."""
     db = tmp_path / "served.db"
     store = Store.open(str(db))
-    Accounts(store).add_user("alice", ALICE_PASSWORD)
+    store.accounts.add_user("alice", ALICE_PASSWORD)
     store.close()
     yield from serve(db)
 
@@ -657,7 +658,7 @@ def test_a_local_client_cannot_choose_its_address_with_x_forwarded_for(tmp_path:
     # header was a new address each time and never throttled (24 of 24 got 401).
     db = tmp_path / "proxy.db"
     store = Store.open(str(db))
-    Accounts(store).add_user("alice", ALICE_PASSWORD)
+    store.accounts.add_user("alice", ALICE_PASSWORD)
     store.close()
     for base in serve(db):
         with httpx.Client(base_url=base) as client:

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 
 from parallax.model import Article, Story
 from parallax.store import Store
-from parallax.store.accounts import Accounts, Interest, User
+from parallax.store.accounts import Interest, User
+from parallax.store.protocols import Accounts
 
 from .conftest import SLASH_ID, add_story
 from .test_accounts import accounts, alice, bob, browser  # noqa: F401
@@ -98,7 +99,7 @@ def test_topic_feed(client: TestClient) -> None:
 
 
 def test_for_you_feed_in_single_reader_mode(client: TestClient, web_store: Store) -> None:
-    people = Accounts(web_store)
+    people = web_store.accounts
     people.follow(people.local_user(), Interest("outlet", "bbc", "BBC"))
     feed = parsed(client.get("/feeds/for-you.atom"))
     assert [e.title for e in feed.entries] == ["Storm closes ports"]

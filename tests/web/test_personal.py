@@ -19,7 +19,8 @@ from sqlalchemy import update
 from parallax.model import Article
 from parallax.store import Store
 from parallax.store import schema as t
-from parallax.store.accounts import Accounts, Interest, User
+from parallax.store.accounts import Interest, User
+from parallax.store.protocols import Accounts
 from parallax.web import interests
 from parallax.web.auth import Viewer
 
@@ -117,7 +118,7 @@ def picked(store: Store, people: Accounts, user: User) -> list[str]:
 
 
 def test_for_you_ranks_by_follows_matched_then_freshness(town: Store) -> None:
-    people = Accounts(town)
+    people = town.accounts
     reader = people.local_user()
     assert picked(town, people, reader) == []  # follows nothing: nothing picked
     follow(people, reader, "entity", "Mira Solen")
@@ -132,7 +133,7 @@ def test_for_you_ranks_by_follows_matched_then_freshness(town: Store) -> None:
 
 
 def test_entities_match_by_name_alias_or_clustering_key(town: Store) -> None:
-    people = Accounts(town)
+    people = town.accounts
     reader = people.local_user()
     follow(people, reader, "entity", "mayor solen")  # an alias, in any case
     assert picked(town, people, reader) == ["harbour"]
@@ -144,7 +145,7 @@ def test_entities_match_by_name_alias_or_clustering_key(town: Store) -> None:
 
 
 def test_topics_match_whole_words_in_headlines_sections_and_summaries(town: Store) -> None:
-    people = Accounts(town)
+    people = town.accounts
     for name, expected in [
         ("rail strike", {"rail"}),  # headline and section
         ("Rail-Strike", {"rail"}),  # a section slug names the same topic
@@ -160,7 +161,7 @@ def test_topics_match_whole_words_in_headlines_sections_and_summaries(town: Stor
 
 
 def test_mutes_hide_stories(town: Store) -> None:
-    people = Accounts(town)
+    people = town.accounts
     reader = people.local_user()
     follow(people, reader, "entity", "Mira Solen")
     mute(people, reader, "outlet", "South Courier")
@@ -174,7 +175,7 @@ def test_mutes_hide_stories(town: Store) -> None:
 
 
 def test_following_unmutes_and_muting_unfollows(town: Store) -> None:
-    people = Accounts(town)
+    people = town.accounts
     reader = people.local_user()
     mute(people, reader, "entity", "Mira Solen")
     follow(people, reader, "entity", "Mira Solen")
@@ -219,12 +220,12 @@ def test_follow_by_name_and_unknown_kinds(client: TestClient, web_store: Store) 
     assert bad.status_code == 400
     blank = client.post("/follow", data=dict(data, name="  "))
     assert blank.status_code == 400
-    people = Accounts(web_store)
+    people = web_store.accounts
     assert [i.kind for i in people.follows(people.local_user())] == ["topic"]
 
 
 def test_read_state(client: TestClient, web_store: Store) -> None:
-    people = Accounts(web_store)
+    people = web_store.accounts
     reader = people.local_user()
     follow(people, reader, "outlet", "Reuters")
     follow(people, reader, "outlet", "BBC")
@@ -250,7 +251,7 @@ def test_read_state(client: TestClient, web_store: Store) -> None:
 def test_a_repeat_view_keeps_the_read_mark_until_the_story_changes(
     client: TestClient, web_store: Store
 ) -> None:
-    people = Accounts(web_store)
+    people = web_store.accounts
     reader = people.local_user()
 
     def read_at() -> datetime | None:
@@ -272,7 +273,7 @@ def test_a_repeat_view_keeps_the_read_mark_until_the_story_changes(
 def test_opening_a_story_by_an_id_prefix_marks_that_story_read(
     client: TestClient, web_store: Store
 ) -> None:
-    people = Accounts(web_store)
+    people = web_store.accounts
     reader = people.local_user()
     assert client.get("/stories/s1sy").status_code == 200
     assert list(people.read_times(reader, ["s1syria"])) == ["s1syria"]
@@ -298,7 +299,7 @@ def test_marks_are_each_persons_own(
 
 def test_read_state_for_any_story_list(web_store: Store) -> None:
     """What the read_mark macro shows on lists other than For you and Saved."""
-    people = Accounts(web_store)
+    people = web_store.accounts
     reader = people.local_user()
     people.mark_read(reader, "s1syria")
     read_at = people.read_times(reader, ["s1syria"])["s1syria"]
@@ -322,7 +323,7 @@ def test_read_state_for_any_story_list(web_store: Store) -> None:
 
 
 def test_scripts_reading_a_story_do_not_mark_it_read(web_store: Store) -> None:
-    people = Accounts(web_store)
+    people = web_store.accounts
     reader = people.local_user()
     _, secret = people.create_token(reader, "script")
     client = browser(web_store)
@@ -350,7 +351,7 @@ def test_saved_stories(client: TestClient) -> None:
 
 
 def test_saved_stories_follow_a_merge(client: TestClient, web_store: Store) -> None:
-    people = Accounts(web_store)
+    people = web_store.accounts
     reader = people.local_user()
     people.save(reader, "s2pending")
     people.save(reader, "s3empty")

@@ -28,6 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import (
     Connection,
     CursorResult,
+    Engine,
     Insert,
     Select,
     Table,
@@ -42,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from parallax.store import schema as t
-from parallax.store.database import Store, now
+from parallax.store.database import now
 from parallax.store.stories import LISTED, Part, StoryQuery, StoryRow, briefing_columns, story_row
 
 Kind = Literal["entity", "topic", "outlet"]
@@ -112,11 +113,12 @@ def check_password(password: str) -> None:
         raise AccountError(f"the password must have at most {MAX_PASSWORD} characters")
 
 
-class Accounts:
-    """People's data in a ``Store``'s database."""
+class SqlAccounts:
+    """People's data in SQL (``protocols.Accounts``): the tables of a ``Store``'s
+    database, which hands this out as ``Store.accounts``."""
 
-    def __init__(self, store: Store) -> None:
-        self.engine = store.engine
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     # --- users ---------------------------------------------------------------
 

@@ -14,9 +14,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from alembic import command
@@ -44,6 +45,9 @@ from parallax.store.query import Query, Term, spelled
 from parallax.store.query import parse as parse_query
 from parallax.store.search import SearchIndex, index_for
 from parallax.store.stories import StoryReads, outlet_condition
+
+if TYPE_CHECKING:
+    from parallax.store.accounts import SqlAccounts
 
 ENV_VAR = "PARALLAX_DB"
 WRITER_LOCK = 0x706172616C6C6178
@@ -215,6 +219,14 @@ class Store(StoryReads):
         store = cls(engine)
         store.migrate()
         return store
+
+    @cached_property
+    def accounts(self) -> SqlAccounts:
+        """People's data, in this database's tables."""
+        # Imported here: the accounts module imports this one.
+        from parallax.store.accounts import SqlAccounts
+
+        return SqlAccounts(self.engine)
 
     @property
     def url(self) -> str:

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
-from parallax.store.accounts import SESSION_DAYS, Accounts
+from parallax.store.accounts import SESSION_DAYS
+from parallax.store.protocols import Accounts
 from parallax.web.auth import (
     LOGIN_COOKIE,
     cookie_header,

@@ -16,7 +16,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parallax.engine import Engine
 from parallax.store import Store
-from parallax.store.accounts import Accounts
 from parallax.web import accounts, admin, api, atom, auth, pages, personal
 from parallax.web.caching import Conditional
 from parallax.web.security import (
@@ -77,7 +76,7 @@ def create_app(
     # The app's operations go through the engine, as the command line's do; the
     # caller keeps the store open and closes it.
     engine = Engine(store, owns_store=False)
-    people = Accounts(store)
+    people = store.accounts
     templates.env.globals["viewer"] = auth.current
     app = FastAPI(
         title="Parallax",

@@ -21,8 +21,8 @@ import feedgenerator
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from parallax.store import StoryRow
-from parallax.store.accounts import Accounts, Kind
-from parallax.store.protocols import Reading
+from parallax.store.accounts import Kind
+from parallax.store.protocols import Accounts, Reading
 from parallax.web import interests, view
 from parallax.web.auth import require_user
 

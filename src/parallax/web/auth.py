@@ -38,7 +38,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parallax.store.accounts import Accounts, Kind, Marks, User
+from parallax.store.accounts import Kind, Marks, User
+from parallax.store.protocols import Accounts
 from parallax.web.interests import follow_key
 from parallax.web.security import (
     COOKIE,

@@ -27,8 +27,8 @@ from functools import lru_cache
 
 from parallax.enrich import entity_key
 from parallax.store import StoryRow
-from parallax.store.accounts import Accounts, Interest, Kind, User
-from parallax.store.protocols import Stories
+from parallax.store.accounts import Interest, Kind, User
+from parallax.store.protocols import Accounts, Stories
 from parallax.web.view import outlet_name
 
 WINDOW = 500

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from parallax.store import StoryRow
-from parallax.store.accounts import Accounts, Interest, Kind
-from parallax.store.protocols import Stories
+from parallax.store.accounts import Interest, Kind
+from parallax.store.protocols import Accounts, Stories
 from parallax.web import briefing, interests, view
 from parallax.web.auth import require_csrf, require_user, safe_next, viewer_of
 from parallax.web.templates import Templates
