@@ -183,3 +183,32 @@ def test_the_pipeline_and_the_poller_take_storage_by_its_protocols() -> None:
             for alias in node.names
         }
         assert "Store" not in named, module.__name__
+
+
+def _naming_store(path: Path) -> set[str]:
+    """The top-level functions and classes of a module that name the concrete
+    ``Store`` (import it, call it or annotate with it); "<module>" for the rest."""
+    found = set()
+    for top in ast.parse(path.read_text(encoding="utf-8")).body:
+        where = top.name if isinstance(top, ast.FunctionDef | ast.ClassDef) else "<module>"
+        for node in ast.walk(top):
+            imported = isinstance(node, ast.ImportFrom) and any(
+                alias.name == "Store" for alias in node.names
+            )
+            if imported or (isinstance(node, ast.Name) and node.id == "Store"):
+                found.add(where)
+    return found
+
+
+def test_the_engine_and_the_web_app_take_storage_by_its_protocols() -> None:
+    """``Engine`` and the web modules are typed against ``protocols.Storage`` and its
+    parts; the concrete ``Store`` is named only where a database is opened:
+    ``parallax.open`` and the factory of each web worker process."""
+    import parallax.engine
+
+    engine = Path(parallax.engine.__file__ or "")
+    web = sorted(Path(parallax.web.__file__).parent.glob("*.py"))
+    named = {path.name: _naming_store(path) for path in [engine, *web]}
+    assert named.pop("engine.py") == {"open"}
+    assert named.pop("serving.py") == {"create"}
+    assert {name: found for name, found in named.items() if found} == {}

@@ -39,6 +39,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 from rich.text import Text
+from sqlalchemy.engine import make_url
 
 import parallax
 from parallax import __version__
@@ -58,9 +59,9 @@ from parallax.settings import (
     debug_from,
     is_cluster_address,
 )
-from parallax.store import DatabaseError, Feed, Parked, Store
+from parallax.store import DatabaseError, Feed, Parked
 from parallax.store.accounts import AccountError, User
-from parallax.store.protocols import Accounts
+from parallax.store.protocols import Accounts, Storage
 
 if TYPE_CHECKING:
     from parallax.poller import PollReport  # the pipeline behind it takes seconds to import
@@ -133,7 +134,7 @@ def _engine(ctx: typer.Context, allow: list[str] | None = None, **fetch: Any) ->
     return engine
 
 
-def _store(ctx: typer.Context) -> Store:
+def _store(ctx: typer.Context) -> Storage:
     return _engine(ctx).store
 
 
@@ -825,9 +826,9 @@ def demo(
     out.print(f"the demo's stories stay in its database: {reopen}", markup=False)
 
 
-def _reopen_hint(store: Store) -> str:
+def _reopen_hint(store: Storage) -> str:
     """Where a store's data is, as the command that reads it again."""
-    where = store.engine.url
+    where = make_url(store.url)
     if where.get_backend_name() == "sqlite" and where.database:
         target = where.database
     else:

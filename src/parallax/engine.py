@@ -35,7 +35,8 @@ from parallax.ingest.opml import Outline, read_opml, write_opml
 from parallax.model import Article, Document
 from parallax.report import Report
 from parallax.settings import Settings
-from parallax.store import Assignment, Feed, Parked, Store, StoryRow, now
+from parallax.store import Assignment, Feed, Parked, StoryRow, now
+from parallax.store.protocols import Storage
 from parallax.store.stories import Part
 
 if TYPE_CHECKING:
@@ -128,9 +129,12 @@ class Engine:
     methods may be called from several threads (the web app does), but imports
     and polls should come from one thread at a time, as they share the models."""
 
-    def __init__(self, store: Store, settings: Settings | None = None, *, owns_store: bool = True):
+    def __init__(
+        self, store: Storage, settings: Settings | None = None, *, owns_store: bool = True
+    ):
         self.store = store
-        """The storage underneath, for what the engine does not offer yet."""
+        """The storage underneath, for what the engine does not offer yet: every domain
+        of ``store.protocols``, whatever implements them."""
         self._settings = settings
         self._owns_store = owns_store
         self._pipeline: Pipeline | None = None
@@ -398,6 +402,9 @@ def open(url: str | None = None, settings: Settings | None = None) -> Engine:
 
     ``settings`` default to the environment's ``PARALLAX_*`` variables, read now,
     so that a bad one fails here and not in the middle of a poll."""
+    # The one place the engine names the SQL implementation: it opens the database.
+    from parallax.store import Store
+
     settings = settings if settings is not None else Settings.from_env()
     return Engine(Store.open(url or settings.db), settings)
 

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parallax.engine import Engine
-from parallax.store import Store
+from parallax.store.protocols import Storage
 from parallax.web import accounts, admin, api, atom, auth, pages, personal
 from parallax.web.caching import Conditional
 from parallax.web.security import (
@@ -56,7 +56,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(
-    store: Store,
+    store: Storage,
     *,
     token: str | None = None,
     allow_open: bool = True,

@@ -19,7 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from parallax.store import Store
+from parallax.store.protocols import Storage
 from parallax.web.app import create_app
 
 SETTINGS_ENV = "PARALLAX_SERVE_SETTINGS"
@@ -46,6 +46,9 @@ class Settings:
 
 def create() -> FastAPI:
     """The app in one worker process (an import-string factory for uvicorn)."""
+    # The one place the web app names the SQL implementation: it opens the database.
+    from parallax.store import Store
+
     settings = Settings(**json.loads(os.environ[SETTINGS_ENV]))
     return create_app(
         Store.open(settings.db),
@@ -57,7 +60,7 @@ def create() -> FastAPI:
 
 
 def serve(
-    store: Store,
+    store: Storage,
     host: str,
     port: int,
     workers: int,
