@@ -267,3 +267,31 @@ def test_a_transcripts_capitalised_surname_and_colon() -> None:
         "speech",
         False,
     ) in found
+
+
+def test_a_cue_word_without_content_is_part_of_what_was_said() -> None:
+    # "continues to support" is a cue only with content of its own; cut out, it
+    # left "… in the club’s favour, and is analysing the results"
+    text = "Spain, whose 2015 entry into the league turned the balance decisively in the club’s favour continues to support the coach and is analysing the results, team spokeswoman Ana Ruiz said."
+    said = {q.text: q.speaker for q in _quotes(text)}
+    assert said == {
+        "Spain, whose 2015 entry into the league turned the balance decisively in the club’s favour continues to support the coach and is analysing the results": "Ana Ruiz"
+    }
+
+
+def test_what_was_said_ends_at_a_coordinator_hung_on_another_clause() -> None:
+    # the parser hangs "but, referring to …" on the first clause and "she added"
+    # above it: the first statement used to end "… the bridge but, referring to …"
+    text = "Mayor Lucia Ortiz, who visited the site, said on Monday the city was able to rebuild the bridge but, referring to the flood money the state holds, she added that “the state will have to pay.”"
+    said = {q.text for q in _quotes(text) if q.speaker == "Lucia Ortiz"}
+    assert said == {"The city was able to rebuild the bridge", "The state will have to pay."}
+
+
+def test_a_quotation_inside_a_reported_statement_reads_on() -> None:
+    # the statement's runs are parted only by the quotation mark: it used to
+    # read "Washington had, grave doubts …"
+    text = "Senator Tom Hale said Washington had “grave doubts about the designs and aims of the group.”"
+    said = [(q.speaker, q.text) for q in _quotes(text)]
+    assert said == [
+        ("Tom Hale", "Washington had grave doubts about the designs and aims of the group.")
+    ]

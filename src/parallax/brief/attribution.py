@@ -446,13 +446,28 @@ def _is_cue(tok: Any) -> bool:
 
 def _without_other_cues(head: Any) -> list[Any]:
     """A clause's tokens, less a cue verb with its own content ("… and said that …",
-    "…, adding that …")."""
+    "…, adding that …").  A cue word without content of its own is part of what
+    was said ("Russia … continues to support the president and is analysing …,
+    Peskov said"): cutting it out would leave the content with a hole."""
     drop: set[int] = set()
     for t in head.subtree:
-        if t.i != head.i and t.dep_ in ("conj", "advcl") and _is_cue(t):
+        if t.i != head.i and t.dep_ in ("conj", "advcl") and _is_cue(t) and _clause(t):
             drop |= {x.i for x in t.subtree}
             drop |= {c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i}
-    return [t for t in head.subtree if t.i not in drop]
+    # A coordinator with no conjunct after it ("… capable of confronting the
+    # rebels but, referring to …, he added that …"): the parser hung what it
+    # joins on another clause, so the content ends before it.
+    end = min(
+        (
+            c.i
+            for c in head.children
+            if c.dep_ == "cc"
+            and c.i > head.i
+            and not any(d.dep_ == "conj" and d.i > c.i for d in head.children)
+        ),
+        default=None,
+    )
+    return [t for t in head.subtree if t.i not in drop and (end is None or t.i < end)]
 
 
 def _verb_phrase(verb: Any, content: set[int], qspans: list[Span]) -> tuple[int, int]:

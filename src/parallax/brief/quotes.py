@@ -553,8 +553,12 @@ def _wording(a: Attribution, spans: list[tuple[int, int]], doc: Any) -> str:
         end = a.content[-1][1]
         end += text[end : end + 1] in ("”", "’", '"')
         return " ".join(text[a.cue[0] : end].split())
-    # runs around an inserted "…, he says, …" keep the comma that parted them
-    out = ", ".join(" ".join(text[s:e].split()) for s, e in a.content)
+    # Runs around an inserted "…, he says, …" keep the comma that parted them;
+    # runs parted only by a quotation mark ('has “real concerns …”') are one.
+    out = " ".join(text[a.content[0][0] : a.content[0][1]].split())
+    for (_, end), (start, stop) in zip(a.content, a.content[1:], strict=False):
+        joint = ", " if re.search(r"\w", text[end:start]) else " "
+        out += joint + " ".join(text[start:stop].split())
     out = re.sub(r"^that\b[\s,]*", "", out, flags=re.I)
     # wire copy's "QARATASH, Karavia, Oct 14 (Agency) – " opens no statement
     out = DATELINE.sub("", out, count=1) if DATELINE.match(out) else out
