@@ -44,7 +44,7 @@ from sqlalchemy.exc import IntegrityError
 
 from parallax.store import schema as t
 from parallax.store.database import now
-from parallax.store.stories import LISTED, Part, StoryQuery, StoryRow, briefing_columns, story_row
+from parallax.store.stories import Part, StoryQuery, StoryRow, row_columns, story_row
 
 Kind = Literal["entity", "topic", "outlet"]
 KINDS: tuple[Kind, ...] = ("entity", "topic", "outlet")
@@ -519,11 +519,7 @@ class SqlAccounts:
         parts: tuple[Part, ...] = ("entities", "summary")
         query = StoryQuery(order="updated", limit=limit)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                query.select(
-                    *LISTED, *briefing_columns(parts), t.stories.c.thread_id, t.stories.c.keywords
-                )
-            ).all()
+            rows = conn.execute(query.select(*row_columns(parts), t.stories.c.keywords)).all()
         return [(story_row(r._mapping, parts), list(r.keywords or [])) for r in rows]
 
     def story_headings(self, story_ids: Sequence[str]) -> dict[str, list[str]]:

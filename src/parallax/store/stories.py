@@ -33,8 +33,17 @@ newest_report = func.coalesce(s.last_published, s.updated)
 first_report = func.coalesce(s.first_published, s.created)
 """A story's first report: its earliest publication date, else its creation."""
 
-LISTED = (s.id, s.title, s.created, s.updated, s.last_published, s.n_articles, s.n_sources)
-"""A listed story's columns before its briefing (``StoryRow``'s fields, in order)."""
+LISTED = (
+    s.id,
+    s.title,
+    s.created,
+    s.updated,
+    s.last_published,
+    s.n_articles,
+    s.n_sources,
+    s.thread_id,
+)
+"""A listed story's columns besides its briefing (``StoryRow``'s other fields)."""
 
 Part = Literal[
     "summary",
@@ -181,13 +190,14 @@ class Byline:
     """Its publication date, else when it was added."""
 
 
-def briefing_columns(parts: Sequence[Part] | None) -> list[Any]:
-    """The columns ``story_row`` reads a briefing from: the whole of it (``parts``
-    None), or only ``parts`` of it, taken out by the database, with its version
-    (a newer shape is refused whole) and whether it is built at all."""
+def row_columns(parts: Sequence[Part] | None) -> list[Any]:
+    """The columns ``story_row`` reads: ``LISTED``, and the whole briefing
+    (``parts`` None) or only ``parts`` of it, taken out by the database, with its
+    version (a newer shape is refused whole) and whether it is built at all."""
     if parts is None:
-        return [s.briefing]
+        return [*LISTED, s.briefing]
     return [
+        *LISTED,
         s.briefing.is_not(None).label("briefed"),
         s.briefing["version"].label("version"),
         *(s.briefing[part].label(part) for part in parts),
@@ -195,8 +205,7 @@ def briefing_columns(parts: Sequence[Part] | None) -> list[Any]:
 
 
 def story_row(values: RowMapping, parts: Sequence[Part] | None) -> StoryRow:
-    """A ``StoryRow`` from a row of the ``LISTED`` columns, ``briefing_columns(parts)``
-    and ``thread_id``."""
+    """A ``StoryRow`` from a row of ``row_columns(parts)``."""
     if parts is None:
         stored = values["briefing"]
     elif values["briefed"]:
@@ -204,7 +213,7 @@ def story_row(values: RowMapping, parts: Sequence[Part] | None) -> StoryRow:
     else:
         stored = None
     listed = {c.name: values[c.name] for c in LISTED}
-    return StoryRow(**listed, briefing=_typed(stored), thread_id=values["thread_id"])
+    return StoryRow(**listed, briefing=_typed(stored))
 
 
 def _typed(stored: object) -> Briefing | None:
@@ -228,9 +237,8 @@ class StoryReads:
         ``parts`` of them a listing shows (``CARD``)."""
         if query.ids is not None and not query.ids:
             return []
-        columns = (*LISTED, *briefing_columns(parts), s.thread_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(query.select(*columns)).all()
+            rows = conn.execute(query.select(*row_columns(parts))).all()
         found = [story_row(r._mapping, parts) for r in rows]
         if query.ids is not None and query.order is None:
             by_id = {r.id: r for r in found}
@@ -253,7 +261,7 @@ class StoryReads:
 
     def story(self, story_id: str) -> StoryRow | None:
         """The story with this id, or the one it was merged into, or a unique id prefix."""
-        columns = (*LISTED, s.briefing, s.thread_id)
+        columns = row_columns(None)
         with self.engine.connect() as conn:
             row = conn.execute(select(*columns).where(s.id == story_id)).first()
             if row is None:  # a merged story's id leads to the story that absorbed it
