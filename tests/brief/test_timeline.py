@@ -182,3 +182,18 @@ def test_a_range_whose_first_day_is_not_in_the_last_days_month_keeps_the_date_it
     assert resolve_when("from 1 to 3 June", date(2024, 6, 10)) == When(
         date(2024, 6, 1), "day", date(2024, 6, 3), True
     )
+
+
+def test_a_year_stated_at_the_end_of_a_range_is_its_first_days_year_too() -> None:
+    # "between June and July 2016" in a 2019 article read June as the last
+    # June before the article (2018): a range from 2018-06 to 2016-07.
+    ref = date(2019, 1, 25)
+    assert resolve_when("between June and July 2016", ref) == When(
+        date(2016, 6, 1), "month", date(2016, 7, 31)
+    )
+    assert resolve_when("Nov. 26 to Dec. 1, 2021", ref) == When(
+        date(2021, 11, 26), "day", date(2021, 12, 1)
+    )
+    assert resolve_when("Dec. 28 to Jan. 3, 2021", ref) == When(
+        date(2020, 12, 28), "day", date(2021, 1, 3)
+    )

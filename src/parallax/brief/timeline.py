@@ -284,6 +284,13 @@ def resolve_when(expr: str, ref: date | None, forward: bool = False) -> When | N
             day = int(day_only.group(1))
             if 1 <= day <= _month_end(last.start).day:
                 first = When(last.start.replace(day=day), "day", None, last.relative)
+        elif last is not None and not last.relative and not _YEAR.search(parts[0]):
+            # "between June and July 2016", "Nov. 26 to Dec. 1, 2024": the
+            # year stated once at the end is the first day's too, not the
+            # article's (a bare "June" would otherwise be the last June
+            # before the article's day, two years after the July it starts).
+            found = _absolute(parts[0], last.start, forward=False)
+            first = None if found is None else When(found.start, found.precision)
         else:
             first = _absolute(parts[0], ref, forward)
         if first is not None and last is not None:
