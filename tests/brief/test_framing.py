@@ -102,3 +102,18 @@ def test_export_carries_the_new_parts(briefing: Briefing) -> None:
     data: dict[str, Any] = briefing_json(briefing)
     assert data["distinctive_terms"][0].keys() >= {"source", "terms", "weights", "article_ids"}
     assert data["unique_facts"][0].keys() >= {"text", "source", "article_ids"}
+
+
+def test_an_honorific_with_a_full_stop_is_no_label() -> None:
+    # "Mr." opening a sentence was taken for a label ("Roger Stone: “mr.”")
+    # in a real story: "Mr" was left out, "Mr." with its stop was not.
+    from parallax.brief._text import quote_spans
+    from parallax.brief.framing import _entity_labels
+    from parallax.nlp import parse
+
+    text = (
+        "Mr. Halvorsen left the council in March. "
+        "Later, Mr. Halvorsen founded a shipping firm in Bergen."
+    )
+    labels = _entity_labels(parse([text])[0], quote_spans(text), {})
+    assert [label for _, label, _ in labels if "mr" in label.lower()] == []

@@ -182,7 +182,9 @@ def _entity_labels(
                 wordy = t.pos_ not in _NOT_LABEL and (
                     t.is_lower or t.is_sent_start or t.ent_type_ == "NORP"
                 )
-                if (wordy or titled) and t.lower_ not in _HONORIFICS:
+                # "Mr." at a sentence's start passes for a word: its full
+                # stop must not hide it from the honorifics
+                if (wordy or titled) and t.lower_.rstrip(".") not in _HONORIFICS:
                     run.insert(0, t)
                     i -= 1
                 else:
