@@ -351,3 +351,24 @@ def test_a_wire_dateline_is_not_part_of_what_was_said() -> None:
     assert [q.text for q in quotes] == [
         "The Kessel dam gave way late on Monday, flooding the lower town"
     ]
+
+
+def test_what_a_cue_says_was_not_said_is_no_ones_statement() -> None:
+    # "Mr. Mueller did not say that Mr. Stone's interactions … were illegal"
+    # showed as Mueller's statement that they were illegal (a real story).
+    quotes = _quotes(
+        "The inspector did not say that the harbour pilots had broken the law.\n\n"
+        "Mayor Ruth Calloway would not say if she plans to close the north quay.\n\n"
+        "The port authority declined to say whether the cranes were insured.\n\n"
+        "Pavel Orlov said the pilots would return to work on Monday."
+    )
+    assert [(q.speaker, q.text) for q in quotes] == [
+        ("Pavel Orlov", "The pilots would return to work on Monday")
+    ]
+
+
+def test_a_denial_reads_as_one() -> None:
+    # "…, denying he had records sought by the committee" showed as
+    # "Roger Stone: He had records sought by the committee" (a real story).
+    quotes = _quotes("The harbour master denied that the north channel had been closed for repairs.")
+    assert [q.text for q in quotes] == ["denied that the north channel had been closed for repairs"]

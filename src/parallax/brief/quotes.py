@@ -61,6 +61,10 @@ _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
 # Nouns that stand for their author: "a statement from his office said".
 # Verbs by which polls, studies and records state something: no one speaks.
 _FINDINGS = frozenset({"show", "find", "indicate"})
+# "declined to say whether …", "refused to say when …": what follows was not said.
+_WITHHOLD = frozenset({"decline", "refuse"})
+# What a denial's clause says is what the speaker says is untrue.
+_DENIALS = frozenset({"deny"})
 _MESSAGE_NOUNS = frozenset({"statement", "communique", "message", "post", "letter", "release"})
 # "… at night,” said Tomas Brandt. “We had …": the attribution's sentence ended.
 _SENTENCE_END = re.compile(r"[.!?][”’\"]?\s*[“‘\"]?\s*$")
@@ -548,8 +552,13 @@ def _wording(a: Attribution, spans: list[tuple[int, int]], doc: Any) -> str:
     text: str = doc.text
     if a.direct:
         return " ".join(clean_quote(text[s:e]) for s, e in spans)
-    if a.cue is not None and a.cue_head is not None and verb_led(doc[a.cue_head]):
-        # "called him “a total stiff”", "urged Congress to act"
+    if (
+        a.cue is not None
+        and a.cue_head is not None
+        and (verb_led(doc[a.cue_head]) or doc[a.cue_head].lemma_.lower() in _DENIALS)
+    ):
+        # "called him “a total stiff”", "urged Congress to act"; "denied he
+        # had the records" is not the speaker saying he had them
         end = a.content[-1][1]
         end += text[end : end + 1] in ("”", "’", '"')
         return " ".join(text[a.cue[0] : end].split())
@@ -578,6 +587,21 @@ def _speaker(
     return _speaker_from_token(doc[a.source_head], doc, state, lookup)
 
 
+def _unsaid(a: Attribution, doc: Any) -> bool:
+    """Whether the cue says the content was not said: "Mueller did not say
+    that …", "would not say if he seeks a pardon", "declined to say whether
+    …".  Shown as the speaker's words, it would put in their mouth what they
+    did not say."""
+    if a.cue_head is None:
+        return False
+    verb = doc[a.cue_head]
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    return (
+        verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _WITHHOLD and verb.head.i != verb.i
+    )
+
+
 def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> list[_Said]:
     text = art.text
     found = find_attributions(doc)
@@ -593,7 +617,7 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
         # briefing quotes what people said.
         # "a study found", "a Minnesota jury had found", "polls show": findings, not speech
         finding = a.cue_head is not None and doc[a.cue_head].lemma_.lower() in _FINDINGS
-        if a.kind != "speech" or finding:
+        if a.kind != "speech" or finding or _unsaid(a, doc):
             speakers.append(None)
             continue
         if a.continues is not None:
