@@ -370,5 +370,7 @@ def test_what_a_cue_says_was_not_said_is_no_ones_statement() -> None:
 def test_a_denial_reads_as_one() -> None:
     # "…, denying he had records sought by the committee" showed as
     # "Roger Stone: He had records sought by the committee" (a real story).
-    quotes = _quotes("The harbour master denied that the north channel had been closed for repairs.")
+    quotes = _quotes(
+        "The harbour master denied that the north channel had been closed for repairs."
+    )
     assert [q.text for q in quotes] == ["denied that the north channel had been closed for repairs"]

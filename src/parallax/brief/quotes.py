@@ -597,9 +597,7 @@ def _unsaid(a: Attribution, doc: Any) -> bool:
     verb = doc[a.cue_head]
     if any(c.dep_ == "neg" for c in verb.children):
         return True
-    return (
-        verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _WITHHOLD and verb.head.i != verb.i
-    )
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _WITHHOLD and verb.head.i != verb.i
 
 
 def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> list[_Said]:
