@@ -196,3 +196,27 @@ def test_a_concession_reads_as_its_own_clause() -> None:
     assert [e.text for e in events if e.date.year == 2022] == [
         "Ostria has been at war with its neighbour since 2022"
     ]
+
+
+def test_an_event_never_opens_with_a_pronoun_it_does_not_resolve() -> None:
+    # "He left Trump's campaign in August 2015", "He met with Stone in May
+    # 2016" (where "he" was another man, named only as "the man") in a real
+    # story: a timeline line must say who.
+    from parallax.nlp import parse
+
+    text = (
+        "Harbour master Ines Calder was suspended on Tuesday.\n\n"
+        "She returned to work on Friday.\n\n"
+        "The pilot told the inquiry that he was off duty when he crossed the bar in May 2029.\n\n"
+        "The inquiry heard from several crews.\n\n"
+        "He resigned from the board in August 2028."
+    )
+    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
+    events = build_timeline([article], parse([text]))
+    texts = [e.text for e in events]
+    assert "Ines Calder returned to work on Friday." in texts
+    assert not any(t.split()[0].lower() in ("he", "she", "it", "they") for t in texts), texts
+    assert [e.text for e in events if e.date.year == 2029] == [
+        "The pilot told the inquiry that he was off duty when he crossed the bar in May 2029."
+    ]
+    assert not any(e.date.year == 2028 for e in events)

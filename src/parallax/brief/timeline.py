@@ -102,6 +102,13 @@ _MARKS = frozenset(
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 _RELATIVES = frozenset({"who", "which", "that"})
 _PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i", "you"})
+# Pronouns an event may open with, and the kinds of name each can stand for.
+_ANAPHORS = {
+    "he": frozenset({"PERSON"}),
+    "she": frozenset({"PERSON"}),
+    "it": frozenset({"ORG", "GPE"}),
+    "they": frozenset({"ORG", "NORP"}),
+}
 # Same-day events from different articles are one event when their clauses
 # are this close (MiniLM cosine).  Rewordings of one happening ("militias
 # crossed into Syria overnight" / "militias entered Syria overnight") score
@@ -416,6 +423,31 @@ def _designated(anchor: Any) -> bool:
     )
 
 
+def _antecedent(sent: Any, pronoun: str) -> str | None:
+    """The name a sentence-leading pronoun stands for: the subject of the
+    sentence before, when that is a name of a fitting kind ("Roger Stone was
+    arrested early Friday. He appeared in court later Friday."), looking
+    further back past the same pronoun.  None when no name is that sure."""
+    doc = sent.doc
+    kinds = _ANAPHORS[pronoun]
+    start = sent.start
+    for _ in range(3):
+        if start == 0:
+            return None
+        prev = doc[start - 1].sent
+        subj = next((c for c in prev.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return None
+        if subj.lower_ == pronoun:
+            start = prev.start
+            continue
+        ent = next((e for e in doc.ents if e.start <= subj.i < e.end), None)
+        if ent is None or ent.label_ not in kinds or ent.root.i != subj.i:
+            return None
+        return str(ent.text)
+    return None
+
+
 def _event_text(anchor: Any, verb: Any) -> str:
     """The clause the date belongs to: the governing verb's phrase, or the sentence."""
     sent = anchor.sent
@@ -432,6 +464,7 @@ def _event_text(anchor: Any, verb: Any) -> str:
         )
 
     reported = verb.lemma_.lower() in REPORT_LEMMAS
+    names: dict[int, str] = {}  # a pronoun's token -> the name it stands for
     # The verb's own clause: "pilots walked out on Monday, and the airport
     # closed overnight" gives two events, not one sentence twice.
     others = {
@@ -492,8 +525,30 @@ def _event_text(anchor: Any, verb: Any) -> str:
         toks[0].dep_ in ("mark", "advmod") and toks[0].head.i == verb.i and toks[0].lower_ in _MARKS
     ):
         toks = toks[1:]
+    lead = toks[0]
+    if lead.lower_ in _ANAPHORS and lead.dep_ in ("nsubj", "nsubjpass"):
+        # "He left the campaign in August 2015": who "he" is, a reader of
+        # the timeline cannot tell.  A sentence that names someone before
+        # its pronoun is shown whole ("The man told the Post that he was not
+        # working for the FBI when he met Stone in May 2016"); else the
+        # previous sentence's named subject stands in for it, or no event.
+        if any(t.dep_ in _SUBJECTS and t.pos_ in ("NOUN", "PROPN") for t in sent if t.i < lead.i):
+            toks = [t for t in sent if keep(t)]
+            skip = set()
+        else:
+            name = _antecedent(sent, lead.lower_)
+            if name is None:
+                return ""
+            names[lead.i] = name
     span = anchor.doc[toks[0].i : toks[-1].i + 1]
-    text = "".join(t.whitespace_ if t.i in skip else t.text_with_ws for t in span).strip(" ,;:")
+    text = "".join(
+        names[t.i] + t.whitespace_
+        if t.i in names
+        else t.whitespace_
+        if t.i in skip
+        else t.text_with_ws
+        for t in span
+    ).strip(" ,;:")
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"\s*\([^)]*$", "", text)  # an aside cut off by the clause's end
     text = re.sub(r"[,;]?\s+(?:and|but|or)$", "", text)  # the joint to a clause left out
