@@ -108,6 +108,9 @@ _NAMING = frozenset({"call", "describe", "label", "dub", "brand", "refer"})
 # Verbs whose content is everything after them: "urged Congress to act",
 # "accused the mayor of lying".
 _REQUEST = frozenset({"urge", "accuse"})
+# Verbs whose object is the one spoken to ("told the Post", "assured
+# investors"), never a speaker placed after the verb like "…, said Fidan".
+_ADDRESSED = frozenset({"tell", "assure", "inform", "remind", "notify", "brief"})
 # Verbs by which polls, studies and records state something: only with a clause.
 _FINDINGS = frozenset({"show", "find", "indicate"})
 
@@ -192,6 +195,8 @@ def subject(verb: Any) -> Any | None:
         if (
             child.dep_ in ("dobj", "npadvmod", "attr", "appos", "nsubj")
             and child.pos_ == "PROPN"
+            # "…, but told the Post that …": whom one tells is never who tells
+            and not (child.dep_ == "dobj" and verb.lemma_.lower() in _ADDRESSED)
             and child.ent_type_ not in _WHEN
             and not _names_as(verb)
             and not _bids(verb)
