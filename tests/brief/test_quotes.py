@@ -374,3 +374,24 @@ def test_a_denial_reads_as_one() -> None:
         "The harbour master denied that the north channel had been closed for repairs."
     )
     assert [q.text for q in quotes] == ["denied that the north channel had been closed for repairs"]
+
+
+def test_whom_one_tells_is_not_the_speaker() -> None:
+    # "The man … but told the Post that he was not working on the FBI's
+    # behalf" showed as "Post: …" (a real story): a told object was taken
+    # for a subject placed after its verb ("…, said Fidan").
+    from parallax.brief.attribution import find_attributions
+    from parallax.nlp import parse
+
+    text = "The pilot had worked for the harbour board, but told the Gazette that he was not working for the board in May."
+    found = find_attributions(parse([text])[0])
+    assert [text[a.source[0] : a.source[1]] for a in found if a.source] == ["The pilot"]
+
+
+def test_a_place_that_says_where_a_document_was_filed_is_not_its_source() -> None:
+    # "According to a 2012 bankruptcy petition filed in Miami, Mr. Sayoc
+    # resided …" showed as "Miami: …" (a real story).
+    quotes = _quotes(
+        "According to a 2029 court filing in Bergen, Mr. Halvorsen lived at his sister's flat at the time."
+    )
+    assert "Bergen" not in [q.speaker for q in quotes]

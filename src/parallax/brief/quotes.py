@@ -494,6 +494,16 @@ def source_of(verb: Any, lookup: dict[tuple[str, ...], Entity]) -> str | None:
     return _speaker_from_token(subj, verb.doc, _State(), lookup)[0]
 
 
+def _where(ent: Any, according: Any) -> bool:
+    """Whether a place in an "according to" phrase only says where its
+    source is ("a bankruptcy petition filed in Miami", "a court filing in
+    Bergen"): the object of a preposition other than "according to"'s own."""
+    root = ent.root
+    return bool(
+        ent.label_ in ("GPE", "FAC") and root.dep_ == "pobj" and root.head.i != according.i + 1
+    )
+
+
 def according_to(
     tok: Any, doc: Any, lookup: dict[tuple[str, ...], Entity]
 ) -> tuple[str | None, bool, set[int]]:
@@ -514,7 +524,9 @@ def according_to(
     names = [
         e
         for e in doc.ents
-        if e.label_ in ("PERSON", "ORG", "FAC", "GPE") and all(t.i in ids for t in e)
+        if e.label_ in ("PERSON", "ORG", "FAC", "GPE")
+        and all(t.i in ids for t in e)
+        and not _where(e, tok)
     ]
     if names:
         e = resolve(names[-1].text, lookup)
