@@ -220,3 +220,26 @@ def test_an_event_never_opens_with_a_pronoun_it_does_not_resolve() -> None:
         "The pilot told the inquiry that he was off duty when he crossed the bar in May 2029."
     ]
     assert not any(e.date.year == 2028 for e in events)
+
+
+def test_a_date_in_that_year_takes_the_year_the_text_stated() -> None:
+    # "Between June and July 2016, … On July 22 that year, WikiLeaks
+    # released …" in a 2019 article was dated 2018-07-22 (a real story).
+    from parallax.nlp import parse
+
+    text = (
+        "The harbour board sold the north quay in March 2027.\n\n"
+        "On July 22 that year, the new owners closed the ferry terminal.\n\n"
+        "The following year, the board bought the quay back."
+    )
+    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
+    events = build_timeline([article], parse([text]))
+    dated = {e.text: (e.date, e.precision) for e in events}
+    assert dated["On July 22 that year, the new owners closed the ferry terminal."] == (
+        date(2027, 7, 22),
+        "day",
+    )
+    assert dated["The following year, the board bought the quay back."] == (
+        date(2028, 1, 1),
+        "year",
+    )

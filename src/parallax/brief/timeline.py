@@ -53,6 +53,14 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTHS})\.?,?\s+(\d{{4}})\b", re.I)
 _MONTH = re.compile(rf"\b({_MONTHS})\b\.?", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _RANGE = re.compile(r"\s+(?:to|until|till|through|and)\s+|\s*[–—-]\s*", re.I)
+# A year named by what the text said before ("On July 22 that year", "the
+# following year"), with the year's offset from the last one stated.
+_THAT_YEAR = re.compile(
+    r"\b(?:that|the same|that same)\s+year\b|\b(?:the\s+)?(following|next|previous)\s+year\b"
+    r"|\bthe\s+year\s+(before|after)\b",
+    re.I,
+)
+_YEAR_OFFSET = {"following": 1, "next": 1, "after": 1, "previous": -1, "before": -1}
 _AGO = re.compile(r"\b(\w+)\s+(day|week|month|year)s?\s+ago\b", re.I)
 _NUMBER_WORDS = {
     "a": 1,
@@ -316,6 +324,20 @@ def resolve_when(expr: str, ref: date | None, forward: bool = False) -> When | N
         if found is not None:
             return found
     return _absolute(expr, ref, forward)
+
+
+def _that_year(expr: str, that: re.Match[str], stated: int | None) -> When | None:
+    """A date whose year is the one the text last stated, or one from it
+    ("On July 22 that year", "the following year"): against the article's
+    own day it would land in the wrong year.  None when no year was stated."""
+    if stated is None:
+        return None
+    offset = _YEAR_OFFSET.get((that.group(1) or that.group(2) or "").lower(), 0)
+    year = stated + offset
+    found = _absolute(expr[: that.start()], date(year, 12, 31), forward=False)
+    if found is not None and found.start.year == year and found.precision != "year":
+        return When(found.start, found.precision)
+    return When(date(year, 1, 1), "year")
 
 
 def resolve(expr: str, ref: date | None) -> date | None:
@@ -587,16 +609,23 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
         quotes = quote_spans(art.text)
         datelines = [m.span() for m in DATELINE.finditer(art.text)]
         found: dict[int, list[tuple[When, str, bool, int]]] = {}  # by sentence
-        for anchor, expr in _date_spans(doc):
+        stated: int | None = None  # the last year the article stated outright
+        for anchor, expr in sorted(_date_spans(doc), key=lambda x: x[0].i):
             if inside(quotes, anchor.idx) or inside(datelines, anchor.idx):
                 # "we are ready to start negotiating tomorrow", "QARATASH, Oct 14
                 # (Wire) –": a speaker's words and a filing date, not events
                 continue
             verb = _governor(anchor)
             forward = _future(verb) or _designated(anchor)
-            when = resolve_when(expr, ref, forward=forward)
+            that = _THAT_YEAR.search(expr)
+            if that is not None:
+                when = _that_year(expr, that, stated)
+            else:
+                when = resolve_when(expr, ref, forward=forward)
             if when is None:
                 continue
+            if not when.relative:
+                stated = when.start.year
             text = _event_text(anchor, verb)
             words_of[(art.id, text)] = _content_words(anchor.sent, text)
             figures_of[(art.id, text)] = figures(_tokens(anchor.sent, text))
