@@ -243,3 +243,18 @@ def test_a_date_in_that_year_takes_the_year_the_text_stated() -> None:
         date(2028, 1, 1),
         "year",
     )
+
+
+def test_a_relative_clause_on_the_last_noun_of_a_phrase_keeps_its_pronoun() -> None:
+    # "They pored over his testimony to the House Intelligence Committee,
+    # which is conducting its own investigation into … the 2016 election"
+    # read "His testimony to the House Intelligence Committee is conducting
+    # its own investigation …" (a real story).
+    from parallax.nlp import parse
+
+    text = "They pored over his testimony to the Harbour Safety Committee, which is conducting its own inquiry into the 2027 ferry sinking."
+    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
+    events = build_timeline([article], parse([text]))
+    texts = [e.text for e in events if e.date.year == 2027]
+    assert texts, [e.text for e in events]
+    assert not any("Committee is conducting" in t for t in texts), texts

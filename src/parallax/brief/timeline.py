@@ -527,7 +527,11 @@ def _event_text(anchor: Any, verb: Any) -> str:
             head = head.head.head
         first = min([t for t in head.subtree if keep(t)], key=lambda t: t.i)
         toks = [t for t in sent if keep(t) and first.i <= t.i and t.i <= max(x.i for x in toks)]
-        if relative is not None and verb.dep_ == "relcl":
+        if relative is not None and verb.dep_ == "relcl" and head.i == verb.head.i:
+            # "Araghchi, who visited" -> "Araghchi visited"; but when the
+            # phrase was widened past the noun "which" hangs on ("his
+            # testimony to the committee, which is conducting …"), dropping
+            # "which" would make the wider phrase its subject.
             skip = {relative.i} | {t.i for t in toks if t.i == relative.i - 1 and t.text == ","}
         elif verb.dep_ == "relcl" and any(
             c.dep_ in _SUBJECTS and c.lower_ in _PRONOUNS for c in verb.children
