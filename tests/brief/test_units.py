@@ -29,6 +29,23 @@ def test_quote_spanning_paragraphs() -> None:
     assert _quotes(text) == ["First part. Second part."]
 
 
+def test_a_quotation_going_on_in_a_paragraph_without_a_reopening_mark() -> None:
+    # A tweet quoted over a line break, its second paragraph not reopened
+    # (a real Fox News story): the closing mark after "leaving," opened a
+    # quotation of the narration ("Trump tweeted. …") up to the next mark.
+    text = (
+        '"Brandt, who I do not know, was appointed in 2025.\n\n'
+        'Was supposed to leave but he resigned," Halvorsen tweeted.\n\n'
+        '"If anybody else had closed the quay, he would be a hero," he continued.'
+    )
+    assert _quotes(text) == [
+        "Brandt, who I do not know, was appointed in 2025. Was supposed to leave but he resigned",
+        "If anybody else had closed the quay, he would be a hero",
+    ]
+    # with nothing left open before it, a closing mark quotes nothing
+    assert _quotes('He resigned," Halvorsen tweeted. "We will sail," he added.') == ["We will sail"]
+
+
 def test_relative_dates() -> None:
     ref = date(2024, 12, 2)  # a Monday
     assert resolve("Wednesday", ref) == date(2024, 11, 27)

@@ -94,8 +94,14 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     open_at: int | None = None
     open_kind = ""
     skip = -1
+    # A quotation left open at the end of the paragraph before: its next
+    # paragraph may go on without reopening it and end with the closing mark
+    # ('"X, who I do not know, was appointed in 2015.¶Was supposed to leave
+    # …," Trump tweeted.').
+    dangling: int | None = None
     for p_index, (ps, pe) in enumerate(paras):
         i = ps
+        marks_seen = False  # a quotation mark earlier in this paragraph
         while i < pe:
             if i == skip:
                 i += 1
@@ -103,6 +109,19 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             ch = text[i]
             prev = text[i - 1] if i > ps else " "
             nxt = text[i + 1] if i + 1 < pe else " "
+            closing = ch in (CLOSE_DOUBLE, STRAIGHT) and prev in ",.!?;" and not _is_word(nxt)
+            if open_at is None and closing:
+                # A closing mark with nothing open never opens a quotation
+                # (that would quote the narration up to the next mark); it
+                # ends the one the paragraph before left open, if any.
+                if dangling is not None and not marks_seen:
+                    spans[dangling] = (spans[dangling][0], i)
+                dangling = None
+                marks_seen = True
+                i += 1
+                continue
+            if ch in (OPEN_DOUBLE, CLOSE_DOUBLE, STRAIGHT):
+                marks_seen = True
             if open_at is None:
                 if ch in (OPEN_DOUBLE, STRAIGHT) and not _is_word(prev):
                     open_at, open_kind = i + 1, "d"
@@ -136,7 +155,10 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 skip = nxt_para[0]  # the reopening mark is not a closing one
                 continue
             spans.append((open_at, pe))
+            dangling = len(spans) - 1 if open_kind == "d" else None
             open_at = None
+        else:
+            dangling = None
     return [(s, e) for s, e in spans if e > s]
 
 
