@@ -142,3 +142,21 @@ def test_headline_counts_are_never_called_a_disagreement() -> None:
     groups = extract_quantities(articles, docs, extract_entities(articles, docs))
     doses = [g for g in groups if "doses" in g.label]
     assert doses and all(g.kind == "other" and not g.conflict for g in doses)
+
+
+def test_a_weight_in_pounds_is_not_money() -> None:
+    # "at the time of his last arrest in 2015, he was 5-foot-11 and 215
+    # pounds" showed as "money: 215 pounds" (a real story).
+    from parallax.nlp import parse
+
+    text = (
+        "Records show that at the time of his last arrest in 2029, the suspect was 5-foot-11 and 215 pounds.\n\n"
+        "The council will spend 40 million pounds on the new bridge over the Brenn."
+    )
+    articles = [
+        Article(id="a", text=text, source="Brenmoor Post", published=datetime(2032, 3, 3, 18))
+    ]
+    docs = parse([text])
+    groups = extract_quantities(articles, docs, extract_entities(articles, docs))
+    money = [m.text for g in groups if g.label.startswith("money") for m in g.mentions]
+    assert money == ["40 million pounds"]

@@ -101,6 +101,8 @@ _PERSON_SUFFIXES = ("worker", "fighter", "soldier", "officer", "man", "woman")
 HOME_NOUNS = frozenset({"home", "house", "dwelling", "building", "homes", "houses"})
 VOTE_NOUNS = frozenset({"vote", "ballot", "seat"})
 CURRENCY_SYMBOLS = frozenset({"$", "£", "€", "¥", "₹", "₽", "US$"})
+# Currency words that are also units of weight.
+WEIGHT_OR_MONEY = frozenset({"pound"})
 CURRENCY_WORDS = frozenset(
     {
         "dollar",
@@ -219,7 +221,12 @@ def currency_span(doc: Any, i: int, j: int, noun: Any | None) -> tuple[int, int]
         end = j if ent is None or ent.label_ not in ("MONEY", "QUANTITY") else ent.end - 1
         return start, max(j, end)
     if noun is not None and str(noun.lemma_).lower() in CURRENCY_WORDS:
-        return start, noun.i
+        # "he was 5-foot-11 and 215 pounds": a pound is a weight too, and
+        # money only when the parse reads the amount as money
+        weight = str(noun.lemma_).lower() in WEIGHT_OR_MONEY
+        if not weight or (ent is not None and ent.label_ == "MONEY"):
+            return start, noun.i
+        return None
     if ent is not None and ent.label_ == "MONEY":
         return start, max(j, ent.end - 1)
     if ent is not None and ent.label_ == "QUANTITY" and money_noun(doc[j], noun) is not None:
