@@ -395,3 +395,16 @@ def test_a_place_that_says_where_a_document_was_filed_is_not_its_source() -> Non
         "According to a 2029 court filing in Bergen, Mr. Halvorsen lived at his sister's flat at the time."
     )
     assert "Bergen" not in [q.speaker for q in quotes]
+
+
+def test_a_name_that_takes_who_is_a_person_a_pronoun_points_back_to() -> None:
+    # "…,” diGenova, who has informally been an adviser to the president …,
+    # told Fox News. … He added: “For those of us who have been prosecutors …”"
+    # showed the last quotation as Robert Mueller's (a real story): the model
+    # typed diGenova an organisation, so "he" skipped him.
+    quotes = _quotes(
+        "Mayor Ruth Calloway had asked the harbour board to wait.\n\n"
+        "“I am appalled that the board has used its powers against a man who was willing to talk,” diMarco, who has advised the mayor for years, told the Gazette.\n\n"
+        "He added: “For those of us who have run ports, these tactics are reserved for smugglers.”"
+    )
+    assert _one(quotes, "For those of us").speaker == "diMarco"

@@ -278,7 +278,9 @@ def _speaker_from_token(
         # the story's entities type a name more reliably than one parse
         # ("Fruit farmer Karim Mansur" tagged a place)
         known = resolve(ent.text, lookup)
-        person = ent.label_ == "PERSON" or (known is not None and known.type == "PERSON")
+        person = (
+            ent.label_ == "PERSON" or (known is not None and known.type == "PERSON") or _who(tok)
+        )
         return _name(ent, lookup), person
     # A named person in the subject's own phrase is the speaker ("Kremlin
     # spokesman Dmitry Peskov"), but not one inside a relative clause or a
@@ -332,6 +334,16 @@ def _speaker_from_token(
     if described.split()[0] == first.text and (not proper or title):
         described = described[:1].lower() + described[1:]
     return described, False
+
+
+def _who(tok: Any) -> bool:
+    """Whether a name is a person's by the clause it takes ("diGenova, who has
+    advised the president, told Fox News"), whatever the model typed it: a
+    later "he added" then points back to it, not to a person named before."""
+    return any(
+        c.dep_ == "relcl" and any(w.lower_ in ("who", "whom") and w.i < c.i for w in c.children)
+        for c in tok.children
+    )
 
 
 def _vague(tok: Any) -> bool:
