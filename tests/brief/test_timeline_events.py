@@ -230,7 +230,7 @@ def test_a_date_in_that_year_takes_the_year_the_text_stated() -> None:
     text = (
         "The harbour board sold the north quay in March 2027.\n\n"
         "On July 22 that year, the new owners closed the ferry terminal.\n\n"
-        "The following year, the board bought the quay back."
+        "The board's budget for this fiscal year is 15 percent above the previous year's, its chair said."
     )
     article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
     events = build_timeline([article], parse([text]))
@@ -239,10 +239,8 @@ def test_a_date_in_that_year_takes_the_year_the_text_stated() -> None:
         date(2027, 7, 22),
         "day",
     )
-    assert dated["The following year, the board bought the quay back."] == (
-        date(2028, 1, 1),
-        "year",
-    )
+    # "the previous year" here is counted from this one, not from 2027
+    assert not [t for t, (d, _) in dated.items() if "budget" in t and d.year == 2026]
 
 
 def test_a_relative_clause_on_the_last_noun_of_a_phrase_keeps_its_pronoun() -> None:

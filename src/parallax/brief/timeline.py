@@ -53,14 +53,11 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTHS})\.?,?\s+(\d{{4}})\b", re.I)
 _MONTH = re.compile(rf"\b({_MONTHS})\b\.?", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _RANGE = re.compile(r"\s+(?:to|until|till|through|and)\s+|\s*[–—-]\s*", re.I)
-# A year named by what the text said before ("On July 22 that year", "the
-# following year"), with the year's offset from the last one stated.
-_THAT_YEAR = re.compile(
-    r"\b(?:that|the same|that same)\s+year\b|\b(?:the\s+)?(following|next|previous)\s+year\b"
-    r"|\bthe\s+year\s+(before|after)\b",
-    re.I,
-)
-_YEAR_OFFSET = {"following": 1, "next": 1, "after": 1, "previous": -1, "before": -1}
+# A year named by what the text said before ("On July 22 that year").  Only
+# words that cannot mean a year counted from the article's own: "the
+# previous year" or "the following year" may ("this fiscal year, a 15
+# percent increase over the previous year").
+_THAT_YEAR = re.compile(r"\b(?:that|the same|that same)\s+year\b", re.I)
 _AGO = re.compile(r"\b(\w+)\s+(day|week|month|year)s?\s+ago\b", re.I)
 _NUMBER_WORDS = {
     "a": 1,
@@ -327,13 +324,12 @@ def resolve_when(expr: str, ref: date | None, forward: bool = False) -> When | N
 
 
 def _that_year(expr: str, that: re.Match[str], stated: int | None) -> When | None:
-    """A date whose year is the one the text last stated, or one from it
-    ("On July 22 that year", "the following year"): against the article's
-    own day it would land in the wrong year.  None when no year was stated."""
+    """A date whose year is the one the text last stated ("On July 22 that
+    year"): against the article's own day it would land in the wrong year.
+    None when no year was stated."""
     if stated is None:
         return None
-    offset = _YEAR_OFFSET.get((that.group(1) or that.group(2) or "").lower(), 0)
-    year = stated + offset
+    year = stated
     found = _absolute(expr[: that.start()], date(year, 12, 31), forward=False)
     if found is not None and found.start.year == year and found.precision != "year":
         return When(found.start, found.precision)
