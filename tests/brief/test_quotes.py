@@ -408,3 +408,15 @@ def test_a_name_that_takes_who_is_a_person_a_pronoun_points_back_to() -> None:
         "He added: “For those of us who have run ports, these tactics are reserved for smugglers.”"
     )
     assert _one(quotes, "For those of us").speaker == "diMarco"
+
+
+def test_a_cue_in_the_next_paragraph_does_not_claim_a_quotation() -> None:
+    # "The July 2018 indictment … referred to Stone as “a person who was in
+    # regular contact with …”¶Stone has described his contact … as
+    # “benign.”" showed the first quotation as Stone's (a real story): the
+    # parser's sentence ran over the paragraph break.
+    quotes = _quotes(
+        "The 2030 report of the harbour inspectors on the collapse of the north quay during the winter storm referred to Halvorsen as “a man who was in regular contact with senior members of the board of Marek Olsen.”\n\n"
+        "Halvorsen has described his contact with the inspectors ― who used the name “North Desk” ― as “friendly.”"
+    )
+    assert not [q for q in quotes if q.text.startswith("a man who") and q.speaker == "Halvorsen"]

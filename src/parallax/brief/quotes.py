@@ -28,6 +28,7 @@ from parallax.brief._text import (
     clean_quote,
     fold,
     ordered_ids,
+    paragraphs,
     quote_spans,
     roots,
 )
@@ -668,6 +669,7 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
     # country's military. …, according to Pentagon spokesman John Kirby"
     # is not Kirby's.
     covered = [span for a in found if a.kind == "speech" for span in a.content]
+    paras = paragraphs(text)
     for qs, qe in quote_spans(text):
         if any(s <= qs and qe <= e for s, e in covered):
             continue
@@ -675,7 +677,11 @@ def _article_sayings(art: Article, doc: Any, lookup: dict[tuple[str, ...], Entit
         if len(words.split()) < MIN_QUOTE_WORDS:
             continue
         sents = [sent for sent in doc.sents if sent.start_char < qe and qs < sent.end_char]
-        lo, hi = sents[0].start_char, sents[-1].end_char
+        # The parser's sentence may run over a paragraph break; a cue in the
+        # next paragraph is not in the quotation's sentence ('… referred to
+        # Stone as “a person who …”¶Stone has described …').
+        ps, pe = next(((s, e) for s, e in paras if s <= qs < e), (0, len(text)))
+        lo, hi = max(sents[0].start_char, ps), min(sents[-1].end_char, pe)
         own = [
             i
             for i, a in enumerate(found)
