@@ -420,3 +420,18 @@ def test_a_cue_in_the_next_paragraph_does_not_claim_a_quotation() -> None:
         "Halvorsen has described his contact with the inspectors ― who used the name “North Desk” ― as “friendly.”"
     )
     assert not [q for q in quotes if q.text.startswith("a man who") and q.speaker == "Halvorsen"]
+
+
+def test_according_to_never_runs_past_its_paragraph() -> None:
+    # "Stone was “contacted by …” by WikiLeaks, according to the indictment,
+    # which refers to WikiLeaks as “Organization 1.”¶Stone’s attorney, Grant
+    # Smith, said in a statement that …" gave the indictment both
+    # paragraphs (a real story): the parser's sentence ran over the break.
+    quotes = _quotes(
+        "Halvorsen was “contacted by senior board officials to inquire about future sales” by the buyers, according to the report, which refers to the buyers as “Company 1.”\n\n"
+        "Halvorsen’s lawyer, Grant Olsen, said in a statement that “there was no collusion” and that the charges were “a clear attempt at silencing Marek.”"
+    )
+    by_report = [q.text for q in quotes if q.speaker == "report"]
+    assert by_report and not any("Olsen" in t for t in by_report), [
+        (q.speaker, q.text) for q in quotes
+    ]

@@ -699,6 +699,33 @@ def _merge(spans: list[Span]) -> list[Span]:
     return out
 
 
+_CLOSERS = frozenset({"”", '"', "’", "'"})
+
+
+def _own_sentence(tok: Any) -> list[Any]:
+    """The tokens of ``tok``'s sentence, cut at any sentence end the parser
+    ran over: a paragraph break, or a full stop, question or exclamation mark
+    with its closing quotation marks before a capitalised word ('… as
+    “Organization 1.” Stone's attorney said …').  Abbreviations ("Mr.", "U.S.") keep their
+    stop inside their token and are no such end."""
+    doc, sent = tok.doc, tok.sent
+    ends: list[int] = []
+    for t in sent:
+        if t.is_space and "\n" in t.text:
+            ends.append(t.i)  # a paragraph ends every sentence
+            continue
+        if t.text not in (".", "!", "?"):
+            continue
+        k = t.i + 1
+        while k < sent.end and (doc[k].text in _CLOSERS or doc[k].is_space):
+            k += 1
+        if k < sent.end and doc[k].text[:1].isupper():
+            ends.append(k - 1)  # the last token of the sentence that ends
+    lo = max((e + 1 for e in ends if e < tok.i), default=sent.start)
+    hi = min((e + 1 for e in ends if e >= tok.i), default=sent.end)
+    return list(doc[lo:hi])
+
+
 def _according_to(doc: Any, qspans: list[Span]) -> list[tuple[Any, Any | None, list[Span], bool]]:
     """ "According to X, …": X is the source of the rest of the sentence."""
     out: list[tuple[Any, Any | None, list[Span], bool]] = []
@@ -718,7 +745,7 @@ def _according_to(doc: Any, qspans: list[Span]) -> list[tuple[Any, Any | None, l
             if t.text in (",", ";", ".", "—") and t.i > to.i + 2:
                 break
             phrase.add(t.i)
-        rest = _trim([t for t in tok.sent if t.i not in phrase and not t.is_space])
+        rest = _trim([t for t in _own_sentence(tok) if t.i not in phrase and not t.is_space])
         if len(rest) < 3:
             continue
         # the phrase may sit mid-sentence: content is what lies outside it
