@@ -435,3 +435,19 @@ def test_according_to_never_runs_past_its_paragraph() -> None:
     assert by_report and not any("Olsen" in t for t in by_report), [
         (q.speaker, q.text) for q in quotes
     ]
+
+
+def test_a_quotation_that_ended_its_sentence_is_not_the_next_cues_content() -> None:
+    # '… which refers to the buyers as “Company 1.” Halvorsen’s lawyer, Grant
+    # Olsen, said in a statement that …' gave the lawyer "Company 1., that
+    # there was no collusion …" (seen while checking a real story).
+    from parallax.brief.attribution import find_attributions
+    from parallax.nlp import parse
+
+    text = (
+        "The report refers to the buyers as “Company 1.” Halvorsen’s lawyer, Grant Olsen, said in a statement"
+        " that “there was no collusion” and that the charges were false."
+    )
+    found = find_attributions(parse([text])[0])
+    olsen = [a for a in found if a.source and "Olsen" in text[a.source[0] : a.source[1]]]
+    assert olsen and not any("Company" in text[s:e] for a in olsen for s, e in a.content)

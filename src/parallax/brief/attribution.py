@@ -517,7 +517,14 @@ def find_attributions(doc: Any) -> list[Attribution]:
             rank: int | None = None
             if clause and any(qs <= t.idx < qe for t in clause):
                 rank, gap = 0, 0
-            elif para[0] - 2 <= qe <= start and _GAP.fullmatch(text, qe, start):
+            elif (
+                para[0] - 2 <= qe <= start
+                and _GAP.fullmatch(text, qe, start)
+                # '… as “Company 1.” Olsen said in a statement that …': a
+                # quotation that ended its sentence is not the content of a
+                # cue that has a clause of its own
+                and not (clause and text[qs:qe].rstrip().endswith("."))
+            ):
                 rank, gap = (1 if "." not in text[qe:start] else 4), start - qe
             elif (
                 end <= qs
