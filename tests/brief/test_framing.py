@@ -117,3 +117,24 @@ def test_an_honorific_with_a_full_stop_is_no_label() -> None:
     )
     labels = _entity_labels(parse([text])[0], quote_spans(text), {})
     assert [label for _, label, _ in labels if "mr" in label.lower()] == []
+
+
+def test_words_before_a_name_that_head_their_own_phrase_are_no_label() -> None:
+    # "… or with the Russian officers Mueller says hacked them" gave
+    # 'Robert Mueller: “Russian officers”', and "to probe … conversations
+    # Trump's national security adviser had" 'Trump: “conversations”' (a
+    # real story).  A label the parser split from its name still counts.
+    from parallax.brief._text import quote_spans
+    from parallax.brief.framing import _entity_labels
+    from parallax.nlp import parse
+
+    texts = [
+        "The report does not charge Olsen with conspiring with the buyers, or with the foreign agents Halvorsen says hacked them.",
+        "It has expanded to probe conversations Halvorsen's deputy had with the buyers.",
+        "The Syrian dictator Bashar al-Assad fled.",
+    ]
+    found = [
+        _entity_labels(doc, quote_spans(t), {}) for t, doc in zip(texts, parse(texts), strict=True)
+    ]
+    assert found[0] == [] and found[1] == []
+    assert found[2] == [("Bashar al-Assad", "Syrian dictator", False)]

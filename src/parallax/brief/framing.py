@@ -160,6 +160,21 @@ def _names(doc: Any, lookup: dict[tuple[str, ...], Entity]) -> list[tuple[Any, s
     return [x for x in out if x[2] in ("PERSON", "ORG", "NORP")]
 
 
+def _in_phrase(word: Any, ent: Any, run: list[Any]) -> bool:
+    """Whether a word right before a name belongs to the name's phrase: it
+    hangs on the name or on a word already taken ("dictator Marek Stanek"),
+    or on what the name hangs on, where the parser split one phrase in two
+    (a hyphenated "The Syrian dictator Bashar al-Assad fled").  Not "the
+    foreign agents Halvorsen says hacked them", "conversations Halvorsen's
+    deputy had": there the words before head a phrase of their own."""
+    head = word.head.i
+    return (
+        ent.start <= head < ent.end
+        or any(head == r.i for r in run)
+        or (head == ent.root.head.i and head != ent.root.i)
+    )
+
+
 def _entity_labels(
     doc: Any, quotes: list[tuple[int, int]], lookup: dict[tuple[str, ...], Entity]
 ) -> list[tuple[str, str, bool]]:
@@ -184,7 +199,11 @@ def _entity_labels(
                 )
                 # "Mr." at a sentence's start passes for a word: its full
                 # stop must not hide it from the honorifics
-                if (wordy or titled) and t.lower_.rstrip(".") not in _HONORIFICS:
+                if (
+                    (wordy or titled)
+                    and t.lower_.rstrip(".") not in _HONORIFICS
+                    and _in_phrase(t, ent, run)
+                ):
                     run.insert(0, t)
                     i -= 1
                 else:
