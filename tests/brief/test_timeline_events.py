@@ -256,3 +256,20 @@ def test_a_relative_clause_on_the_last_noun_of_a_phrase_keeps_its_pronoun() -> N
     texts = [e.text for e in events if e.date.year == 2027]
     assert texts, [e.text for e in events]
     assert not any("Committee is conducting" in t for t in texts), texts
+
+
+def test_a_quotation_is_not_a_timeline_event() -> None:
+    # "“It shows that there is either a fundamental distrust of Mr. Stone …,”
+    # Trusty said Friday." was a timeline event, and its merge with the day's
+    # other events cited three outlets for one outlet's quotation (a real story).
+    from parallax.nlp import parse
+
+    text = (
+        "Police arrested Halvorsen at his home in Bergen on Friday.\n\n"
+        "“It shows that there is either a deep distrust of Mr. Halvorsen or a real breakdown with his lawyer,” Olsen said Friday."
+    )
+    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 11, 18))
+    events = build_timeline([article], parse([text]))
+    assert [e.text for e in events] == [
+        "Police arrested Halvorsen at his home in Bergen on Friday."
+    ]

@@ -128,6 +128,9 @@ SAME_EVENT_SIM = 0.6
 # 2009" and "Darakov, who has ruled the country of 11 million since 2009"
 # reword one fact beyond what the encoder scores as close.
 SHARED_WORDS = 3
+# An event whose words are more than this share inside quotation marks is a
+# speaker's words, not a happening.
+MAX_QUOTED_SHARE = 0.5
 # Clauses longer than this are cut at a word boundary: a timeline line is a gist.
 MAX_EVENT_CHARS = 220
 # A stated weekday moves an estimated reference day by at most this much.
@@ -597,6 +600,16 @@ def _content_words(sent: Any, text: str) -> frozenset[str]:
     )
 
 
+def _mostly_quoted(sent: Any, text: str, quotes: list[tuple[int, int]]) -> bool:
+    """Whether an event's words are mostly a quotation: '“It shows that there
+    is either a fundamental distrust of Mr. Stone …,” Trusty said Friday' is
+    someone's view on the day they gave it, not a happening; the briefing
+    quotes it under who said what."""
+    words = [t for t in _tokens(sent, text) if t.is_alpha]
+    quoted = [t for t in words if inside(quotes, t.idx)]
+    return bool(words) and len(quoted) > MAX_QUOTED_SHARE * len(words)
+
+
 def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[TimelineEvent]:
     """Dated events of a story in date order, merged across articles."""
     refs = reference_dates(articles)
@@ -629,7 +642,7 @@ def build_timeline(articles: Sequence[Article], docs: Sequence[Any]) -> list[Tim
             text = _event_text(anchor, verb)
             words_of[(art.id, text)] = _content_words(anchor.sent, text)
             figures_of[(art.id, text)] = figures(_tokens(anchor.sent, text))
-            if len(text.split()) >= 4:
+            if len(text.split()) >= 4 and not _mostly_quoted(anchor.sent, text, quotes):
                 said = verb.lemma_.lower() in REPORT_LEMMAS
                 depth = sum(1 for _ in verb.ancestors)
                 found.setdefault(anchor.sent.start, []).append((when, text, said, depth))
