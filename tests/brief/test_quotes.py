@@ -451,3 +451,15 @@ def test_a_quotation_that_ended_its_sentence_is_not_the_next_cues_content() -> N
     found = find_attributions(parse([text])[0])
     olsen = [a for a in found if a.source and "Olsen" in text[a.source[0] : a.source[1]]]
     assert olsen and not any("Company" in text[s:e] for a in olsen for s, e in a.content)
+
+
+def test_he_is_never_a_woman_the_article_calls_ms() -> None:
+    # "… Ms. Pelosi …" then "a combative session last month when he said he
+    # would insist that any government spending bill include money for a
+    # border wall" showed as Nancy Pelosi's (a real story: "he" was Trump).
+    quotes = _quotes(
+        "Representative Ines Calder of Bergen, who is in line to be elected speaker on Thursday, said the talks on the harbour budget had failed again.\n\n"
+        "It was the mayor's first meeting with the council leaders since a combative session last month when he said he would insist that any spending bill include money for a new sea wall.\n\n"
+        "Ms. Calder said the council would vote on the harbour budget on Friday."
+    )
+    assert not [q for q in quotes if "sea wall" in q.text and "Calder" in (q.speaker or "")]

@@ -172,6 +172,29 @@ def _bearers(word: str, doc: Any, lookup: dict[tuple[str, ...], Entity]) -> dict
     return out
 
 
+_PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_HONORIFIC_GENDER = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
+
+
+def _gender(name: str, doc: Any) -> str | None:
+    """A person's gender as the article marks it with an honorific ("Ms.
+    Pelosi", "Mr. Trump"), by surname; None when unmarked or marked both ways."""
+    marks: dict[str, set[str]] | None = doc.user_data.get(_GENDER_KEY)
+    if marks is None:
+        marks = {}
+        for t in doc[:-1]:
+            g = _HONORIFIC_GENDER.get(t.lower_.rstrip("."))
+            after = doc[t.i + 1]
+            if g is not None and t.text[:1].isupper() and after.text[:1].isupper():
+                marks.setdefault(after.lower_, set()).add(g)
+        doc.user_data[_GENDER_KEY] = marks
+    found = marks.get(name.split()[-1].lower(), set()) if name.split() else set()
+    return next(iter(found)) if len(found) == 1 else None
+
+
+_GENDER_KEY = "parallax.honorific_genders"
+
+
 def _last_subject_person(
     doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity], reported: list[tuple[int, int]]
 ) -> tuple[int, str] | None:
@@ -257,8 +280,13 @@ def _speaker_from_token(
         # the subject of a sentence ("Rui Falcão disagreed. … he said")
         subj = _last_subject_person(doc, tok.idx, lookup, state.reported)
         if subj is not None and (state.last_person is None or subj[0] > state.last_person_at):
-            return subj[1], True
-        who = state.last_person or _last_person_before(doc, tok.idx, lookup)
+            who: str | None = subj[1]
+        else:
+            who = state.last_person or _last_person_before(doc, tok.idx, lookup)
+        if who is not None and _gender(who, doc) not in (None, _PRONOUN_GENDER[low]):
+            # "… Ms. Pelosi said. … a session last month when he said …":
+            # "he" is not her; who else it is, nothing here says for sure
+            return None, False
         return who, who is not None
     if low in _PRONOUNS_GROUP:
         return state.last_group or state.last_person, False
