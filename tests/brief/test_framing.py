@@ -138,3 +138,14 @@ def test_words_before_a_name_that_head_their_own_phrase_are_no_label() -> None:
     ]
     assert found[0] == [] and found[1] == []
     assert found[2] == [("Bashar al-Assad", "Syrian dictator", False)]
+
+
+def test_a_label_keeps_the_whole_name_it_starts_with() -> None:
+    # "Randy Credico, a New York radio host" gave “York radio host” (a real story).
+    from parallax.brief._text import quote_spans
+    from parallax.brief.framing import _entity_labels
+    from parallax.nlp import parse
+
+    text = "He exchanged heated texts with Tomas Brandt, a New York radio host with his own contacts at the port."
+    labels = [label for _, label, _ in _entity_labels(parse([text])[0], quote_spans(text), {})]
+    assert labels == ["New York radio host"]

@@ -109,7 +109,11 @@ def _phrase(head: Any) -> tuple[str, str, frozenset[str]]:
     if mods:
         first = mods[0]
         hyphened = any(t.text == "-" for t in first.subtree)
-        start = first.left_edge.i if hyphened else first.i
+        # "a New York radio host": a name's first words hang on its last
+        named = bool(first.ent_type_) and all(
+            t.ent_type_ == first.ent_type_ for t in head.doc[first.left_edge.i : first.i + 1]
+        )
+        start = first.left_edge.i if hyphened or named else first.i
     words = [t for t in head.doc[start : head.i + 1] if t.pos_ not in ("DET", "NUM")]
     label = "".join(
         (t.text if t.ent_type_ or (t.pos_ == "PROPN" and not t.is_sent_start) else t.lower_)
