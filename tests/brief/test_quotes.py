@@ -463,3 +463,16 @@ def test_he_is_never_a_woman_the_article_calls_ms() -> None:
         "Ms. Calder said the council would vote on the harbour budget on Friday."
     )
     assert not [q for q in quotes if "sea wall" in q.text and "Calder" in (q.speaker or "")]
+
+
+def test_a_person_named_inside_reported_words_is_not_whom_he_points_to() -> None:
+    # "A spokeswoman … confirmed … that Sayoc attended the school … Wray
+    # elaborated … “These are not hoax devices,” he said." showed the
+    # quotation as Cesar Sayoc's (a real story).
+    quotes = _quotes(
+        "A spokeswoman for Bergen College confirmed to the Gazette that Halvorsen attended the school for three semesters and did not graduate.\n\n"
+        "Authorities were initially vague about the packages, calling them simply “suspected devices.” Voss elaborated at the briefing that each device contained a small clock and wiring. “These are not hoax devices,” he said."
+    )
+    assert not [
+        q for q in quotes if q.text.startswith("These are not") and q.speaker == "Halvorsen"
+    ]

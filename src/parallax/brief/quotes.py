@@ -230,12 +230,18 @@ def _last_subject_person(
     return found
 
 
-def _last_person_before(doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity]) -> str | None:
+def _last_person_before(
+    doc: Any,
+    pos: int,
+    lookup: dict[tuple[str, ...], Entity],
+    skip: Sequence[tuple[int, int]] = (),
+) -> str | None:
+    """The last person named before ``pos``, outside the ``skip`` spans."""
     found: str | None = None
     for ent in doc.ents:
         if ent.start_char >= pos:
             break
-        if ent.label_ == "PERSON":
+        if ent.label_ == "PERSON" and not any(s <= ent.start_char < e for s, e in skip):
             e = resolve(ent.text, lookup)
             found = e.name if e else ent.text
     return found
@@ -282,7 +288,10 @@ def _speaker_from_token(
         if subj is not None and (state.last_person is None or subj[0] > state.last_person_at):
             who: str | None = subj[1]
         else:
-            who = state.last_person or _last_person_before(doc, tok.idx, lookup)
+            # a person named inside someone's words ("… confirmed that Sayoc
+            # attended the school. … “…,” he said") is not whom "he" points to
+            heard = quote_spans(doc.text) + state.reported
+            who = state.last_person or _last_person_before(doc, tok.idx, lookup, heard)
         if who is not None and _gender(who, doc) not in (None, _PRONOUN_GENDER[low]):
             # "… Ms. Pelosi said. … a session last month when he said …":
             # "he" is not her; who else it is, nothing here says for sure
