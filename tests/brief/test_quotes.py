@@ -476,3 +476,28 @@ def test_a_person_named_inside_reported_words_is_not_whom_he_points_to() -> None
     assert not [
         q for q in quotes if q.text.startswith("These are not") and q.speaker == "Halvorsen"
     ]
+
+
+def test_she_points_back_to_the_name_set_beside_a_subject() -> None:
+    # "The White House press secretary, Sarah Huckabee Sanders, sought to …
+    # “…,” she told CNN." left the quotation without a speaker (a real story).
+    quotes = _quotes(
+        "Peter Rock, a builder, was arrested at his home on Friday. Mr. Rock appeared in court in Bergen.\n\n"
+        "The council's press secretary, Sarah Lind, sought to distance the mayor from the charges. “The charges have nothing to do with the mayor,” she told reporters."
+    )
+    said = {q.text: q.speaker for q in quotes}
+    assert said["The charges have nothing to do with the mayor"] == "Sarah Lind"
+
+
+def test_a_surname_the_ner_misreads_is_still_the_person_who_bears_it() -> None:
+    # "Stone said he plans to plead not guilty … “I look forward to being
+    # fully and completely vindicated,” he said." went to the woman named
+    # before him: the NER read "Stone" alone as an organisation (a real story).
+    quotes = _quotes(
+        "Roger Stone, a political consultant, was arrested at his home on Friday.\n\n"
+        "Kristin Davis, a friend of his, told reporters that agents also searched the flat she shared with Stone.\n\n"
+        "After appearing in court on Friday, Stone said he plans to plead not guilty, calling the case “politically motivated.”\n\n"
+        "“I look forward to being fully vindicated,” he said."
+    )
+    said = {q.text: q.speaker for q in quotes}
+    assert said["I look forward to being fully vindicated"] == "Roger Stone"

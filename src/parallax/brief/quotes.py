@@ -198,16 +198,21 @@ _GENDER_KEY = "parallax.honorific_genders"
 def _last_subject_person(
     doc: Any, pos: int, lookup: dict[tuple[str, ...], Entity], reported: list[tuple[int, int]]
 ) -> tuple[int, str] | None:
-    """Position and name of the last person before ``pos`` who is a subject,
-    outside quotations and reported words."""
+    """Position and name of the last person before ``pos`` who is a subject
+    ("Sanders said", or "the press secretary, Sarah Sanders, said": the name set
+    beside a subject), outside quotations and reported words."""
     quoted = quote_spans(doc.text) + reported
+    subjects = ("nsubj", "nsubjpass")
     found: tuple[int, str] | None = None
     for ent in doc.ents:
         if ent.start_char >= pos:
             break
         if (
             ent.label_ == "PERSON"
-            and ent.root.dep_ in ("nsubj", "nsubjpass")
+            and (
+                ent.root.dep_ in subjects
+                or (ent.root.dep_ == "appos" and ent.root.head.dep_ in subjects)
+            )
             and not any(s <= ent.start_char < e for s, e in quoted)
         ):
             found = (ent.start_char, _name(ent, lookup))
@@ -223,10 +228,13 @@ def _last_subject_person(
             and (found is None or tok.idx > found[0])
             and not any(s <= tok.idx < e for s, e in quoted)
         ):
-            words = " ".join(t.text for t in tok.lefts if t.dep_ == "compound")
-            known = resolve(f"{words} {tok.text}", lookup)
-            if known is not None and known.type == "PERSON":
-                found = (tok.idx, _full_name(f"{words} {tok.text}".strip(), doc, lookup))
+            written = f"{' '.join(t.text for t in tok.lefts if t.dep_ == 'compound')} {tok.text}"
+            name = _full_name(written.strip(), doc, lookup)
+            # the name as written, or the one person of the article who bears it,
+            # whatever the NER made of it alone ("Stone said he plans …", Stone an ORG)
+            known = resolve(written, lookup), resolve(name, lookup)
+            if any(e is not None and e.type == "PERSON" for e in known):
+                found = (tok.idx, name)
     return found
 
 
