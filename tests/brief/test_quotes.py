@@ -501,3 +501,5 @@ def test_a_surname_the_ner_misreads_is_still_the_person_who_bears_it() -> None:
     )
     said = {q.text: q.speaker for q in quotes}
     assert said["I look forward to being fully vindicated"] == "Roger Stone"
+    # and "Stone said …" is his too, not a speaker of its own named "Stone"
+    assert said["He plans to plead not guilty"] == "Roger Stone"

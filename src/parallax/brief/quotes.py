@@ -327,6 +327,13 @@ def _speaker_from_token(
         person = (
             ent.label_ == "PERSON" or (known is not None and known.type == "PERSON") or _who(tok)
         )
+        if not person and ent.label_ == "ORG":
+            # a surname read alone as an organisation ("Stone said he plans …")
+            # is the one person of the article who bears it
+            full = _full_name(ent.text, doc, lookup)
+            bearer = resolve(full, lookup)
+            if full != ent.text and bearer is not None and bearer.type == "PERSON":
+                return full, True
         return _name(ent, lookup), person
     # A named person in the subject's own phrase is the speaker ("Kremlin
     # spokesman Dmitry Peskov"), but not one inside a relative clause or a
