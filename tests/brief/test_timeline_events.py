@@ -29,10 +29,7 @@ Captain Ivo Marsh, who said on Tuesday that he had seen nothing, told reporters 
 
 @pytest.fixture(scope="module")
 def events() -> list[TimelineEvent]:
-    from parallax.nlp import parse
-
-    article = Article(id="a", text=TEXT, source="Lake Post", published=datetime(2031, 4, 9, 10))
-    return build_timeline([article], parse([TEXT]))
+    return _lake_post(TEXT)
 
 
 def _on(events: list[TimelineEvent], words: str) -> list[TimelineEvent]:
@@ -118,6 +115,14 @@ def test_two_outlets_rewording_one_fact_are_one_event() -> None:
     assert len(ruled) == 1 and ruled[0].article_ids == ["a", "b"]
 
 
+def _lake_post(text: str, published: datetime = datetime(2031, 4, 9, 10)) -> list[TimelineEvent]:
+    """The timeline of one article the Lake Post published (by default on Wednesday 9 April 2031)."""
+    from parallax.nlp import parse
+
+    article = Article(id="a", text=text, source="Lake Post", published=published)
+    return build_timeline([article], parse([text]))
+
+
 def _sank(texts: dict[str, str]) -> list[TimelineEvent]:
     from parallax.nlp import parse
 
@@ -159,15 +164,12 @@ def test_when_every_wording_states_a_figure_only_its_carriers_are_cited() -> Non
 
 
 def test_a_relative_clause_reads_as_its_own_clause() -> None:
-    from parallax.nlp import parse
-
     text = (
         "Rescue crews reached the last cut-off village on Wednesday.\n\n"
         "The interior minister, Dana Ferro, who flew over the valley on Monday, promised new levees.\n\n"
         "The old levee, which was completed in 1961, gave way within an hour."
     )
-    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
-    events = build_timeline([article], parse([text]))
+    events = _lake_post(text)
     monday = [e.text for e in events if e.date == date(2031, 4, 7)]
     assert monday == ["Dana Ferro flew over the valley on Monday"]
     built = [e.text for e in events if e.date.year == 1961]
@@ -175,24 +177,18 @@ def test_a_relative_clause_reads_as_its_own_clause() -> None:
 
 
 def test_a_phrase_whose_subject_only_the_sentence_names_is_no_event() -> None:
-    from parallax.nlp import parse
-
     text = (
         "The army said on Monday that it was working to secure the towns it recaptured"
         " from the rebels on Sunday."
     )
-    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
-    events = build_timeline([article], parse([text]))
+    events = _lake_post(text)
     assert not any(e.text.lower().startswith("towns it recaptured") for e in events)
     assert not any(e.text.lower().startswith("the towns it recaptured") for e in events)
 
 
 def test_a_concession_reads_as_its_own_clause() -> None:
-    from parallax.nlp import parse
-
     text = "Although Ostria has been at war with its neighbour since 2022, its capital is calm."
-    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
-    events = build_timeline([article], parse([text]))
+    events = _lake_post(text)
     assert [e.text for e in events if e.date.year == 2022] == [
         "Ostria has been at war with its neighbour since 2022"
     ]
@@ -202,8 +198,6 @@ def test_an_event_never_opens_with_a_pronoun_it_does_not_resolve() -> None:
     # "He left Trump's campaign in August 2015", "He met with Stone in May
     # 2016" (where "he" was another man, named only as "the man") in a real
     # story: a timeline line must say who.
-    from parallax.nlp import parse
-
     text = (
         "Harbour master Ines Calder was suspended on Tuesday.\n\n"
         "She returned to work on Friday.\n\n"
@@ -211,8 +205,7 @@ def test_an_event_never_opens_with_a_pronoun_it_does_not_resolve() -> None:
         "The inquiry heard from several crews.\n\n"
         "He resigned from the board in August 2028."
     )
-    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
-    events = build_timeline([article], parse([text]))
+    events = _lake_post(text)
     texts = [e.text for e in events]
     assert "Ines Calder returned to work on Friday." in texts
     assert not any(t.split()[0].lower() in ("he", "she", "it", "they") for t in texts), texts
@@ -225,15 +218,12 @@ def test_an_event_never_opens_with_a_pronoun_it_does_not_resolve() -> None:
 def test_a_date_in_that_year_takes_the_year_the_text_stated() -> None:
     # "Between June and July 2016, … On July 22 that year, WikiLeaks
     # released …" in a 2019 article was dated 2018-07-22 (a real story).
-    from parallax.nlp import parse
-
     text = (
         "The harbour board sold the north quay in March 2027.\n\n"
         "On July 22 that year, the new owners closed the ferry terminal.\n\n"
         "The board's budget for this fiscal year is 15 percent above the previous year's, its chair said."
     )
-    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
-    events = build_timeline([article], parse([text]))
+    events = _lake_post(text)
     dated = {e.text: (e.date, e.precision) for e in events}
     assert dated["On July 22 that year, the new owners closed the ferry terminal."] == (
         date(2027, 7, 22),
@@ -248,11 +238,8 @@ def test_a_relative_clause_on_the_last_noun_of_a_phrase_keeps_its_pronoun() -> N
     # which is conducting its own investigation into … the 2016 election"
     # read "His testimony to the House Intelligence Committee is conducting
     # its own investigation …" (a real story).
-    from parallax.nlp import parse
-
     text = "They pored over his testimony to the Harbour Safety Committee, which is conducting its own inquiry into the 2027 ferry sinking."
-    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 9, 10))
-    events = build_timeline([article], parse([text]))
+    events = _lake_post(text)
     texts = [e.text for e in events if e.date.year == 2027]
     assert texts, [e.text for e in events]
     assert not any("Committee is conducting" in t for t in texts), texts
@@ -262,14 +249,11 @@ def test_a_quotation_is_not_a_timeline_event() -> None:
     # "“It shows that there is either a fundamental distrust of Mr. Stone …,”
     # Trusty said Friday." was a timeline event, and its merge with the day's
     # other events cited three outlets for one outlet's quotation (a real story).
-    from parallax.nlp import parse
-
     text = (
         "Police arrested Halvorsen at his home in Bergen on Friday.\n\n"
         "“It shows that there is either a deep distrust of Mr. Halvorsen or a real breakdown with his lawyer,” Olsen said Friday."
     )
-    article = Article(id="a", text=text, source="Lake Post", published=datetime(2031, 4, 11, 18))
-    events = build_timeline([article], parse([text]))
+    events = _lake_post(text, datetime(2031, 4, 11, 18))
     assert [e.text for e in events] == [
         "Police arrested Halvorsen at his home in Bergen on Friday."
     ]
